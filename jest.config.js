@@ -1,0 +1,28 @@
+/**
+ * jest in ESM mode (middy 7 is ESM-only) with the swc transform.
+ * Projects keep unit/infra tests free of emulators; only `integration` uses the global setup
+ * that starts fauxqs, DynamoDB Local and kinesis-mock once per run.
+ */
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2023' }, module: { type: 'es6' } }],
+};
+const common = {
+  transform,
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  testEnvironment: 'node',
+};
+
+export default {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
+    },
+  ],
+};

@@ -1,0 +1,48 @@
+import { startDynamoDbLocal } from './dynamodb-local.ts';
+import { startFauxqs } from './fauxqs.ts';
+import { startKinesisMock } from './kinesis-mock.ts';
+import type { RunningEmulator } from './emulator.ts';
+
+export type { RunningEmulator } from './emulator.ts';
+
+/** Endpoints of the running emulators, by AWS service. */
+export interface EmulatorEndpoints {
+  sqs: string;
+  s3: string;
+  dynamodb: string;
+  kinesis?: string;
+}
+
+/** All emulators a local sluice needs, started together and stopped together. */
+export interface Emulators {
+  readonly endpoints: EmulatorEndpoints;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts fauxqs (SQS + S3), DynamoDB Local and, unless `kinesis: false`, kinesis-mock, in parallel.
+ * If one fails to start, the others are stopped before the error is thrown.
+ *
+ * @example
+ * const emulators = await startEmulators();
+ * try { ... } finally { await emulators.stop(); }
+ */
+export async function startEmulators(options: { kinesis?: boolean } = {}): Promise<Emulators> {
+  const starts: Promise<RunningEmulator>[] = [startFauxqs(), startDynamoDbLocal()];
+  if (options.kinesis !== false) starts.push(startKinesisMock());
+  const settled = await Promise.allSettled(starts);
+  const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const stop = async () => {
+    await Promise.allSettled(started.map((e) => e.stop()));
+  };
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  const byName = (name: RunningEmulator['name']) => started.find((e) => e.name === name)?.endpoint;
+  return {
+    endpoints: { sqs: byName('sqs+s3')!, s3: byName('sqs+s3')!, dynamodb: byName('dynamodb')!, kinesis: byName('kinesis') },
+    stop,
+  };
+}

@@ -1,0 +1,22 @@
+import { startEmulators } from './index.ts';
+
+/**
+ * Runs the emulators as a standalone process: prints one JSON line `{"endpoints": {...}}` when ready
+ * and stops them on SIGINT/SIGTERM or when its stdin closes (so it never outlives its parent).
+ * Used by the test global setup and by `sluice dev`.
+ */
+const emulators = await startEmulators({ kinesis: process.env.SLUICE_KINESIS !== 'off' });
+process.stdout.write(`${JSON.stringify({ endpoints: emulators.endpoints })}\n`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await emulators.stop();
+  process.exit(0);
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
+process.stdin.on('end', stop);
+process.stdin.on('close', stop);
+process.stdin.resume();

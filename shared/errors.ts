@@ -1,0 +1,97 @@
+/**
+ * Every error sluice throws on purpose extends {@link SluiceError}, so callers can tell ours from the
+ * SDK's or the user's with one `instanceof`. `retryable` says whether trying again can help: permanent
+ * errors go to the DLQ at once, retryable ones go back to the queue.
+ *
+ * @example
+ * try { ... } catch (err) { if (err instanceof SluiceError && !err.retryable) toDlq(err.reason); }
+ */
+export class SluiceError extends Error {
+  /** Whether a later attempt may succeed. */
+  readonly retryable: boolean = false;
+  /** Short machine-readable reason, used as the DLQ `sluice-reason` attribute. */
+  readonly reason: string = 'error';
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The message body is not JSON. Permanent. */
+export class MalformedMessageError extends SluiceError {
+  override readonly reason = 'malformed';
+}
+
+/** The body parsed but does not match the pipeline's schema. Permanent. */
+export class SchemaValidationError extends SluiceError {
+  override readonly reason = 'schema-invalid';
+  constructor(
+    message: string,
+    readonly issues: readonly { path: string; message: string }[] = [],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** The message arrived after its `expiresAt`. Permanent. */
+export class MessageExpiredError extends SluiceError {
+  override readonly reason = 'expired';
+}
+
+/** A payload is larger than the service accepts (SQS 1 MiB, Kinesis 1 MiB). Refused at the producer. */
+export class PayloadTooLargeError extends SluiceError {
+  override readonly reason = 'payload-too-large';
+}
+
+/** Another invocation holds a live claim on this idempotency key. Retryable. */
+export class ClaimInProgressError extends SluiceError {
+  override readonly retryable = true;
+  override readonly reason = 'in-progress';
+}
+
+/** A claim was lost (lease expired and taken over) before complete/release. Retryable. */
+export class ClaimLostError extends SluiceError {
+  override readonly retryable = true;
+  override readonly reason = 'claim-lost';
+}
+
+/** A message attribute sluice owns (deliverAt, expiresAt, dedup key) has an invalid value. Permanent. */
+export class InvalidAttributeError extends SluiceError {
+  override readonly reason = 'invalid-attribute';
+}
+
+/** A batch job spec failed validation; the message names the field. */
+export class JobSpecError extends SluiceError {
+  override readonly reason = 'invalid-job-spec';
+}
+
+/** Required configuration (an environment variable) is missing or invalid. */
+export class ConfigurationError extends SluiceError {
+  override readonly reason = 'configuration';
+}
+
+/** Some entries of a batch send failed permanently after retries. */
+export class PartialSendError extends SluiceError {
+  override readonly retryable = true;
+  override readonly reason = 'partial-send';
+  constructor(
+    message: string,
+    readonly failed: readonly { id: string; code?: string; message?: string }[],
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A handler ran past its function timeout. */
+export class InvocationTimeoutError extends SluiceError {
+  override readonly retryable = true;
+  override readonly reason = 'timeout';
+}
+
+/** Whether an error is one sluice classified as permanent (never worth retrying). */
+export function isPermanent(err: unknown): err is SluiceError {
+  return err instanceof SluiceError && !err.retryable;
+}
