@@ -1,4 +1,4 @@
-import { App, Aspects, type AppProps } from 'aws-cdk-lib';
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { SluiceStack } from './sluice-stack.ts';
 import { fileURLToPath } from 'node:url';
@@ -19,7 +19,7 @@ export function createApp(props: AppProps = {}): App {
   new SluiceStack(app, STACK_NAME, {
     description: 'sluice sample pipelines: queue (SQS → Lambda, exactly-once), batch (Step Functions Map) and stream (Kinesis)',
   });
-  Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
   return app;
 }
 
