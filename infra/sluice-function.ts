@@ -4,7 +4,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { Architecture, LoggingFormat, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import type { Construct } from 'constructs';
 
 /** Repository root: entries are recorded relative to it so the local runtime can find them. */
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
