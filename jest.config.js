@@ -14,6 +14,8 @@ const common = {
 };
 
 export default {
+  // Integration tests run real emulators; unit tests finish in milliseconds either way.
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },

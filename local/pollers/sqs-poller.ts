@@ -1,0 +1,212 @@
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import type { LocalFunction } from '../runtime/local-function.ts';
+import { readBatchItemFailures } from './batch-item-failures.ts';
+import { toSqsRecord } from './sqs-record.ts';
+
+/** The resolved `AWS::Lambda::EventSourceMapping` properties an SQS poller honours. */
+export interface SqsMappingProperties {
+  readonly EventSourceArn: string;
+  readonly BatchSize?: number;
+  readonly MaximumBatchingWindowInSeconds?: number;
+  readonly ScalingConfig?: { readonly MaximumConcurrency?: number };
+  readonly FunctionResponseTypes?: readonly string[];
+  readonly Enabled?: boolean;
+}
+
+/** Faults the poller can inject (all off by default). */
+export interface SqsFaults {
+  /** Makes this record's processing fail, as if the handler reported it (or threw, without ReportBatchItemFailures). */
+  failRecord?(record: SQSRecord): boolean;
+  /** After the handler succeeded, lose the response, as if the environment crashed before Lambda deleted the messages. */
+  crashBeforeAck?(records: readonly SQSRecord[]): boolean;
+}
+
+/** What one poller did, for progress lines and summaries. */
+export interface SqsPollerStats {
+  received: number;
+  invocations: number;
+  deleted: number;
+  itemFailures: number;
+  batchErrors: number;
+  injectedCrashes: number;
+  injectedFailures: number;
+  filtered: number;
+}
+
+export interface SqsPollerOptions {
+  readonly mapping: SqsMappingProperties;
+  readonly queueUrl: string;
+  readonly fifo: boolean;
+  readonly fn: LocalFunction;
+  readonly sqs: SQSClient;
+  readonly region: string;
+  /** Upper bound on concurrent batches when the mapping sets no MaximumConcurrency (Lambda starts with 5 pollers). */
+  readonly defaultConcurrency?: number;
+  /** Long-poll wait per ReceiveMessage, seconds (Lambda uses 20; locally 1 keeps stop() and virtual time responsive). */
+  readonly receiveWaitSeconds?: number;
+  /** Records for which this returns false are deleted without invoking the function (FilterCriteria). */
+  readonly filter?: (record: SQSRecord) => boolean;
+  readonly faults?: SqsFaults;
+  /** Called with each handler error, for logs. */
+  readonly onError?: (error: unknown, records: readonly SQSRecord[]) => void;
+}
+
+export interface SqsPoller {
+  readonly stats: SqsPollerStats;
+  start(): void;
+  stop(): Promise<void>;
+  /** True while no batch is being assembled or invoked and the last receive came back empty. */
+  idle(): boolean;
+}
+
+const LAMBDA_SQS_MAX_BATCH_BYTES = 6 * 1024 * 1024;
+
+function laterRecordsOfFailedGroups(records: readonly SQSRecord[], failed: ReadonlySet<string>): Set<string> {
+  const blocked = new Set<string>();
+  const failedGroups = new Set<string>();
+  for (const record of records) {
+    const group = record.attributes.MessageGroupId ?? '';
+    if (failedGroups.has(group)) blocked.add(record.messageId);
+    else if (failed.has(record.messageId)) failedGroups.add(group);
+  }
+  return blocked;
+}
+
+/**
+ * Lambda's SQS event source mapping, run locally: long-polls the queue, assembles batches up to
+ * BatchSize within MaximumBatchingWindowInSeconds (or 6 MB), runs up to MaximumConcurrency batches at
+ * once, and acknowledges exactly as Lambda does: success deletes the batch; a thrown error deletes
+ * nothing (the messages return after the visibility timeout and the queue's RedrivePolicy moves them
+ * to the DLQ); with ReportBatchItemFailures everything but the listed ids is deleted, and an unknown or
+ * empty itemIdentifier fails the whole batch.
+ *
+ * @example
+ * const poller = createSqsPoller({ mapping, queueUrl, fifo: false, fn, sqs, region: 'us-east-1' });
+ * poller.start();
+ * await poller.stop();
+ */
+export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
+  const { mapping, fn, sqs, faults } = options;
+  const batchSize = mapping.BatchSize ?? 10;
+  const windowMs = (mapping.MaximumBatchingWindowInSeconds ?? 0) * 1000;
+  const concurrency = mapping.ScalingConfig?.MaximumConcurrency ?? options.defaultConcurrency ?? 5;
+  const reportsItemFailures = mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false;
+  const waitSeconds = options.receiveWaitSeconds ?? 1;
+  const stats: SqsPollerStats = { received: 0, invocations: 0, deleted: 0, itemFailures: 0, batchErrors: 0, injectedCrashes: 0, injectedFailures: 0, filtered: 0 };
+  const abort = new AbortController();
+  let running = false;
+  let workers: Promise<void>[] = [];
+  const busy = new Set<number>();
+  const lastEmpty = new Map<number, boolean>();
+
+  async function receive(max: number): Promise<Message[]> {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: Math.min(10, max),
+        WaitTimeSeconds: waitSeconds,
+        MessageAttributeNames: ['All'],
+        MessageSystemAttributeNames: ['All'],
+      }),
+      { abortSignal: abort.signal },
+    );
+    return out.Messages ?? [];
+  }
+
+  async function assembleBatch(worker: number): Promise<SQSRecord[]> {
+    const records: SQSRecord[] = [];
+    let bytes = 0;
+    const windowEnd = Date.now() + windowMs;
+    while (running && records.length < batchSize) {
+      const messages = await receive(batchSize - records.length);
+      lastEmpty.set(worker, messages.length === 0 && records.length === 0);
+      if (messages.length > 0) busy.add(worker);
+      for (const message of messages) {
+        records.push(toSqsRecord(message, mapping.EventSourceArn, options.region));
+        bytes += Buffer.byteLength(message.Body ?? '');
+      }
+      if (windowMs === 0 || Date.now() >= windowEnd || bytes >= LAMBDA_SQS_MAX_BATCH_BYTES) break;
+      if (messages.length === 0 && records.length > 0 && Date.now() >= windowEnd) break;
+    }
+    return records;
+  }
+
+  async function deleteRecords(records: readonly SQSRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += 10) {
+      const chunk = records.slice(i, i + 10);
+      const out = await sqs.send(
+        new DeleteMessageBatchCommand({ QueueUrl: options.queueUrl, Entries: chunk.map((r, n) => ({ Id: String(n), ReceiptHandle: r.receiptHandle })) }),
+      );
+      stats.deleted += out.Successful?.length ?? 0;
+    }
+  }
+
+  async function processBatch(records: SQSRecord[]): Promise<void> {
+    stats.received += records.length;
+    const filtered = options.filter ? records.filter((r) => !options.filter!(r)) : [];
+    if (filtered.length > 0) {
+      stats.filtered += filtered.length;
+      await deleteRecords(filtered);
+    }
+    const candidates = filtered.length > 0 ? records.filter((r) => !filtered.includes(r)) : records;
+    const injected = new Set(candidates.filter((r) => faults?.failRecord?.(r)).map((r) => r.messageId));
+    if (options.fifo) for (const id of laterRecordsOfFailedGroups(candidates, injected)) injected.add(id);
+    stats.injectedFailures += injected.size;
+    const invoked = candidates.filter((r) => !injected.has(r.messageId));
+    if (candidates.length === 0) return;
+    try {
+      if (injected.size > 0 && !reportsItemFailures) throw new Error('injected fault: handler threw');
+      stats.invocations += invoked.length > 0 ? 1 : 0;
+      const response = invoked.length > 0 ? await fn.invoke({ Records: invoked }) : undefined;
+      if (faults?.crashBeforeAck?.(candidates)) {
+        stats.injectedCrashes += 1;
+        return;
+      }
+      let failedIds = new Set<string>();
+      if (reportsItemFailures) {
+        const outcome = readBatchItemFailures(response, new Set(invoked.map((r) => r.messageId)));
+        if (outcome.wholeBatchFailed) throw new Error(`invalid batchItemFailures response: ${outcome.reason}`);
+        failedIds = outcome.failedIds;
+      }
+      for (const id of injected) failedIds.add(id);
+      stats.itemFailures += failedIds.size;
+      await deleteRecords(candidates.filter((r) => !failedIds.has(r.messageId)));
+    } catch (error) {
+      stats.batchErrors += 1;
+      options.onError?.(error, candidates);
+    }
+  }
+
+  async function work(worker: number): Promise<void> {
+    while (running) {
+      try {
+        const records = await assembleBatch(worker);
+        if (records.length > 0) await processBatch(records);
+      } catch (error) {
+        if (!running) break;
+        options.onError?.(error, []);
+        await new Promise((r) => setTimeout(r, 200));
+      } finally {
+        busy.delete(worker);
+      }
+    }
+  }
+
+  return {
+    stats,
+    start() {
+      if (running || mapping.Enabled === false) return;
+      running = true;
+      workers = Array.from({ length: concurrency }, (_, i) => work(i));
+    },
+    async stop() {
+      running = false;
+      abort.abort();
+      await Promise.allSettled(workers);
+    },
+    idle() {
+      return busy.size === 0 && [...lastEmpty.values()].every(Boolean) && lastEmpty.size === concurrency;
+    },
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * Virtual time for the local runtime: shifts `Date.now()` for everything in this process — handlers,
+ * pollers and an in-process fauxqs (whose delays and visibility timeouts read `Date.now()`) — so a
+ * 20-minute delay can be tested without waiting. Timers still run in real time.
+ *
+ * @example
+ * const clock = VirtualClock.install();
+ * clock.advance(15 * 60_000);
+ * clock.uninstall();
+ */
+export class VirtualClock {
+  private static active: VirtualClock | undefined;
+  private offsetMs = 0;
+  private readonly realNow = Date.now;
+
+  private constructor() {}
+
+  static install(): VirtualClock {
+    if (VirtualClock.active) throw new Error('a VirtualClock is already installed');
+    const clock = new VirtualClock();
+    const realNow = clock.realNow;
+    Date.now = () => realNow() + clock.offsetMs;
+    VirtualClock.active = clock;
+    return clock;
+  }
+
+  now(): number {
+    return Date.now();
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  uninstall(): void {
+    Date.now = this.realNow;
+    VirtualClock.active = undefined;
+  }
+}

@@ -1,0 +1,104 @@
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Handler } from 'aws-lambda';
+import { InvocationTimeoutError } from '../../shared/errors.ts';
+import { lambdaContext } from './lambda-context.ts';
+
+/** A template function, runnable in this process. */
+export interface LocalFunction {
+  readonly logicalId: string;
+  readonly functionName: string;
+  readonly arn: string;
+  /** Path of the TypeScript entry, relative to the project root. */
+  readonly entry: string;
+  readonly timeoutMs: number;
+  readonly memoryLimitInMB: number;
+  readonly environment: Readonly<Record<string, string>>;
+  /** Invokes the handler with a fresh Lambda context; rejects with the handler's error or an {@link InvocationTimeoutError}. */
+  invoke(event: unknown): Promise<unknown>;
+}
+
+export interface LocalFunctionDefinition {
+  readonly logicalId: string;
+  readonly functionName: string;
+  readonly arn: string;
+  readonly entry: string;
+  readonly handlerName: string;
+  readonly timeoutSeconds: number;
+  readonly memoryLimitInMB: number;
+  readonly environment: Record<string, string>;
+  readonly projectRoot: string;
+}
+
+// Module loads are serialized: each sets process.env to its function's environment while the
+// module's top level runs (where sluice functions read their configuration), then restores it.
+let loading: Promise<unknown> = Promise.resolve();
+
+async function loadHandler(definition: LocalFunctionDefinition, generation: number): Promise<Handler> {
+  const url = `${pathToFileURL(resolve(definition.projectRoot, definition.entry)).href}?function=${encodeURIComponent(definition.functionName)}&generation=${generation}`;
+  const load = loading.then(async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, definition.environment);
+    try {
+      const module = (await import(url)) as Record<string, unknown>;
+      const handler = module[definition.handlerName];
+      if (typeof handler !== 'function') throw new Error(`${definition.entry} does not export a function named ${definition.handlerName}`);
+      return handler as Handler;
+    } finally {
+      for (const key of Object.keys(definition.environment)) {
+        if (saved[key] === undefined) delete process.env[key];
+        else process.env[key] = saved[key];
+      }
+    }
+  });
+  loading = load.catch(() => undefined);
+  return load;
+}
+
+/**
+ * Runs a function's TypeScript entry in-process like the Lambda Node.js runtime: the module is loaded
+ * once (cold start) with the function's environment, each invocation gets a fresh context, and the
+ * Timeout is enforced. A timed-out invocation cannot be killed in-process: it is abandoned and its
+ * module is reloaded for the next invocation (a new execution environment, as Lambda does); any write
+ * it still makes is fenced by the dedup owner token.
+ *
+ * @example
+ * const fn = createLocalFunction(definition);
+ * const response = await fn.invoke(sqsEvent);
+ */
+export function createLocalFunction(definition: LocalFunctionDefinition): LocalFunction {
+  let generation = 0;
+  let handler: Promise<Handler> | undefined;
+  const timeoutMs = definition.timeoutSeconds * 1000;
+  return {
+    logicalId: definition.logicalId,
+    functionName: definition.functionName,
+    arn: definition.arn,
+    entry: definition.entry,
+    timeoutMs,
+    memoryLimitInMB: definition.memoryLimitInMB,
+    environment: definition.environment,
+    async invoke(event: unknown): Promise<unknown> {
+      handler ??= loadHandler(definition, generation);
+      const fn = await handler.catch((err) => {
+        handler = undefined;
+        throw err;
+      });
+      const deadline = Date.now() + timeoutMs;
+      const context = lambdaContext({ functionName: definition.functionName, functionArn: definition.arn, memoryLimitInMB: definition.memoryLimitInMB, deadline });
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          generation += 1;
+          handler = undefined;
+          reject(new InvocationTimeoutError(`Task timed out after ${definition.timeoutSeconds.toFixed(2)} seconds`));
+        }, timeoutMs);
+      });
+      try {
+        return await Promise.race([Promise.resolve(fn(event, context, () => undefined)), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}

@@ -1,0 +1,267 @@
+import { fileURLToPath } from 'node:url';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { clientConfig } from '../../shared/aws-clients.ts';
+import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY } from '../../infra/sluice-function.ts';
+import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
+import { emulatorEnvironment } from '../emulators/environment.ts';
+import { loadTemplate } from '../template/load-template.ts';
+import { TemplateResolver } from '../template/resolver.ts';
+import type { CfnTemplate } from '../template/types.ts';
+import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPoller } from '../pollers/sqs-poller.ts';
+import { createLocalFunction, type LocalFunction } from './local-function.ts';
+import { provisionResources, type ProvisionOverrides } from './provision.ts';
+import { ResourceRegistry, type LocalResource } from './resources.ts';
+
+export const LOCAL_ACCOUNT_ID = '000000000000';
+const projectRootDefault = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface LocalRuntimeOptions {
+  /** The template to run (default: synthesize the sample app in-process). */
+  readonly template?: CfnTemplate;
+  /** Emulators already running (tests share one set); default: start them and stop them with the runtime. */
+  readonly endpoints?: EmulatorEndpoints;
+  /** Prefixed to every resource name, so several runtimes can share emulators. */
+  readonly namePrefix?: string;
+  readonly region?: string;
+  readonly projectRoot?: string;
+  /** Start the event source pollers (default true). */
+  readonly pollers?: boolean;
+  readonly overrides?: ProvisionOverrides;
+  readonly sqsFaults?: SqsFaults;
+  /** Environment added to every function (e.g. log level); the template's variables win over these. */
+  readonly functionEnvironment?: Record<string, string>;
+  /** Receives one line per notable runtime event (handler errors, skipped resources). */
+  readonly log?: (line: string) => void;
+}
+
+/** A running event source mapping. */
+export interface RunningMapping {
+  readonly logicalId: string;
+  readonly functionLogicalId: string;
+  readonly source: LocalResource;
+  readonly poller: SqsPoller;
+}
+
+export interface RuntimeClients {
+  readonly sqs: SQSClient;
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly kinesis?: KinesisClient;
+}
+
+/** Quiet defaults for in-process handlers: a local run should print its progress, not EMF blobs. */
+const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  POWERTOOLS_TRACE_ENABLED: 'false',
+};
+
+/**
+ * The local event-source runtime: takes the synthesized template, creates its queues, tables,
+ * streams and buckets in the emulators, maps each function to its TypeScript entry and resolved
+ * environment, and runs one poller per event source mapping with Lambda's semantics.
+ *
+ * @example
+ * const runtime = await LocalRuntime.start();
+ * const queueUrl = runtime.resource('OrdersQueue').ref;
+ * await runtime.drain();
+ * await runtime.stop();
+ */
+export class LocalRuntime {
+  private constructor(
+    readonly template: CfnTemplate,
+    readonly resources: ResourceRegistry,
+    readonly functions: ReadonlyMap<string, LocalFunction>,
+    readonly mappings: readonly RunningMapping[],
+    readonly clients: RuntimeClients,
+    readonly endpoints: EmulatorEndpoints,
+    readonly region: string,
+    private readonly ownedEmulators: Emulators | undefined,
+  ) {}
+
+  static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
+    const region = options.region ?? 'us-east-1';
+    const log = options.log ?? (() => undefined);
+    const ownedEmulators = options.endpoints ? undefined : await startEmulators();
+    try {
+      const endpoints = options.endpoints ?? ownedEmulators!.endpoints;
+      Object.assign(process.env, emulatorEnvironment(endpoints, region));
+      const template = options.template ?? (await loadTemplate());
+      const resources = ResourceRegistry.fromTemplate(template, {
+        region,
+        accountId: LOCAL_ACCOUNT_ID,
+        namePrefix: options.namePrefix ?? '',
+        sqsEndpoint: endpoints.sqs,
+      });
+      const resolver = new TemplateResolver({
+        region,
+        accountId: LOCAL_ACCOUNT_ID,
+        stackName: 'local',
+        identityOf: (id) => resources.get(id),
+        parameterDefault: (name) => template.Parameters?.[name]?.Default,
+      });
+      const clients: RuntimeClients = {
+        sqs: new SQSClient(clientConfig({ service: 'sqs' })),
+        dynamodb: new DynamoDBClient(clientConfig()),
+        s3: new S3Client(clientConfig({ service: 's3' })),
+        ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
+      };
+      await provisionResources(resources, resolver, clients, options.overrides);
+      const functions = LocalRuntime.createFunctions(resources, resolver, options, region, log);
+      const mappings = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, clients, endpoints, region, ownedEmulators);
+      if (options.pollers !== false) runtime.startPollers();
+      return runtime;
+    } catch (err) {
+      await ownedEmulators?.stop();
+      throw err;
+    }
+  }
+
+  private static createFunctions(
+    resources: ResourceRegistry,
+    resolver: TemplateResolver,
+    options: LocalRuntimeOptions,
+    region: string,
+    log: (line: string) => void,
+  ): Map<string, LocalFunction> {
+    const functions = new Map<string, LocalFunction>();
+    for (const resource of resources.ofType('AWS::Lambda::Function')) {
+      const entry = resource.definition.Metadata?.[ENTRY_METADATA_KEY];
+      if (typeof entry !== 'string') {
+        log(`skipping function ${resource.logicalId}: no ${ENTRY_METADATA_KEY} metadata (not a sluice function)`);
+        continue;
+      }
+      const props = resource.definition.Properties ?? {};
+      const variables = (resolver.resolve((props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) ?? {}) as Record<string, unknown>;
+      const memory = Number(props.MemorySize ?? 128);
+      const environment: Record<string, string> = {
+        ...LOCAL_FUNCTION_DEFAULTS,
+        ...options.functionEnvironment,
+        ...Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, String(v)])),
+        AWS_LAMBDA_FUNCTION_NAME: resource.physicalName,
+        AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(memory),
+        AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+        AWS_REGION: region,
+      };
+      // Source maps are already on in-process, and NODE_OPTIONS cannot change a running process.
+      delete environment.NODE_OPTIONS;
+      functions.set(
+        resource.logicalId,
+        createLocalFunction({
+          logicalId: resource.logicalId,
+          functionName: resource.physicalName,
+          arn: resource.attributes.Arn!,
+          entry,
+          handlerName: String(resource.definition.Metadata?.[HANDLER_METADATA_KEY] ?? 'handler'),
+          timeoutSeconds: Number(props.Timeout ?? 3),
+          memoryLimitInMB: memory,
+          environment,
+          projectRoot: options.projectRoot ?? projectRootDefault,
+        }),
+      );
+    }
+    return functions;
+  }
+
+  private static createMappings(
+    resources: ResourceRegistry,
+    resolver: TemplateResolver,
+    functions: Map<string, LocalFunction>,
+    clients: RuntimeClients,
+    options: LocalRuntimeOptions,
+    region: string,
+    log: (line: string) => void,
+  ): RunningMapping[] {
+    const mappings: RunningMapping[] = [];
+    for (const resource of resources.ofType('AWS::Lambda::EventSourceMapping')) {
+      const props = resolver.resolve(resource.definition.Properties ?? {}) as Record<string, unknown>;
+      const fnEntry = [...functions.values()].find((f) => f.functionName === props.FunctionName || f.arn === props.FunctionName);
+      const source = resources.byArn(String(props.EventSourceArn));
+      if (!fnEntry || !source) {
+        log(`skipping event source mapping ${resource.logicalId}: function or source not local`);
+        continue;
+      }
+      if (source.type !== 'AWS::SQS::Queue') continue; // Kinesis mappings are wired by the stream runtime.
+      const queueProps = source.definition.Properties ?? {};
+      const poller = createSqsPoller({
+        mapping: props as unknown as SqsMappingProperties,
+        queueUrl: source.ref,
+        fifo: queueProps.FifoQueue === true || queueProps.FifoQueue === 'true',
+        fn: fnEntry,
+        sqs: clients.sqs,
+        region,
+        ...(options.sqsFaults ? { faults: options.sqsFaults } : {}),
+        onError: (error) => log(`${fnEntry.logicalId}: batch failed: ${(error as Error).message ?? String(error)}`),
+      });
+      mappings.push({ logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source, poller });
+    }
+    return mappings;
+  }
+
+  /** The local resource for a logical id; throws when the template has none. */
+  resource(logicalId: string): LocalResource {
+    return this.resources.require(logicalId);
+  }
+
+  /** The first resource of a type whose logical id starts with `prefix` (CDK appends a hash to logical ids). */
+  find(type: string, prefix: string): LocalResource {
+    const found = this.resources.ofType(type).find((r) => r.logicalId.startsWith(prefix));
+    if (!found) throw new Error(`no ${type} whose logical id starts with ${prefix}`);
+    return found;
+  }
+
+  function(logicalIdPrefix: string): LocalFunction {
+    const found = [...this.functions.values()].find((f) => f.logicalId.startsWith(logicalIdPrefix));
+    if (!found) throw new Error(`no local function whose logical id starts with ${logicalIdPrefix}`);
+    return found;
+  }
+
+  startPollers(): void {
+    for (const mapping of this.mappings) mapping.poller.start();
+  }
+
+  async stopPollers(): Promise<void> {
+    await Promise.all(this.mappings.map((m) => m.poller.stop()));
+  }
+
+  /** Messages anywhere in a queue: visible, in flight or delayed. */
+  async queueDepth(queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
+    const out = await this.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    );
+    const a = out.Attributes ?? {};
+    return {
+      visible: Number(a.ApproximateNumberOfMessages ?? 0),
+      inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+      delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+    };
+  }
+
+  /**
+   * Waits until every queue that feeds a function is empty (nothing visible, in flight or delayed) and
+   * every poller is idle, or throws after `timeoutMs`.
+   */
+  async drain(options: { timeoutMs?: number; includeDelayed?: boolean } = {}): Promise<void> {
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const depths = await Promise.all(this.mappings.map((m) => this.queueDepth(m.source.ref)));
+      const empty = depths.every((d) => d.visible + d.inFlight + (options.includeDelayed === false ? 0 : d.delayed) === 0);
+      if (empty && this.mappings.every((m) => m.poller.idle())) return;
+      if (Date.now() > deadline) throw new Error(`queues did not drain: ${JSON.stringify(depths)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.stopPollers();
+    for (const client of Object.values(this.clients)) (client as { destroy(): void }).destroy();
+    await this.ownedEmulators?.stop();
+  }
+}
