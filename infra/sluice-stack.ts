@@ -1,5 +1,9 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { AttributeType } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { DedupTable } from './dedup-table.ts';
+import { QueuePipeline } from './queue-pipeline.ts';
+import { secureTable } from './secure-defaults.ts';
 
 /**
  * The sample stack: composes sluice's constructs into working pipelines.
@@ -9,10 +13,37 @@ import type { Construct } from 'constructs';
  * new SluiceStack(app, 'Sluice');
  */
 export class SluiceStack extends Stack {
+  /** Dedup records of every pipeline in the stack (pipelines keep apart by dedup scope). */
+  readonly dedupTable: DedupTable;
+
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
+    // Shared by every pipeline (issue #2).
+    this.dedupTable = new DedupTable(this, 'Dedup');
+    new CfnOutput(this, 'DedupTableName', { value: this.dedupTable.tableName, description: 'sluice dedup table' });
     // Queue pipeline: order jobs (issue #2).
+    this.addOrdersQueuePipeline();
     // Batch job (issue #3).
     // Stream pipeline (issue #4).
   }
+
+  // ---- Queue pipeline: order jobs (issue #2) ------------------------------------------------------
+  /** Orders arrive on an SQS queue; the worker writes each order once to the orders table. */
+  private addOrdersQueuePipeline(): void {
+    const ordersTable = secureTable(this, 'OrdersTable', { partitionKey: { name: 'orderId', type: AttributeType.STRING } });
+    const orders = new QueuePipeline(this, 'Orders', {
+      entry: 'functions/order-worker.ts',
+      dedupTable: this.dedupTable,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(1),
+      maxConcurrency: 5,
+      maxReceiveCount: 5,
+      environment: { ORDERS_TABLE_NAME: ordersTable.tableName },
+    });
+    // The worker only puts orders (alone, or inside a TransactWriteItems with its dedup record).
+    ordersTable.grant(orders.consumer, 'dynamodb:PutItem');
+    orders.addOutputs();
+    new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName, description: 'orders written by the worker' });
+  }
+  // ---- end of queue pipeline ----------------------------------------------------------------------
 }

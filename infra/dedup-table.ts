@@ -1,0 +1,80 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { secureTable } from './secure-defaults.ts';
+
+/** Partition key of dedup records (`scope#idempotencyKey`). */
+export const DEDUP_PARTITION_KEY = 'pk';
+/** TTL attribute: DynamoDB deletes a record some time after this epoch-seconds value. */
+export const DEDUP_TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * The item actions the dedup store uses, and nothing else: claim (conditional PutItem), read (GetItem),
+ * complete and release (conditional UpdateItem / DeleteItem), and ConditionCheckItem for atomic mode's
+ * TransactWriteItems (a transaction is authorised per action inside it, so no extra action is needed).
+ * No Scan, Query or BatchWriteItem: dedup never reads more than one key.
+ */
+export const DEDUP_ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/** KMS actions a principal needs to use a table encrypted with a customer-managed key. */
+const CUSTOMER_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
+
+export interface DedupTableProps {
+  /** Customer-managed key; default: the AWS-managed `aws/dynamodb` key (see `secureTable`). */
+  readonly encryptionKey?: IKey;
+  /** What happens to the table when it leaves the stack (default RETAIN). */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Deletion protection (default: on when the table is retained). */
+  readonly deletionProtection?: boolean;
+}
+
+/**
+ * The DynamoDB table behind sluice's exactly-once processing: one item per idempotency key, partition
+ * key `pk`, expired by TTL on `expiresAt`. On-demand, KMS-encrypted, point-in-time recovery, retained by
+ * default: losing it mid-flight would let duplicates through.
+ *
+ * @example
+ * const dedup = new DedupTable(this, 'Dedup');
+ * dedup.grantDedup(workerFunction);
+ */
+export class DedupTable extends Construct {
+  /** The underlying table. */
+  readonly table: Table;
+  /** Table name, for the `SLUICE_DEDUP_TABLE` environment variable. */
+  readonly tableName: string;
+  /** Table ARN. */
+  readonly tableArn: string;
+
+  constructor(scope: Construct, id: string, props: DedupTableProps = {}) {
+    super(scope, id);
+    this.table = secureTable(this, 'Table', {
+      partitionKey: { name: DEDUP_PARTITION_KEY, type: AttributeType.STRING },
+      timeToLiveAttribute: DEDUP_TTL_ATTRIBUTE,
+      encryptionKey: props.encryptionKey,
+      removalPolicy: props.removalPolicy,
+      deletionProtection: props.deletionProtection,
+    });
+    this.tableName = this.table.tableName;
+    this.tableArn = this.table.tableArn;
+  }
+
+  /**
+   * Grants exactly the item actions dedup needs on this table (and the key's use, when the table has a
+   * customer-managed key).
+   *
+   * @example
+   * dedup.grantDedup(pipeline.consumer);
+   */
+  grantDedup(grantee: IGrantable): Grant {
+    this.table.encryptionKey?.grant(grantee, ...CUSTOMER_KEY_ACTIONS);
+    return this.table.grant(grantee, ...DEDUP_ITEM_ACTIONS);
+  }
+}

@@ -1,0 +1,276 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { DedupTable } from '../../infra/dedup-table.ts';
+import { QueuePipeline, type QueuePipelineProps } from '../../infra/queue-pipeline.ts';
+import { newTestStack, synthSampleTemplate } from './helpers.ts';
+
+const ENTRY = 'functions/order-worker.ts';
+
+/** A stack holding one QueuePipeline with the given props, and its template. */
+function synthPipeline(props: Partial<QueuePipelineProps> = {}): { pipeline: QueuePipeline; template: Template } {
+  const stack = newTestStack();
+  const dedupTable = new DedupTable(stack, 'Dedup');
+  const pipeline = new QueuePipeline(stack, 'Jobs', { entry: ENTRY, dedupTable, ...props });
+  return { pipeline, template: Template.fromStack(stack) };
+}
+
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+/** Statements of the policies attached to roles whose logical id starts with `rolePrefix` (default: all). */
+function policyStatements(template: Template, rolePrefix = ''): Statement[] {
+  return Object.values(template.findResources('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as { Ref: string }[]).some((role) => role.Ref.startsWith(rolePrefix)))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function actionsOn(statements: Statement[], logicalId: string): string[] {
+  return statements
+    .filter((s) => JSON.stringify(s.Resource).includes(`"${logicalId}"`))
+    .flatMap((s) => [s.Action].flat())
+    .sort();
+}
+
+describe('QueuePipeline in the sample stack (Orders)', () => {
+  const template = synthSampleTemplate();
+  // Other pipelines share the stack: find the Orders resources by name and by reference.
+  const [queueId, queue] = Object.entries(
+    template.findResources('AWS::SQS::Queue', { Properties: { QueueName: Match.stringLikeRegexp('^Sluice-Orders-') } }),
+  )[0]!;
+  const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+
+  it('redrives to the DLQ after 5 receives, with a visibility timeout of 6 × 30 s + the 1 s batching window', () => {
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      QueueName: Match.stringLikeRegexp('^Sluice-Orders-'),
+      RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
+      VisibilityTimeout: 181,
+      MessageRetentionPeriod: 4 * 24 * 3600,
+    });
+  });
+
+  it('lets only the work queue redrive into the DLQ, kept 14 days', () => {
+    // Prepare
+    const queueName = queue.Properties.QueueName as string;
+
+    // Assess
+    expect(template.toJSON().Resources[dlqId].Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedriveAllowPolicy: {
+        redrivePermission: 'byQueue',
+        sourceQueueArns: [{ 'Fn::Join': ['', Match.arrayWith([`:${queueName}`])] }],
+      },
+    });
+  });
+
+  it('encrypts both queues with SQS-managed SSE and denies non-TLS requests on each', () => {
+    // Assess
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    for (const id of [queueId, dlqId]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: id }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 'sqs:*',
+              Principal: { AWS: '*' },
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('maps the queue to the consumer with partial batch responses, batch 10, 1 s window, concurrency 5', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BatchSize: 10,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 5 },
+    });
+  });
+
+  it('runs the consumer on nodejs22.x from its TypeScript entry with the sluice environment', () => {
+    // Assess
+    template.hasResource('AWS::Lambda::Function', {
+      Metadata: { 'sluice:entry': ENTRY },
+      Properties: Match.objectLike({
+        Runtime: 'nodejs22.x',
+        Timeout: 30,
+        Environment: {
+          Variables: Match.objectLike({
+            SLUICE_QUEUE_URL: { Ref: queueId },
+            SLUICE_DLQ_URL: { Ref: dlqId },
+            SLUICE_FIFO: 'false',
+            SLUICE_DEDUP_TABLE: { Ref: Match.stringLikeRegexp('^DedupTable') },
+            SLUICE_DEDUP_SCOPE: 'Orders',
+            SLUICE_DEDUP_WINDOW_SECONDS: String(4 * 24 * 3600),
+            ORDERS_TABLE_NAME: { Ref: Match.stringLikeRegexp('^OrdersTable') },
+          }),
+        },
+      }),
+    });
+  });
+
+  it('grants no wildcard action anywhere in the stack', () => {
+    // Act
+    const allActions = policyStatements(template).flatMap((s) => [s.Action].flat());
+
+    // Assess
+    expect(allActions.length).toBeGreaterThan(0);
+    expect(allActions.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('grants the consumer only named actions on named resources', () => {
+    // Prepare
+    const statements = policyStatements(template, 'OrdersConsumerRole');
+    const tables = Object.keys(template.findResources('AWS::DynamoDB::Table'));
+    const dedupId = tables.find((id) => id.startsWith('DedupTable'))!;
+    const ordersId = tables.find((id) => id.startsWith('OrdersTable'))!;
+
+    // Assess
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(actionsOn(statements, dedupId)).toEqual(
+      ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort(),
+    );
+    expect(actionsOn(statements, ordersId)).toEqual(['dynamodb:PutItem']);
+    expect(actionsOn(statements, dlqId)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);
+    expect(new Set(actionsOn(statements, queueId))).toEqual(
+      new Set(['sqs:ReceiveMessage', 'sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']),
+    );
+  });
+
+  it('does without AWS-managed policies on the consumer role', () => {
+    // Prepare
+    const roles = template.findResources('AWS::IAM::Role');
+    const consumerRoles = Object.entries(roles).filter(([id]) => id.startsWith('OrdersConsumerRole'));
+
+    // Assess
+    expect(consumerRoles).toHaveLength(1);
+    expect(consumerRoles[0]![1].Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('alarms on dead letters, message age, function errors and throttles', () => {
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      Threshold: 5 * 181,
+    });
+    for (const metric of ['Errors', 'Throttles']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Threshold: 0 });
+    }
+  });
+
+  it('outputs the queue URLs, consumer and table names under stable names', () => {
+    // Assess
+    template.hasOutput('OrdersQueueUrl', { Value: { Ref: queueId } });
+    template.hasOutput('OrdersDeadLetterQueueUrl', { Value: { Ref: dlqId } });
+    template.hasOutput('OrdersConsumerName', { Value: { Ref: Match.stringLikeRegexp('^OrdersConsumer') } });
+    template.hasOutput('DedupTableName', { Value: { Ref: Match.stringLikeRegexp('^DedupTable') } });
+    template.hasOutput('OrdersTableName', { Value: { Ref: Match.stringLikeRegexp('^OrdersTable') } });
+  });
+});
+
+describe('QueuePipeline options', () => {
+  it('sets DelaySeconds from deliveryDelay', () => {
+    // Act
+    const { template } = synthPipeline({ deliveryDelay: Duration.minutes(2) });
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 120, RedrivePolicy: Match.anyValue() });
+  });
+
+  it('derives the visibility timeout as 6 × the function timeout when there is no batching window', () => {
+    // Act
+    const { template } = synthPipeline({ functionTimeout: Duration.seconds(45) });
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 270 });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 45 });
+  });
+
+  it('keeps an explicit visibility timeout, receive count, retention and dedup window', () => {
+    // Act
+    const { template } = synthPipeline({
+      visibilityTimeout: Duration.minutes(10),
+      maxReceiveCount: 3,
+      retentionPeriod: Duration.days(1),
+      dedupWindow: Duration.days(2),
+      dedupScope: 'jobs-v2',
+    });
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      VisibilityTimeout: 600,
+      MessageRetentionPeriod: 86400,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SLUICE_DEDUP_WINDOW_SECONDS: '172800', SLUICE_DEDUP_SCOPE: 'jobs-v2' }) },
+    });
+  });
+
+  it('makes a FIFO dead-letter queue for a FIFO queue', () => {
+    // Act
+    const { template } = synthPipeline({ fifo: true, contentBasedDeduplication: true });
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: true,
+      QueueName: Match.stringLikeRegexp('\\.fifo$'),
+      RedrivePolicy: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('\\.fifo$')])] }] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SLUICE_FIFO: 'true' }) } });
+  });
+
+  it('passes extra environment and memory to the consumer without letting it override sluice variables', () => {
+    // Act
+    const { template } = synthPipeline({ memorySize: 1024, environment: { GREETING: 'hi', SLUICE_FIFO: 'true' } });
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      MemorySize: 1024,
+      Environment: { Variables: Match.objectLike({ GREETING: 'hi', SLUICE_FIFO: 'false' }) },
+    });
+  });
+
+  it('exposes the queue, DLQ, consumer and four alarms', () => {
+    // Act
+    const { pipeline } = synthPipeline();
+
+    // Assess
+    expect(pipeline.queue.deadLetterQueue?.queue).toBe(pipeline.deadLetterQueue);
+    expect(pipeline.consumer.timeout?.toSeconds()).toBe(30);
+    expect(Object.keys(pipeline.alarms).sort()).toEqual(['deadLetters', 'functionErrors', 'functionThrottles', 'oldestMessageAge']);
+  });
+
+  it.each([
+    ['a delivery delay over 15 minutes', { deliveryDelay: Duration.minutes(16) }, /deliveryDelay/],
+    ['a receive count of 0', { maxReceiveCount: 0 }, /maxReceiveCount/],
+    ['a visibility timeout shorter than the function timeout', { visibilityTimeout: Duration.seconds(10) }, /visibilityTimeout/],
+  ])('refuses %s', (_name, props, message) => {
+    expect(() => synthPipeline(props)).toThrow(message);
+  });
+});
