@@ -80,6 +80,7 @@ export class LocalRuntime {
     readonly endpoints: EmulatorEndpoints,
     readonly region: string,
     private readonly ownedEmulators: Emulators | undefined,
+    private readonly resolver: TemplateResolver,
   ) {}
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -112,7 +113,7 @@ export class LocalRuntime {
       await provisionResources(resources, resolver, clients, options.overrides);
       const functions = LocalRuntime.createFunctions(resources, resolver, options, region, log);
       const mappings = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
-      const runtime = new LocalRuntime(template, resources, functions, mappings, clients, endpoints, region, ownedEmulators);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, clients, endpoints, region, ownedEmulators, resolver);
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {
@@ -200,6 +201,21 @@ export class LocalRuntime {
       mappings.push({ logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source, poller });
     }
     return mappings;
+  }
+
+  /**
+   * The stack's outputs resolved to the local resources: the same names a deployed stack exposes, so
+   * tools find queues and tables the same way on every target.
+   */
+  outputs(): Record<string, string> {
+    return Object.fromEntries(Object.entries(this.template.Outputs ?? {}).map(([name, o]) => [name, String(this.resolver.resolve(o.Value))]));
+  }
+
+  /** The value of one stack output; throws when the template has no such output. */
+  output(name: string): string {
+    const value = this.outputs()[name];
+    if (value === undefined) throw new Error(`the template has no output ${name}`);
+    return value;
   }
 
   /** The local resource for a logical id; throws when the template has none. */
