@@ -32,6 +32,9 @@ export interface SluiceFunctionProps extends Omit<NodejsFunctionProps, 'entry' |
 export class SluiceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SluiceFunctionProps) {
     const { entry, handler = 'handler', bundling, environment, ...rest } = props;
+    // Where bundling is skipped (tests, the local runtime) CDK would fingerprint the whole project
+    // folder, node_modules included, for a hash nobody uses: a fixed one keeps synth in-process fast.
+    const skipBundling = !Stack.of(scope).bundlingRequired;
     const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
     super(scope, id, {
       runtime: Runtime.NODEJS_22_X,
@@ -58,6 +61,7 @@ export class SluiceFunction extends NodejsFunction {
         externalModules: ['@aws-sdk/*'],
         // ESM bundles need `require` for the CommonJS dependencies esbuild inlines.
         banner: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);",
+        ...(skipBundling ? { assetHash: `unbundled:${entry}` } : {}),
         ...bundling,
       },
     });

@@ -28,9 +28,13 @@ export class SluiceStack extends Stack {
   }
 
   // ---- Queue pipeline: order jobs (issue #2) ------------------------------------------------------
-  /** Orders arrive on an SQS queue; the worker writes each order once to the orders table. */
+  /**
+   * Orders arrive on an SQS queue; the worker writes each order once to the orders table and adds it
+   * to its customer's totals, in one transaction with the dedup record.
+   */
   private addOrdersQueuePipeline(): void {
     const ordersTable = secureTable(this, 'OrdersTable', { partitionKey: { name: 'orderId', type: AttributeType.STRING } });
+    const totalsTable = secureTable(this, 'CustomerTotalsTable', { partitionKey: { name: 'customerId', type: AttributeType.STRING } });
     const orders = new QueuePipeline(this, 'Orders', {
       entry: 'functions/order-worker.ts',
       dedupTable: this.dedupTable,
@@ -38,12 +42,14 @@ export class SluiceStack extends Stack {
       maxBatchingWindow: Duration.seconds(1),
       maxConcurrency: 5,
       maxReceiveCount: 5,
-      environment: { ORDERS_TABLE_NAME: ordersTable.tableName },
+      environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName },
     });
-    // The worker only puts orders (alone, or inside a TransactWriteItems with its dedup record).
+    // The worker only puts orders and updates totals, inside a TransactWriteItems with its dedup record.
     ordersTable.grant(orders.consumer, 'dynamodb:PutItem');
+    totalsTable.grant(orders.consumer, 'dynamodb:UpdateItem');
     orders.addOutputs();
     new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName, description: 'orders written by the worker' });
+    new CfnOutput(this, 'CustomerTotalsTableName', { value: totalsTable.tableName, description: 'per-customer order count and total' });
   }
   // ---- end of queue pipeline ----------------------------------------------------------------------
 }

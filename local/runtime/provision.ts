@@ -60,7 +60,11 @@ async function createQueues(resources: ResourceRegistry, resolver: TemplateResol
       const props = resolver.resolve(q.definition.Properties ?? {}) as Record<string, unknown>;
       const policies: Record<string, string> = {};
       if (props.RedrivePolicy) policies.RedrivePolicy = JSON.stringify(props.RedrivePolicy);
-      if (props.RedriveAllowPolicy) policies.RedriveAllowPolicy = JSON.stringify(props.RedriveAllowPolicy);
+      if (props.RedriveAllowPolicy) {
+        const allow = props.RedriveAllowPolicy as { sourceQueueArns?: string[] };
+        const sourceQueueArns = allow.sourceQueueArns?.map((arn) => resources.localArn(arn));
+        policies.RedriveAllowPolicy = JSON.stringify({ ...allow, ...(sourceQueueArns ? { sourceQueueArns } : {}) });
+      }
       if (Object.keys(policies).length > 0) await sqs.send(new SetQueueAttributesCommand({ QueueUrl: q.ref, Attributes: policies }));
     }),
   );

@@ -30,7 +30,8 @@ const explicitNameProperty: Record<string, string> = {
 
 function physicalNameOf(logicalId: string, resource: CfnResource, options: NamingOptions): string {
   const explicit = resource.Properties?.[explicitNameProperty[resource.Type] ?? ''];
-  const base = typeof explicit === 'string' ? explicit : `${options.namePrefix}${logicalId}`;
+  // Explicit names are prefixed too: runtimes sharing one set of emulators must never share a queue.
+  const base = `${options.namePrefix}${typeof explicit === 'string' ? explicit : logicalId}`;
   switch (resource.Type) {
     case 'AWS::SQS::Queue': {
       const fifo = resource.Properties?.FifoQueue === true || resource.Properties?.FifoQueue === 'true';
@@ -117,6 +118,17 @@ export class ResourceRegistry {
 
   ofType(type: string): LocalResource[] {
     return [...this.byId.values()].filter((r) => r.type === type);
+  }
+
+  /**
+   * Maps an ARN built from a name the template fixed (e.g. a redrive allow policy naming its source
+   * queue) to the local resource's ARN, which carries the runtime's name prefix.
+   */
+  localArn(arn: string): string {
+    if (this.byArn(arn)) return arn;
+    const name = arn.split(':').pop();
+    const match = this.all().find((r) => Object.values(r.definition.Properties ?? {}).includes(name) && r.physicalName.endsWith(name ?? '\0'));
+    return match?.attributes.Arn ?? arn;
   }
 
   /** Finds a resource by the ARN (or queue URL) it resolves to. */

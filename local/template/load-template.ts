@@ -24,6 +24,15 @@ export async function loadTemplate(options: LoadTemplateOptions = {}): Promise<C
     return JSON.parse(readFileSync(options.templateFile, 'utf8')) as CfnTemplate;
   }
   const { createApp, STACK_NAME } = await import('../../infra/app.ts');
-  const app = createApp({ context: { 'aws:cdk:bundling-stacks': [] }, outdir: join(process.cwd(), 'cdk.out', 'local') });
-  return app.synth().getStackByName(options.stackName ?? STACK_NAME).template as CfnTemplate;
+  // Skips what only deployment needs: esbuild bundling, cdk-nag and CDK's template validation
+  // (a WASM rule engine that triples synth time); `cdk synth` and the infra tests still run them.
+  const validation = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    const app = createApp({ context: { 'aws:cdk:bundling-stacks': [], 'sluice:checks': 'off' }, outdir: join(process.cwd(), 'cdk.out', 'local') });
+    return app.synth().getStackByName(options.stackName ?? STACK_NAME).template as CfnTemplate;
+  } finally {
+    if (validation === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = validation;
+  }
 }
