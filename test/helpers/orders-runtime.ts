@@ -18,6 +18,7 @@ export async function startOrdersRuntime(options: Partial<LocalRuntimeOptions> =
     endpoints: endpointsFromEnvironment()!,
     namePrefix: `t${randomUUID().slice(0, 6)}-`,
     overrides: { visibilityTimeoutSeconds: 2 },
+    functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     ...options,
   });
 }
