@@ -95,3 +95,25 @@ export class InvocationTimeoutError extends SluiceError {
 export function isPermanent(err: unknown): err is SluiceError {
   return err instanceof SluiceError && !err.retryable;
 }
+
+/** A delay (deliverAt / DelaySeconds) was asked of a FIFO queue, which has no per-message delay. Permanent. */
+export class DelayUnsupportedError extends SluiceError {
+  override readonly reason = 'delay-unsupported';
+}
+
+/** A batch job input record could not be parsed (policy `fail`). Names the 1-based input line. Permanent. */
+export class BadRecordError extends SluiceError {
+  override readonly reason = 'bad-record';
+  constructor(
+    message: string,
+    readonly line: number,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/** A batch aggregate outgrew its documented bound (e.g. distinct values per group). Permanent. */
+export class AggregateLimitError extends SluiceError {
+  override readonly reason = 'aggregate-limit';
+}

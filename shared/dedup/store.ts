@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  PutItemCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { systemClock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
+import { ClaimInProgressError, ClaimLostError, ConfigurationError } from '../errors.ts';
+import { DEDUP_RECORD, DEFAULT_DEDUP_WINDOW_SECONDS, DedupStatus } from './record.ts';
+
+/** Outcome of {@link DedupStore.claim}. A live claim held by someone else is thrown as `ClaimInProgressError`. */
+export type ClaimResult =
+  | { status: 'claimed'; /** Owner token: pass it to complete / release / completeWith. */ token: string }
+  | { status: 'duplicate'; /** Epoch ms the first run completed, when recorded. */ completedAt?: number };
+
+export interface DedupStoreOptions {
+  client: DynamoDBClient;
+  tableName: string;
+  /** How long a record is kept, in seconds; at least the source queue's retention. Default 14 days. */
+  windowSeconds?: number;
+  clock?: Clock;
+}
+
+/**
+ * What a worker needs of a dedup store; {@link DedupStore} is the DynamoDB one.
+ *
+ * @example
+ * const dedup: DedupClaims = new DedupStore({ client, tableName });
+ */
+export type DedupClaims = Pick<DedupStore, 'claim' | 'complete' | 'release' | 'completeWith'>;
+
+const names = { '#status': DEDUP_RECORD.status, '#owner': DEDUP_RECORD.owner };
+const ownedAndInProgress = '#owner = :token AND #status = :inProgress';
+
+/**
+ * Exactly-once bookkeeping in DynamoDB: one record per `scope#idempotencyKey`, claimed with a
+ * conditional PutItem (one request; a duplicate costs that one request and nothing more), then
+ * completed or released by the claim's owner token. In atomic mode the effect and the COMPLETED update
+ * commit in one TransactWriteItems, so a first-time message costs exactly two requests.
+ *
+ * @example
+ * const store = new DedupStore({ client: new DynamoDBClient(clientConfig()), tableName: 'dedup' });
+ * const claim = await store.claim('orders#o-1', { leaseMs: context.getRemainingTimeInMillis() });
+ * if (claim.status === 'claimed') await store.completeWith('orders#o-1', claim.token, [{ Put: orderPut }]);
+ */
+export class DedupStore {
+  readonly tableName: string;
+  readonly windowSeconds: number;
+  readonly #client: DynamoDBClient;
+  readonly #clock: Clock;
+
+  constructor(options: DedupStoreOptions) {
+    const windowSeconds = options.windowSeconds ?? DEFAULT_DEDUP_WINDOW_SECONDS;
+    if (!Number.isInteger(windowSeconds) || windowSeconds <= 0) {
+      throw new ConfigurationError(`dedup window must be a positive number of seconds, got ${windowSeconds}`);
+    }
+    this.tableName = options.tableName;
+    this.windowSeconds = windowSeconds;
+    this.#client = options.client;
+    this.#clock = options.clock ?? systemClock;
+  }
+
+  /**
+   * Claims a key for this invocation until `now + leaseMs` (pass the invocation's remaining time, so a
+   * crashed invocation frees its claims when its timeout passes).
+   *
+   * @throws ClaimInProgressError when another invocation holds a live lease (retryable).
+   * @example
+   * const claim = await store.claim(key, { leaseMs: context.getRemainingTimeInMillis() });
+   */
+  async claim(key: string, options: { leaseMs: number }): Promise<ClaimResult> {
+    const now = this.#clock.now();
+    const token = randomUUID();
+    try {
+      await this.#client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            [DEDUP_RECORD.pk]: { S: key },
+            [DEDUP_RECORD.status]: { S: DedupStatus.inProgress },
+            [DEDUP_RECORD.owner]: { S: token },
+            [DEDUP_RECORD.leaseUntil]: num(now + Math.max(0, options.leaseMs)),
+            [DEDUP_RECORD.claimedAt]: num(now),
+            [DEDUP_RECORD.expiresAt]: num(this.#expiresAtSeconds(now)),
+          },
+          // TTL deletes lazily (hours to days), so an expired record is treated as absent.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now) OR expiresAt < :nowSec',
+          ExpressionAttributeNames: { '#status': DEDUP_RECORD.status },
+          ExpressionAttributeValues: {
+            ':inProgress': { S: DedupStatus.inProgress },
+            ':now': num(now),
+            ':nowSec': num(Math.floor(now / 1000)),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { status: 'claimed', token };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      return duplicateOrInProgress(key, err.Item);
+    }
+  }
+
+  /**
+   * Marks a claimed key COMPLETED (the window restarts from now).
+   *
+   * @throws ClaimLostError when the token no longer owns the record.
+   * @example
+   * await handle(payload); await store.complete(key, claim.token);
+   */
+  async complete(key: string, token: string): Promise<void> {
+    await this.#fenced(key, () => this.#client.send(new UpdateItemCommand({ TableName: this.tableName, ...this.#completion(key, token) })));
+  }
+
+  /**
+   * Gives a claim back (the handler failed) so a retry can claim at once instead of waiting for the lease.
+   *
+   * @throws ClaimLostError when the token no longer owns the record.
+   * @example
+   * try { await handle(payload); } catch (err) { await store.release(key, claim.token); throw err; }
+   */
+  async release(key: string, token: string): Promise<void> {
+    await this.#fenced(key, () =>
+      this.#client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { [DEDUP_RECORD.pk]: { S: key } },
+          ConditionExpression: '#owner = :token',
+          ExpressionAttributeNames: { '#owner': DEDUP_RECORD.owner },
+          ExpressionAttributeValues: { ':token': { S: token } },
+        }),
+      ),
+    );
+  }
+
+  /**
+   * Atomic mode: writes `effect` and the COMPLETED update in one TransactWriteItems, so the effect
+   * happens exactly once or not at all. The token doubles as the ClientRequestToken, so an SDK retry of
+   * a transaction that already committed is answered as a success, not applied twice.
+   *
+   * @throws ClaimLostError when the claim was lost (the effect was not written).
+   * @throws TransactionCanceledException as is when an effect's own condition failed.
+   * @example
+   * await store.completeWith(key, claim.token, [{ Put: { TableName: 'orders', Item: { orderId: { S: 'o-1' } } } }]);
+   */
+  async completeWith(key: string, token: string, effect: readonly TransactWriteItem[]): Promise<void> {
+    const dedupIndex = effect.length;
+    try {
+      await this.#client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [...effect, { Update: { TableName: this.tableName, ...this.#completion(key, token) } }],
+          ClientRequestToken: token,
+        }),
+      );
+    } catch (err) {
+      const code = err instanceof TransactionCanceledException ? err.CancellationReasons?.[dedupIndex]?.Code : undefined;
+      if (code === 'ConditionalCheckFailed') throw new ClaimLostError(`claim on ${key} was lost before completion`, { cause: err });
+      throw err;
+    }
+  }
+
+  #completion(key: string, token: string) {
+    const now = this.#clock.now();
+    return {
+      Key: { [DEDUP_RECORD.pk]: { S: key } },
+      UpdateExpression: 'SET #status = :completed, completedAt = :now, expiresAt = :expiresAt REMOVE leaseUntil',
+      ConditionExpression: ownedAndInProgress,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: {
+        ':completed': { S: DedupStatus.completed },
+        ':inProgress': { S: DedupStatus.inProgress },
+        ':token': { S: token },
+        ':now': num(now),
+        ':expiresAt': num(this.#expiresAtSeconds(now)),
+      },
+    };
+  }
+
+  async #fenced(key: string, write: () => Promise<unknown>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) {
+        throw new ClaimLostError(`claim on ${key} was lost (lease expired and taken over, or already completed)`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  #expiresAtSeconds(nowMs: number): number {
+    return Math.ceil(nowMs / 1000) + this.windowSeconds;
+  }
+}
+
+function duplicateOrInProgress(key: string, item: Record<string, AttributeValue> | undefined): ClaimResult {
+  if (item?.[DEDUP_RECORD.status]?.S === DedupStatus.completed) {
+    const completedAt = Number(item[DEDUP_RECORD.completedAt]?.N);
+    return Number.isFinite(completedAt) ? { status: 'duplicate', completedAt } : { status: 'duplicate' };
+  }
+  // Either a live lease, or the record changed between the check and the read: both are worth a retry.
+  const leaseUntil = Number(item?.[DEDUP_RECORD.leaseUntil]?.N);
+  throw new ClaimInProgressError(
+    Number.isFinite(leaseUntil) ? `${key} is being processed (lease until ${new Date(leaseUntil).toISOString()})` : `${key} is being processed`,
+  );
+}
+
+function num(value: number): AttributeValue {
+  return { N: String(value) };
+}

@@ -1,0 +1,37 @@
+import { intEnv, requireEnv } from '../config.ts';
+import { DEFAULT_DEDUP_WINDOW_SECONDS } from '../dedup/record.ts';
+
+/** The environment a queue worker function reads (wired by the QueuePipeline construct). */
+export interface QueueWorkerEnv {
+  /** SLUICE_DEDUP_TABLE: the dedup table's name. */
+  dedupTable: string;
+  /** SLUICE_DEDUP_SCOPE: prefix of every dedup key of this pipeline. */
+  dedupScope: string;
+  /** SLUICE_DEDUP_WINDOW_SECONDS: record lifetime; default 14 days (SQS's longest retention). */
+  dedupWindowSeconds: number;
+  /** SLUICE_QUEUE_URL: the consumed queue (delay hops). */
+  queueUrl: string;
+  /** SLUICE_DLQ_URL: the dead-letter queue. */
+  dlqUrl: string;
+  /** SLUICE_FIFO=true, or undefined to detect from the event source ARN. */
+  fifo: boolean | undefined;
+}
+
+/**
+ * Reads a queue worker's settings from the environment at module scope (a missing one fails the cold start).
+ *
+ * @example
+ * const config = queueWorkerEnv();
+ * const store = new DedupStore({ client, tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds });
+ */
+export function queueWorkerEnv(env: NodeJS.ProcessEnv = process.env): QueueWorkerEnv {
+  const fifo = env.SLUICE_FIFO;
+  return {
+    dedupTable: requireEnv('SLUICE_DEDUP_TABLE', env),
+    dedupScope: requireEnv('SLUICE_DEDUP_SCOPE', env),
+    dedupWindowSeconds: intEnv('SLUICE_DEDUP_WINDOW_SECONDS', DEFAULT_DEDUP_WINDOW_SECONDS, env),
+    queueUrl: requireEnv('SLUICE_QUEUE_URL', env),
+    dlqUrl: requireEnv('SLUICE_DLQ_URL', env),
+    fifo: fifo === undefined || fifo === '' ? undefined : fifo === 'true',
+  };
+}

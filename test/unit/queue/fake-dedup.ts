@@ -1,0 +1,36 @@
+import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import type { ClaimResult, DedupClaims } from '../../../shared/dedup/store.ts';
+import { ClaimInProgressError } from '../../../shared/errors.ts';
+
+/**
+ * In-memory stand-in for DedupStore in worker unit tests: just enough of the state machine to drive
+ * the worker's branches, and a log of the calls. DedupStore itself is tested against DynamoDB Local.
+ */
+export class FakeDedup implements DedupClaims {
+  readonly records = new Map<string, 'IN_PROGRESS' | 'COMPLETED'>();
+  readonly calls: { op: string; key: string; effect?: readonly TransactWriteItem[] }[] = [];
+
+  async claim(key: string): Promise<ClaimResult> {
+    this.calls.push({ op: 'claim', key });
+    const status = this.records.get(key);
+    if (status === 'COMPLETED') return { status: 'duplicate' };
+    if (status === 'IN_PROGRESS') throw new ClaimInProgressError(`${key} is being processed`);
+    this.records.set(key, 'IN_PROGRESS');
+    return { status: 'claimed', token: `token-${key}` };
+  }
+
+  async complete(key: string): Promise<void> {
+    this.calls.push({ op: 'complete', key });
+    this.records.set(key, 'COMPLETED');
+  }
+
+  async release(key: string): Promise<void> {
+    this.calls.push({ op: 'release', key });
+    this.records.delete(key);
+  }
+
+  async completeWith(key: string, _token: string, effect: readonly TransactWriteItem[]): Promise<void> {
+    this.calls.push({ op: 'completeWith', key, effect });
+    this.records.set(key, 'COMPLETED');
+  }
+}
