@@ -89,8 +89,8 @@ export async function runQueueStage(
     // Only delayed messages and retries waiting out their visibility timeout are left: move virtual
     // time on instead of waiting real minutes (the demo's long delays are 20 minutes).
     if (stalled && Date.now() - started > 3_000) {
-      clock.advance(30_000);
-      skippedMs += 30_000;
+      clock.advance(60_000);
+      skippedMs += 60_000;
     }
     progress.update(Math.min(accounted(), messages.length), skippedMs > 0 ? `virtual clock +${(skippedMs / 60_000).toFixed(1)} min` : 'processing');
     await new Promise((r) => setTimeout(r, 200));
