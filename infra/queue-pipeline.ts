@@ -29,7 +29,7 @@ export interface QueuePipelineProps {
   readonly fifo?: boolean;
   /** FIFO only: SHA-256 of the body as the deduplication id. Default false. */
   readonly contentBasedDeduplication?: boolean;
-  /** Queue-level delay for every message (SQS `DelaySeconds`, at most 15 minutes). Default none. */
+  /** Queue-level delay for every message (SQS `DelaySeconds`, at most 15 minutes). Default 0, written out. */
   readonly deliveryDelay?: Duration;
   /** How long SQS keeps an unprocessed message. Default 4 days. */
   readonly retentionPeriod?: Duration;
@@ -112,7 +112,8 @@ export class QueuePipeline extends Construct {
       queueName,
       fifo: fifo || undefined,
       contentBasedDeduplication: props.contentBasedDeduplication,
-      deliveryDelay: props.deliveryDelay,
+      // Written out even when 0, so the template states the delay every consumer of it sees.
+      deliveryDelay: props.deliveryDelay ?? Duration.seconds(0),
       retentionPeriod,
       visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },

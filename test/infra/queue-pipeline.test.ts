@@ -197,6 +197,14 @@ describe('QueuePipeline options', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 120, RedrivePolicy: Match.anyValue() });
   });
 
+  it('states DelaySeconds 0 in the template when no delivery delay is set', () => {
+    // Act
+    const { template } = synthPipeline({});
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', { DelaySeconds: 0, RedrivePolicy: Match.anyValue() });
+  });
+
   it('derives the visibility timeout as 6 × the function timeout when there is no batching window', () => {
     // Act
     const { template } = synthPipeline({ functionTimeout: Duration.seconds(45) });
