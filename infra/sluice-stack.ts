@@ -1,9 +1,11 @@
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType } from 'aws-cdk-lib/aws-dynamodb';
+import { BatchJob } from './batch-job.ts';
 import type { Construct } from 'constructs';
 import { DedupTable } from './dedup-table.ts';
 import { QueuePipeline } from './queue-pipeline.ts';
 import { secureTable } from './secure-defaults.ts';
+import { StreamPipeline } from './stream-pipeline.ts';
 
 /**
  * The sample stack: composes sluice's constructs into working pipelines.
@@ -23,8 +25,24 @@ export class SluiceStack extends Stack {
     new CfnOutput(this, 'DedupTableName', { value: this.dedupTable.tableName, description: 'sluice dedup table' });
     // Queue pipeline: order jobs (issue #2).
     this.addOrdersQueuePipeline();
-    // Batch job (issue #3).
+    // ---- Batch job: partition → sort → aggregate → reduce over a Step Functions Map (issue #3) ----
+    // Job specs sent to the request queue start one execution each (dedup + execution name = jobId).
+    new BatchJob(this, 'Batch', { dedupTable: this.dedupTable, maxConcurrency: 10 }).addOutputs();
+    // ---- end of batch job ----
     // Stream pipeline (issue #4).
+    // ---- Stream pipeline: order revenue per category per minute (issue #4) ----
+    // Orders (and cart events, filtered out by the mapping) on a 4-shard stream; the consumer commits
+    // each minute's count and revenue per category once per shard. The filter is the sample pipeline's
+    // `orderFilterPattern` (shared/stream/order-pipeline.ts; test/infra/stream-pipeline.test.ts keeps them equal).
+    new StreamPipeline(this, 'OrderStream', {
+      entry: 'functions/stream-order-aggregator.ts',
+      pipelineName: 'order-revenue',
+      shardCount: 4,
+      batchSize: 500,
+      tumblingWindow: Duration.minutes(1),
+      dataFilter: { type: ['order'] },
+    }).addOutputs();
+    // ---- end of stream pipeline ----
   }
 
   // ---- Queue pipeline: order jobs (issue #2) ------------------------------------------------------

@@ -82,10 +82,10 @@ export async function runQueueStage(
   await sendWorkload(runtime, queueUrl, messages);
 
   const accounted = () => collector.get(QUEUE_METRICS.processed) + collector.get(QUEUE_METRICS.duplicate) + Object.values(collector.series(QUEUE_METRICS.dlq)).reduce((a, b) => a + b, 0);
-  const mapping = runtime.mappings.find((m) => m.source.ref === queueUrl)!;
+  const poller = runtime.sqsPoller(queueUrl);
   while (accounted() < messages.length) {
     const depth = await runtime.queueDepth(queueUrl);
-    const stalled = depth.visible === 0 && mapping.poller.idle() && depth.delayed + depth.inFlight > 0;
+    const stalled = depth.visible === 0 && poller.idle() && depth.delayed + depth.inFlight > 0;
     // Only delayed messages and retries waiting out their visibility timeout are left: move virtual
     // time on instead of waiting real minutes (the demo's long delays are 20 minutes).
     if (stalled && Date.now() - started > 3_000) {

@@ -10,7 +10,8 @@ import { emulatorEnvironment } from '../emulators/environment.ts';
 import { loadTemplate } from '../template/load-template.ts';
 import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
-import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPoller } from '../pollers/sqs-poller.ts';
+import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPollerStats } from '../pollers/sqs-poller.ts';
+import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerStats } from '../pollers/kinesis-poller.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { ResourceRegistry, type LocalResource } from './resources.ts';
@@ -37,12 +38,20 @@ export interface LocalRuntimeOptions {
   readonly log?: (line: string) => void;
 }
 
-/** A running event source mapping. */
-export interface RunningMapping {
+/** What every event source poller offers the runtime. */
+export interface EventSourcePoller<Stats> {
+  readonly stats: Stats;
+  start(): void;
+  stop(): Promise<void>;
+  idle(): boolean;
+}
+
+/** A running event source mapping: a source (queue or stream) feeding a function. */
+export interface RunningMapping<Stats = SqsPollerStats> {
   readonly logicalId: string;
   readonly functionLogicalId: string;
   readonly source: LocalResource;
-  readonly poller: SqsPoller;
+  readonly poller: EventSourcePoller<Stats>;
 }
 
 export interface RuntimeClients {
@@ -75,7 +84,10 @@ export class LocalRuntime {
     readonly template: CfnTemplate,
     readonly resources: ResourceRegistry,
     readonly functions: ReadonlyMap<string, LocalFunction>,
+    /** The SQS event source mappings. */
     readonly mappings: readonly RunningMapping[],
+    /** The Kinesis event source mappings. */
+    readonly streamMappings: readonly RunningMapping<KinesisPollerStats>[],
     readonly clients: RuntimeClients,
     readonly endpoints: EmulatorEndpoints,
     readonly region: string,
@@ -112,8 +124,8 @@ export class LocalRuntime {
       };
       await provisionResources(resources, resolver, clients, options.overrides);
       const functions = LocalRuntime.createFunctions(resources, resolver, options, region, log);
-      const mappings = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
-      const runtime = new LocalRuntime(template, resources, functions, mappings, clients, endpoints, region, ownedEmulators, resolver);
+      const { mappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, ownedEmulators, resolver);
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {
@@ -176,8 +188,9 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     region: string,
     log: (line: string) => void,
-  ): RunningMapping[] {
+  ): { mappings: RunningMapping[]; streamMappings: RunningMapping<KinesisPollerStats>[] } {
     const mappings: RunningMapping[] = [];
+    const streamMappings: RunningMapping<KinesisPollerStats>[] = [];
     for (const resource of resources.ofType('AWS::Lambda::EventSourceMapping')) {
       const props = resolver.resolve(resource.definition.Properties ?? {}) as Record<string, unknown>;
       const fnEntry = [...functions.values()].find((f) => f.functionName === props.FunctionName || f.arn === props.FunctionName);
@@ -186,7 +199,28 @@ export class LocalRuntime {
         log(`skipping event source mapping ${resource.logicalId}: function or source not local`);
         continue;
       }
-      if (source.type !== 'AWS::SQS::Queue') continue; // Kinesis mappings are wired by the stream runtime.
+      const onError = (error: unknown) => log(`${fnEntry.logicalId}: batch failed: ${(error as Error).message ?? String(error)}`);
+      const common = { logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source };
+      if (source.type === 'AWS::Kinesis::Stream') {
+        if (!clients.kinesis) throw new Error(`event source mapping ${resource.logicalId} reads a stream but no Kinesis emulator is running`);
+        const poller = createKinesisPoller({
+          mapping: props as unknown as KinesisMappingProperties,
+          fn: fnEntry,
+          streamName: source.physicalName,
+          kinesis: clients.kinesis,
+          sqs: clients.sqs,
+          queueUrlForArn: (arn) => resources.byArn(arn)?.ref ?? arn,
+          clock: { now: () => Date.now() },
+          region,
+          onError,
+        });
+        streamMappings.push({ ...common, poller });
+        continue;
+      }
+      if (source.type !== 'AWS::SQS::Queue') {
+        log(`skipping event source mapping ${resource.logicalId}: ${source.type} sources are not emulated`);
+        continue;
+      }
       const queueProps = source.definition.Properties ?? {};
       const poller = createSqsPoller({
         mapping: props as unknown as SqsMappingProperties,
@@ -196,11 +230,11 @@ export class LocalRuntime {
         sqs: clients.sqs,
         region,
         ...(options.sqsFaults ? { faults: options.sqsFaults } : {}),
-        onError: (error) => log(`${fnEntry.logicalId}: batch failed: ${(error as Error).message ?? String(error)}`),
+        onError,
       });
-      mappings.push({ logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source, poller });
+      mappings.push({ ...common, poller });
     }
-    return mappings;
+    return { mappings, streamMappings };
   }
 
   /**
@@ -223,6 +257,24 @@ export class LocalRuntime {
     return this.resources.require(logicalId);
   }
 
+  /** The SQS poller of the mapping that reads this queue URL, with its stats. */
+  sqsPoller(queueUrl: string): EventSourcePoller<SqsPollerStats> {
+    const mapping = this.mappings.find((m) => m.source.ref === queueUrl);
+    if (!mapping) throw new Error(`no event source mapping reads the queue ${queueUrl}`);
+    return mapping.poller;
+  }
+
+  /** The Kinesis poller of the mapping that reads this stream (name), with its stats. */
+  streamPoller(streamName: string): EventSourcePoller<KinesisPollerStats> {
+    const mapping = this.streamMappings.find((m) => m.source.physicalName === streamName || m.source.ref === streamName);
+    if (!mapping) throw new Error(`no event source mapping reads the stream ${streamName}`);
+    return mapping.poller;
+  }
+
+  private allPollers(): EventSourcePoller<unknown>[] {
+    return [...this.mappings, ...this.streamMappings].map((m) => m.poller);
+  }
+
   /** The first resource of a type whose logical id starts with `prefix` (CDK appends a hash to logical ids). */
   find(type: string, prefix: string): LocalResource {
     const found = this.resources.ofType(type).find((r) => r.logicalId.startsWith(prefix));
@@ -237,11 +289,11 @@ export class LocalRuntime {
   }
 
   startPollers(): void {
-    for (const mapping of this.mappings) mapping.poller.start();
+    for (const poller of this.allPollers()) poller.start();
   }
 
   async stopPollers(): Promise<void> {
-    await Promise.all(this.mappings.map((m) => m.poller.stop()));
+    await Promise.all(this.allPollers().map((p) => p.stop()));
   }
 
   /** Messages anywhere in a queue: visible, in flight or delayed. */
@@ -261,15 +313,15 @@ export class LocalRuntime {
   }
 
   /**
-   * Waits until every queue that feeds a function is empty (nothing visible, in flight or delayed) and
-   * every poller is idle, or throws after `timeoutMs`.
+   * Waits until every queue that feeds a function is empty (nothing visible, in flight or delayed),
+   * every stream is read to its end, and every poller is idle, or throws after `timeoutMs`.
    */
   async drain(options: { timeoutMs?: number; includeDelayed?: boolean } = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 60_000);
     for (;;) {
       const depths = await Promise.all(this.mappings.map((m) => this.queueDepth(m.source.ref)));
       const empty = depths.every((d) => d.visible + d.inFlight + (options.includeDelayed === false ? 0 : d.delayed) === 0);
-      if (empty && this.mappings.every((m) => m.poller.idle())) return;
+      if (empty && this.allPollers().every((p) => p.idle())) return;
       if (Date.now() > deadline) throw new Error(`queues did not drain: ${JSON.stringify(depths)}`);
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -27,7 +27,7 @@ describe('Orders queue pipeline, run locally from the synthesized sample stack',
       await sendOrders(runtime, messages);
       await runtime.drain({ timeoutMs: 90_000 });
       // Assess
-      const stats = runtime.mappings[0]!.poller.stats;
+      const stats = runtime.sqsPoller(runtime.output('OrdersQueueUrl')).stats;
       expect(messages.filter((m) => m.expected === 'duplicate').length).toBeGreaterThan(150);
       expect(stats.injectedFailures).toBeGreaterThan(0);
       expect(stats.injectedCrashes).toBeGreaterThan(0);
@@ -56,7 +56,7 @@ describe('Orders queue pipeline, run locally from the synthesized sample stack',
       const dead = await drainDeadLetters(runtime, runtime.output('OrdersDeadLetterQueueUrl'));
       expect(dead.map((d) => d.reason).sort()).toEqual(['malformed', 'schema-invalid']);
       expect(dead.find((d) => d.reason === 'malformed')?.body).toBe('{"orderId": "poison", ');
-      expect(runtime.mappings[0]!.poller.stats.received).toBe(11);
+      expect(runtime.sqsPoller(queueUrl).stats.received).toBe(11);
     } finally {
       await runtime.stop();
     }

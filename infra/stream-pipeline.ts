@@ -1,0 +1,191 @@
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledgeNagFinding, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureQueue, secureTable } from './secure-defaults.ts';
+import type { SluiceFunction } from './sluice-function.ts';
+
+/** Dead letters of a stream are pointers (shard + sequence range): keep them as long as SQS allows. */
+const FAILURE_RETENTION = Duration.days(14);
+
+export interface StreamPipelineProps {
+  /** Consumer's TypeScript entry, relative to the repository root, e.g. `functions/stream-order-aggregator.ts`. */
+  readonly entry: string;
+  /** Names the pipeline in result keys (`SLUICE_PIPELINE_NAME`). Default: the construct id. */
+  readonly pipelineName?: string;
+  /** Provisioned shards. Default 1. Ignored when `onDemand`. */
+  readonly shardCount?: number;
+  /** On-demand capacity instead of provisioned shards. Default false. */
+  readonly onDemand?: boolean;
+  /** How long Kinesis keeps records. Default 24 hours. */
+  readonly retentionPeriod?: Duration;
+  /** Records per invocation (1–10,000). Default 100. */
+  readonly batchSize?: number;
+  /** How long Lambda gathers records before invoking. Default none. */
+  readonly maxBatchingWindow?: Duration;
+  /** Where a new mapping starts reading. Default TRIM_HORIZON (nothing already in the stream is skipped). */
+  readonly startingPosition?: StartingPosition;
+  /** Concurrent batches per shard (1–10); order is kept per partition key. Default 1. */
+  readonly parallelizationFactor?: number;
+  /** Split a failing batch in two to isolate a poison record. Default true. */
+  readonly bisectBatchOnError?: boolean;
+  /** Retries of a failing batch before it goes to the failure queue. Default 3 (Lambda's default is unlimited: one poison record would hold its shard for the whole retention period). */
+  readonly retryAttempts?: number;
+  /** Records older than this go to the failure queue unprocessed (60 s – 7 days). Default: the retention period. */
+  readonly maxRecordAge?: Duration;
+  /** Tumbling window of the aggregation (at most 15 minutes). Default 1 minute. */
+  readonly tumblingWindow?: Duration;
+  /** Lambda event filter on the decoded record data, AWS filter-rule syntax, e.g. `{ type: ['order'] }`. Default: every record. */
+  readonly dataFilter?: Record<string, unknown>;
+  /** Consumer timeout. Default 30 seconds. */
+  readonly functionTimeout?: Duration;
+  /** Consumer memory in MiB. Default: SluiceFunction's (512). */
+  readonly memorySize?: number;
+  /** Extra environment for the consumer (sluice's own variables win on a clash). */
+  readonly environment?: Record<string, string>;
+  /** Alarm when the consumer's iterator age (how far behind it reads) exceeds this. Default: tumbling window + 5 minutes. */
+  readonly maxIteratorAge?: Duration;
+}
+
+/** The alarms a stream pipeline raises; add actions (SNS, ...) to them in the stack. */
+export interface StreamPipelineAlarms {
+  /** The consumer reads far behind the stream's tip: it is too slow or stuck on a failing batch. */
+  readonly iteratorAge: Alarm;
+  /** Any message in the failure queue: a discarded batch or a rejected record. */
+  readonly failures: Alarm;
+  /** The consumer threw (Lambda retries, then bisects or discards the batch). */
+  readonly functionErrors: Alarm;
+}
+
+/**
+ * A Kinesis stream processed by a Lambda consumer into tumbling-window aggregates committed exactly once:
+ * the stream (KMS-encrypted with the AWS-managed key, provisioned or on-demand), the consumer with a
+ * Kinesis event source (batch size, batching window, starting position, parallelization factor, bisect,
+ * retries, record age, `ReportBatchItemFailures`, a data filter, a tumbling window, on-failure to an
+ * encrypted TLS-only SQS queue), the results table (KMS, point-in-time recovery; key `pk` =
+ * pipeline#shard#windowStart, `sk` = first sequence number of the part) and alarms on iterator age,
+ * failures and errors.
+ *
+ * Consumer environment: `SLUICE_PIPELINE_NAME`, `SLUICE_RESULTS_TABLE`, `SLUICE_FAILURE_QUEUE_URL`, plus `environment`.
+ *
+ * @example
+ * const orders = new StreamPipeline(this, 'OrderStream', {
+ *   entry: 'functions/stream-order-aggregator.ts', shardCount: 4, tumblingWindow: Duration.minutes(1), dataFilter: { type: ['order'] },
+ * });
+ * orders.addOutputs(); // OrderStreamStreamName, OrderStreamResultsTableName, OrderStreamFailureQueueUrl, OrderStreamConsumerName
+ */
+export class StreamPipeline extends Construct {
+  readonly stream: Stream;
+  readonly consumer: SluiceFunction;
+  /** One item per committed window part. */
+  readonly resultsTable: Table;
+  /** On-failure destination of the mapping, and where the consumer reports records it rejects. */
+  readonly failureQueue: Queue;
+  readonly alarms: StreamPipelineAlarms;
+
+  constructor(scope: Construct, id: string, props: StreamPipelineProps) {
+    super(scope, id);
+    const retentionPeriod = props.retentionPeriod ?? Duration.hours(24);
+    const tumblingWindow = props.tumblingWindow ?? Duration.minutes(1);
+    validateProps(props, tumblingWindow);
+
+    this.stream = new Stream(this, 'Stream', {
+      encryption: StreamEncryption.MANAGED,
+      retentionPeriod,
+      ...(props.onDemand ? { streamMode: StreamMode.ON_DEMAND } : { streamMode: StreamMode.PROVISIONED, shardCount: props.shardCount ?? 1 }),
+    });
+    this.failureQueue = secureQueue(this, 'FailureQueue', { retentionPeriod: FAILURE_RETENTION });
+    acknowledgeNagFinding(
+      this.failureQueue,
+      'SQS3',
+      'This queue is itself the dead-letter destination: the Kinesis event source mapping OnFailure target (cdk-nag only recognises RedrivePolicy targets). Nothing consumes it automatically, so it has no DLQ of its own; its alarm fires on any message.',
+    );
+    this.resultsTable = secureTable(this, 'ResultsTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+    });
+
+    this.consumer = leastPrivilegeFunction(this, 'Consumer', {
+      entry: props.entry,
+      timeout: props.functionTimeout ?? Duration.seconds(30),
+      memorySize: props.memorySize,
+      description: `sluice stream consumer of ${this.node.path}`,
+      environment: {
+        ...props.environment,
+        SLUICE_PIPELINE_NAME: props.pipelineName ?? id,
+        SLUICE_RESULTS_TABLE: this.resultsTable.tableName,
+        SLUICE_FAILURE_QUEUE_URL: this.failureQueue.queueUrl,
+      },
+    });
+    // Grants read on the stream and send on the on-failure queue to the consumer's role.
+    this.consumer.addEventSource(
+      new KinesisEventSource(this.stream, {
+        startingPosition: props.startingPosition ?? StartingPosition.TRIM_HORIZON,
+        batchSize: props.batchSize ?? 100,
+        maxBatchingWindow: props.maxBatchingWindow,
+        parallelizationFactor: props.parallelizationFactor ?? 1,
+        bisectBatchOnError: props.bisectBatchOnError ?? true,
+        retryAttempts: props.retryAttempts ?? 3,
+        maxRecordAge: props.maxRecordAge ?? retentionPeriod,
+        reportBatchItemFailures: true,
+        tumblingWindow,
+        filters: props.dataFilter ? [FilterCriteria.filter({ data: props.dataFilter })] : undefined,
+        onFailure: new SqsDlq(this.failureQueue),
+      }),
+    );
+    // Window results are conditional PutItems; rejected records are reported to the failure queue.
+    this.resultsTable.grant(this.consumer, 'dynamodb:PutItem');
+    this.failureQueue.grantSendMessages(this.consumer);
+
+    this.alarms = this.createAlarms(props.maxIteratorAge ?? tumblingWindow.plus(Duration.minutes(5)));
+  }
+
+  /**
+   * Adds stack outputs with stable names so a CLI pointed at AWS finds the resources:
+   * `<prefix>StreamName`, `<prefix>ResultsTableName`, `<prefix>FailureQueueUrl`, `<prefix>ConsumerName`.
+   *
+   * @example
+   * orders.addOutputs('OrderStream');
+   */
+  addOutputs(prefix: string = this.node.id): void {
+    const stack = Stack.of(this);
+    new CfnOutput(stack, `${prefix}StreamName`, { value: this.stream.streamName, description: `${prefix} Kinesis stream name` });
+    new CfnOutput(stack, `${prefix}ResultsTableName`, { value: this.resultsTable.tableName, description: `${prefix} window results table` });
+    new CfnOutput(stack, `${prefix}FailureQueueUrl`, { value: this.failureQueue.queueUrl, description: `${prefix} failure queue URL (discarded batches, rejected records)` });
+    new CfnOutput(stack, `${prefix}ConsumerName`, { value: this.consumer.functionName, description: `${prefix} consumer function name` });
+  }
+
+  private createAlarms(maxIteratorAge: Duration): StreamPipelineAlarms {
+    return {
+      iteratorAge: alarmAbove(this, 'IteratorAgeAlarm', {
+        metric: this.consumer.metric('IteratorAge', { period: ALARM_PERIOD, statistic: 'Maximum' }),
+        threshold: maxIteratorAge.toMilliseconds(),
+        evaluationPeriods: 3,
+        description: `The consumer of ${this.node.path} reads more than ${maxIteratorAge.toSeconds()} s behind the stream: it is too slow or retrying a failing batch.`,
+      }),
+      failures: alarmAbove(this, 'FailuresAlarm', {
+        metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        threshold: 0,
+        description: `Messages in the failure queue of ${this.node.path}: each names a shard and sequence range (or one rejected record) to read back from the stream.`,
+      }),
+      functionErrors: alarmAbove(this, 'FunctionErrorsAlarm', {
+        metric: this.consumer.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        threshold: 0,
+        description: `The consumer of ${this.node.path} threw: Lambda retries and bisects the batch.`,
+      }),
+    };
+  }
+}
+
+function validateProps(props: StreamPipelineProps, tumblingWindow: Duration): void {
+  const shards = props.shardCount ?? 1;
+  if (!props.onDemand && (!Number.isInteger(shards) || shards < 1)) throw new Error(`shardCount must be a positive integer, got ${shards}`);
+  const window = tumblingWindow.toSeconds();
+  if (!Number.isInteger(window) || window < 1 || window > 900) throw new Error(`tumblingWindow must be 1–900 whole seconds, got ${window}`);
+  const batchSize = props.batchSize ?? 100;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) throw new Error(`batchSize must be 1–10000, got ${batchSize}`);
+}

@@ -1,0 +1,286 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
+import { toEventWindow, windowContaining, type WindowBounds } from '../../shared/stream/tumbling-window.ts';
+import { readBatchItemFailures } from './batch-item-failures.ts';
+import type { KinesisMappingSettings } from './kinesis-mapping.ts';
+import type { KinesisDiscardCondition } from './kinesis-on-failure.ts';
+import { compareSequenceNumbers } from './kinesis-record.ts';
+
+/** Lambda's cap on tumbling-window state per shard. */
+export const MAX_WINDOW_STATE_BYTES = 1024 * 1024;
+/** Lambda's synchronous invocation payload limit: a batch stops growing before its event would pass it. */
+export const MAX_EVENT_BYTES = 6 * 1024 * 1024;
+/** Bytes of a Kinesis event record besides its data (ids, ARNs, field names). */
+const RECORD_OVERHEAD_BYTES = 600;
+
+/** What a lane needs from the poller around it. */
+export interface LaneEnvironment {
+  readonly settings: KinesisMappingSettings;
+  readonly shardId: string;
+  readonly now: () => number;
+  invoke(event: unknown): Promise<unknown>;
+  discard(records: readonly KinesisStreamRecord[], condition: KinesisDiscardCondition, invokeCount: number, functionError: boolean): Promise<void>;
+  onError?(error: unknown): void;
+}
+
+/** Counters shared by the lanes of a poller. */
+export interface KinesisPollerStats {
+  fetched: number;
+  filtered: number;
+  delivered: number;
+  invocations: number;
+  finalInvocations: number;
+  functionErrors: number;
+  partialFailures: number;
+  bisections: number;
+  discarded: number;
+}
+
+interface PendingBatch {
+  records: KinesisStreamRecord[];
+  /** Failed attempts so far: Lambda's retries. Splits do not count (they do not consume the retry quota). */
+  retries: number;
+}
+
+interface OpenWindow {
+  bounds: WindowBounds;
+  state: Record<string, unknown>;
+  /** The function has seen records of this window since the last final invocation, so a final invocation is owed. */
+  owed: boolean;
+  /** The state outgrew Lambda's 1 MB cap: the next invocation ends the window early. */
+  tooLarge: boolean;
+  finalRetries: number;
+}
+
+/**
+ * One batch-in-flight lane of a shard: the whole shard when ParallelizationFactor is 1, else the records
+ * whose partition key hashes to this lane (so each key keeps its order). It assembles batches
+ * (BatchSize, batching window, never across a tumbling window), invokes, and checkpoints as Lambda does:
+ * success → past the batch; `batchItemFailures` → at the lowest failed sequence number; an error →
+ * bisect (free) or retry (counted), then the on-failure destination; records past MaximumRecordAge are
+ * discarded; tumbling windows carry `state` and end with a final invocation.
+ *
+ * @example
+ * const lane = new KinesisLane(env, stats);
+ * lane.push(records);
+ * await lane.step(true);
+ */
+export class KinesisLane {
+  private readonly buffer: KinesisStreamRecord[] = [];
+  private readonly pending: PendingBatch[] = [];
+  private window: OpenWindow | undefined;
+  private oldestBufferedAt = 0;
+  private retryAt = 0;
+  private inFlight = false;
+
+  constructor(
+    private readonly env: LaneEnvironment,
+    private readonly stats: KinesisPollerStats,
+  ) {}
+
+  push(records: readonly KinesisStreamRecord[]): void {
+    if (records.length === 0) return;
+    if (this.buffer.length === 0) this.oldestBufferedAt = performance.now();
+    this.buffer.push(...records);
+  }
+
+  get buffered(): number {
+    return this.buffer.length + this.pending.reduce((n, b) => n + b.records.length, 0);
+  }
+
+  /** Nothing buffered or in flight, and no window whose end has passed still owes its final invocation. */
+  idle(): boolean {
+    if (this.inFlight || this.buffered > 0) return false;
+    if (this.window?.tooLarge) return false;
+    return !(this.window?.owed && this.env.now() >= this.window.bounds.endMs);
+  }
+
+  /**
+   * Does the next unit of work, if any is due. `caughtUp` says the shard reader has read everything the
+   * stream had, so an empty lane may close a window whose end time has passed.
+   */
+  async step(caughtUp: boolean): Promise<boolean> {
+    if (performance.now() < this.retryAt) return false;
+    this.inFlight = true;
+    try {
+      return await this.next(caughtUp);
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  private async next(caughtUp: boolean): Promise<boolean> {
+    const { settings } = this.env;
+    if (this.window?.tooLarge) return this.finalInvoke(true);
+    if (this.pending.length === 0) {
+      const head = this.buffer[0];
+      if (this.window && !this.window.owed && head !== undefined && this.windowOf(head).startMs > this.window.bounds.startMs) {
+        this.window = undefined; // ended early and nothing arrived since: the next window starts fresh
+      }
+      if (settings.tumblingWindowSeconds > 0 && this.window?.owed) {
+        const headWindowLater = head !== undefined && this.windowOf(head).startMs > this.window.bounds.startMs;
+        const windowOver = head === undefined && caughtUp && this.env.now() >= this.window.bounds.endMs;
+        if (headWindowLater || windowOver) return this.finalInvoke(false);
+      }
+      if (head === undefined) return false;
+      const batch = this.takeBatch();
+      if (!batch) return false;
+      this.pending.push({ records: batch, retries: 0 });
+    }
+    const batch = this.pending[0]!;
+    await this.discardExpired(batch);
+    if (batch.records.length === 0) {
+      this.pending.shift();
+      return true;
+    }
+    return this.invokeBatch(batch);
+  }
+
+  /** Up to BatchSize records from the buffer, all of one tumbling window; undefined while the batching window is open. */
+  private takeBatch(): KinesisStreamRecord[] | undefined {
+    const { settings } = this.env;
+    let count = Math.min(settings.batchSize, this.buffer.length);
+    let bytes = 0;
+    for (let i = 0; i < count; i += 1) {
+      bytes += this.buffer[i]!.kinesis.data.length + RECORD_OVERHEAD_BYTES;
+      if (bytes > MAX_EVENT_BYTES && i > 0) {
+        count = i;
+        break;
+      }
+    }
+    if (settings.tumblingWindowSeconds > 0) {
+      const current = this.window?.bounds.startMs ?? this.windowOf(this.buffer[0]!).startMs;
+      // A record stamped before the open window (arrival times are only approximately ordered) joins it.
+      const firstLater = this.buffer.findIndex((r, i) => i < count && this.windowOf(r).startMs > current);
+      if (firstLater === 0) return undefined;
+      if (firstLater > 0) count = firstLater;
+    }
+    const full = count === settings.batchSize || count < this.buffer.length;
+    if (!full && performance.now() - this.oldestBufferedAt < settings.batchingWindowMs) return undefined;
+    const batch = this.buffer.splice(0, count);
+    this.oldestBufferedAt = performance.now();
+    return batch;
+  }
+
+  private async discardExpired(batch: PendingBatch): Promise<void> {
+    const { maxRecordAgeMs } = this.env.settings;
+    if (maxRecordAgeMs < 0) return;
+    const now = this.env.now();
+    const expired = batch.records.findIndex((r) => now - r.kinesis.approximateArrivalTimestamp * 1000 <= maxRecordAgeMs);
+    const count = expired === -1 ? batch.records.length : expired;
+    if (count === 0) return;
+    const records = batch.records.splice(0, count);
+    await this.env.discard(records, 'RecordAgeExceeded', batch.retries, batch.retries > 0);
+    this.stats.discarded += records.length;
+  }
+
+  private async invokeBatch(batch: PendingBatch): Promise<boolean> {
+    const { settings } = this.env;
+    const event = settings.tumblingWindowSeconds > 0 ? this.windowEvent(batch.records, false, false) : { Records: batch.records };
+    this.stats.invocations += 1;
+    let response: unknown;
+    try {
+      response = await this.env.invoke(event);
+    } catch (err) {
+      this.stats.functionErrors += 1;
+      this.env.onError?.(err);
+      return this.batchFailed(batch);
+    }
+    if (settings.tumblingWindowSeconds > 0 && !isObject((response as { state?: unknown } | null)?.state)) {
+      // "If the response does not contain a state property, Lambda considers this a failed invocation."
+      this.env.onError?.(new Error('tumbling-window response has no state'));
+      return this.batchFailed(batch);
+    }
+    let checkpoint = batch.records.length;
+    if (settings.reportBatchItemFailures) {
+      const outcome = readBatchItemFailures(response, new Set(batch.records.map((r) => r.kinesis.sequenceNumber)));
+      if (outcome.wholeBatchFailed) return this.batchFailed(batch);
+      if (outcome.failedIds.size > 0) {
+        const lowest = [...outcome.failedIds].sort(compareSequenceNumbers)[0]!;
+        checkpoint = batch.records.findIndex((r) => r.kinesis.sequenceNumber === lowest);
+      }
+    }
+    this.stats.delivered += checkpoint;
+    if (settings.tumblingWindowSeconds > 0) this.keepState(batch.records[0]!, (response as { state: Record<string, unknown> }).state);
+    if (checkpoint === batch.records.length) {
+      this.pending.shift();
+      return true;
+    }
+    // Partial failure: everything before the lowest failed record is done; the rest is retried as a batch.
+    this.stats.partialFailures += 1;
+    batch.records.splice(0, checkpoint);
+    return this.retryOrDiscard(batch, false);
+  }
+
+  private async batchFailed(batch: PendingBatch): Promise<boolean> {
+    if (this.env.settings.bisectOnError && batch.records.length > 1) {
+      this.stats.bisections += 1;
+      const half = Math.ceil(batch.records.length / 2);
+      this.pending.splice(0, 1, { records: batch.records.slice(0, half), retries: batch.retries }, { records: batch.records.slice(half), retries: batch.retries });
+      return true;
+    }
+    return this.retryOrDiscard(batch, true);
+  }
+
+  private async retryOrDiscard(batch: PendingBatch, functionError: boolean): Promise<boolean> {
+    batch.retries += 1;
+    const { maxRetryAttempts } = this.env.settings;
+    if (maxRetryAttempts >= 0 && batch.retries > maxRetryAttempts) {
+      this.pending.shift();
+      await this.env.discard(batch.records, 'RetryAttemptsExhausted', batch.retries, functionError);
+      this.stats.discarded += batch.records.length;
+      return true;
+    }
+    this.backOff(batch.retries);
+    return true;
+  }
+
+  private keepState(first: KinesisStreamRecord, state: Record<string, unknown>): void {
+    const bounds = this.window?.bounds ?? this.windowOf(first);
+    const tooLarge = Buffer.byteLength(JSON.stringify(state)) > MAX_WINDOW_STATE_BYTES;
+    this.window = { bounds, state, owed: true, tooLarge, finalRetries: 0 };
+  }
+
+  /** The window's final invocation. Lambda holds the shard until it succeeds; early termination keeps the window open with fresh state. */
+  private async finalInvoke(terminatedEarly: boolean): Promise<boolean> {
+    const window = this.window!;
+    this.stats.invocations += 1;
+    this.stats.finalInvocations += 1;
+    try {
+      const response = await this.env.invoke(this.windowEvent([], true, terminatedEarly));
+      if (!isObject((response as { state?: unknown } | null)?.state)) throw new Error('tumbling-window response has no state');
+    } catch (err) {
+      this.stats.functionErrors += 1;
+      this.env.onError?.(err);
+      window.finalRetries += 1;
+      this.backOff(window.finalRetries);
+      return false;
+    }
+    this.window = terminatedEarly ? { bounds: window.bounds, state: {}, owed: false, tooLarge: false, finalRetries: 0 } : undefined;
+    return true;
+  }
+
+  private windowEvent(records: KinesisStreamRecord[], final: boolean, terminatedEarly: boolean) {
+    const bounds = this.window?.bounds ?? this.windowOf(records[0]!);
+    return {
+      Records: records,
+      window: toEventWindow(bounds),
+      state: this.window?.state ?? {},
+      shardId: this.env.shardId,
+      eventSourceARN: this.env.settings.streamArn,
+      isFinalInvokeForWindow: final,
+      isWindowTerminatedEarly: terminatedEarly,
+    };
+  }
+
+  private windowOf(record: KinesisStreamRecord): WindowBounds {
+    return windowContaining(record.kinesis.approximateArrivalTimestamp * 1000, this.env.settings.tumblingWindowSeconds);
+  }
+
+  private backOff(retries: number): void {
+    this.retryAt = performance.now() + Math.min(1000, 20 * 2 ** Math.min(retries, 6));
+  }
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

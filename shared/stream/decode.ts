@@ -1,0 +1,36 @@
+import type { KinesisStreamRecord } from 'aws-lambda';
+import type { z } from 'zod';
+import { MalformedMessageError, SchemaValidationError } from '../errors.ts';
+
+/**
+ * Decodes a Kinesis record's data: base64 → UTF-8 → JSON. Bad data is a permanent failure
+ * ({@link MalformedMessageError}): retrying the same bytes can never succeed.
+ *
+ * @example
+ * const payload = decodeRecordData(record); // unknown JSON
+ */
+export function decodeRecordData(record: KinesisStreamRecord): unknown {
+  const text = Buffer.from(record.kinesis.data, 'base64').toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new MalformedMessageError(`record ${record.kinesis.sequenceNumber} is not JSON`, { cause: err });
+  }
+}
+
+/**
+ * Validates a decoded payload with a zod schema; a mismatch is a permanent {@link SchemaValidationError}
+ * naming each failing path.
+ *
+ * @example
+ * const order = validatePayload(orderEventSchema, decodeRecordData(record), record.kinesis.sequenceNumber);
+ */
+export function validatePayload<T>(schema: z.ZodType<T>, payload: unknown, sequenceNumber: string): T {
+  const result = schema.safeParse(payload);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
+  throw new SchemaValidationError(
+    `record ${sequenceNumber} does not match the schema: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
+    issues,
+  );
+}

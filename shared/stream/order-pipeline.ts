@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import type { StreamPipelineDefinition } from './processor.ts';
+import { Transform } from './transform.ts';
+
+/** An order (or cart) event as producers put it on the stream. Amounts are integer cents so sums are exact. */
+export const orderEventSchema = z.object({
+  type: z.enum(['order', 'cart']),
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  category: z.string().min(1),
+  amountCents: z.number().int().nonnegative(),
+  /** Per-customer sequence, so consumers can check order per partition key. */
+  seq: z.number().int().nonnegative().optional(),
+});
+export type OrderEvent = z.infer<typeof orderEventSchema>;
+
+/**
+ * The ESM filter of the sample pipeline (AWS filter-rule syntax on the decoded data): only orders reach
+ * the function, cart events are skipped by Lambda without an invocation.
+ */
+export const orderFilterPattern = { data: { type: ['order'] } } as const;
+
+/**
+ * The sample pipeline: orders → order count and revenue (cents) per category per window. Free orders
+ * carry no revenue and are dropped by the chain's filter step.
+ *
+ * @example
+ * await processWindowBatch(event, orderRevenuePipeline('orders'), { results, failures });
+ */
+export function orderRevenuePipeline(name: string): StreamPipelineDefinition<OrderEvent> {
+  return {
+    name,
+    schema: orderEventSchema,
+    transform: Transform.of<OrderEvent>()
+      .filter((order) => order.type === 'order' && order.amountCents > 0)
+      .map((order) => ({ key: order.category, value: order.amountCents })),
+  };
+}

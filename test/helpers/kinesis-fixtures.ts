@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  KinesisClient,
+  ListShardsCommand,
+} from '@aws-sdk/client-kinesis';
+import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig } from '../../shared/aws-clients.ts';
+import type { WindowResultItem } from '../../shared/stream/window-results.ts';
+
+/** Clients for the emulators the integration global setup started. */
+export function emulatorClients() {
+  return {
+    kinesis: new KinesisClient(clientConfig()),
+    sqs: new SQSClient(clientConfig({ service: 'sqs' })),
+    dynamodb: new DynamoDBClient(clientConfig()),
+  };
+}
+
+/** A unique resource name for this test file. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}`;
+}
+
+/** Creates a stream and waits until it is ACTIVE; returns its ARN. */
+export async function createStream(kinesis: KinesisClient, streamName: string, shardCount: number): Promise<string> {
+  await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+  for (;;) {
+    const { StreamDescriptionSummary } = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return StreamDescriptionSummary.StreamARN!;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Creates an SQS queue; returns its URL and ARN. */
+export async function createQueue(sqs: SQSClient, queueName: string): Promise<{ url: string; arn: string }> {
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: queueName }));
+  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
+  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+}
+
+/** Creates a results table with the key schema of the StreamPipeline construct (pk, sk strings). */
+export async function createResultsTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  await dynamodb.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+    }),
+  );
+}
+
+/** Every item of a results table. */
+export async function scanResults(dynamodb: DynamoDBClient, tableName: string): Promise<WindowResultItem[]> {
+  const documents = DynamoDBDocumentClient.from(dynamodb);
+  const items: WindowResultItem[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...((page.Items ?? []) as WindowResultItem[]));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}
+
+/** Receives (and deletes) every message currently in a queue, parsed as JSON. */
+export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string): Promise<T[]> {
+  const bodies: T[] = [];
+  for (;;) {
+    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    if (Messages.length === 0) return bodies;
+    bodies.push(...Messages.map((m) => JSON.parse(m.Body!) as T));
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+}
+
+/** A record as an independent reader of the stream sees it. */
+export interface StreamRecordSnapshot {
+  shardId: string;
+  sequenceNumber: string;
+  partitionKey: string;
+  arrivalMs: number;
+  data: string;
+}
+
+/** Reads every record of every shard from TRIM_HORIZON with plain GetRecords (the reference the tests compare against). */
+export async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<StreamRecordSnapshot[]> {
+  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
+  const snapshots: StreamRecordSnapshot[] = [];
+  for (const { ShardId } of Shards) {
+    let { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
+    while (ShardIterator) {
+      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
+      for (const r of page.Records ?? []) {
+        snapshots.push({
+          shardId: ShardId!,
+          sequenceNumber: r.SequenceNumber!,
+          partitionKey: r.PartitionKey!,
+          arrivalMs: r.ApproximateArrivalTimestamp!.getTime(),
+          data: Buffer.from(r.Data!).toString('utf8'),
+        });
+      }
+      if ((page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;
+      ShardIterator = page.NextShardIterator;
+    }
+  }
+  return snapshots;
+}
+
+/** Waits until `done()` holds, polling every 50 ms. */
+export async function eventually(done: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await done())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A clock the test moves forward by hand (windows close and records age without waiting). */
+export class ShiftedClock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+}
+
+/** Wraps a handler as the poller's function, with a timeout like the runtime's LocalFunction. */
+export function inProcessFunction(handler: (event: never) => Promise<unknown>, options: { name?: string; timeoutMs?: number } = {}) {
+  const name = options.name ?? 'stream-consumer';
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  return {
+    arn: `arn:aws:lambda:us-east-1:000000000000:function:${name}`,
+    async invoke(event: unknown): Promise<unknown> {
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        return await Promise.race([
+          handler(event as never),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error(`Task timed out after ${timeoutMs} ms`)), timeoutMs);
+          }),
+        ]);
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
+}
