@@ -2,12 +2,16 @@ import { LocalRuntime } from '../runtime/local-runtime.ts';
 import { MetricsCollector } from '../runtime/metrics-collector.ts';
 import { VirtualClock } from '../runtime/clock.ts';
 import { runQueueStage, type QueueStageResult } from '../demo/queue-stage.ts';
+import { runStreamStage, type StreamStageResult } from '../demo/stream-stage.ts';
 import { createProgress } from './progress.ts';
 import { formatCount, formatTable } from './table.ts';
 
 export interface DemoOptions {
   readonly orders: number;
   readonly seed: number;
+  /** Events put on the order stream (default 5,000: kinesis-mock accepts about 500–1,400 records/s). */
+  readonly events?: number;
+  readonly skipStream?: boolean;
 }
 
 function queueSummary(r: QueueStageResult): string {
@@ -30,32 +34,79 @@ function queueSummary(r: QueueStageResult): string {
   return formatTable(rows);
 }
 
+function streamSummary(r: StreamStageResult): string {
+  const fate = (observed: number, expected: number) => (observed === expected ? formatCount(observed) : `${formatCount(observed)} (expected ${formatCount(expected)})`);
+  const rows: string[][] = [
+    ['stream stage (OrderStream: Kinesis → filter → Lambda → DynamoDB)', 'value'],
+    ['events sent', formatCount(r.sent)],
+    ['filtered out by FilterCriteria (cart, not JSON)', fate(r.observed.filtered, r.expected.filtered)],
+    ['rejected to the failure queue (schema-invalid)', fate(r.observed.rejected, r.expected.rejected)],
+    ['dropped by the transform (free orders)', formatCount(r.observed.dropped)],
+    ['aggregated into windows', fate(r.observed.aggregated, r.expected.aggregated)],
+    ['discarded by the poller (on-failure)', formatCount(r.discarded)],
+    ['unaccounted', formatCount(r.unaccounted)],
+    [`windows committed (shard × ${r.windowSeconds} s)`, formatCount(r.windowsCommitted)],
+    ['window parts committed', formatCount(r.windowParts)],
+    ['(category, window) aggregates mismatched', formatCount(r.mismatches)],
+    ['put events/s', r.putPerSecond.toFixed(0)],
+    ['processed events/s (put → last record handled)', r.processedPerSecond.toFixed(0)],
+    ['processing lag after the last put', `${(r.drainAfterPutMs / 1000).toFixed(1)} s`],
+    ['wall time', `${(r.wallMs / 1000).toFixed(1)} s`],
+    ['virtual time moved to close the last window', `${(r.windowCloseAdvanceMs / 1000).toFixed(1)} s`],
+  ];
+  const top: string[][] = [
+    ['window (UTC)', 'category', 'orders', 'revenue'],
+    ...r.topWindows.map((w) => [`${w.windowStart.slice(11, 19)}`, w.key, formatCount(w.count), (w.sum / 100).toLocaleString('en-US', { minimumFractionDigits: 2 })]),
+  ];
+  return `${formatTable(rows)}\n\n${formatTable(top)}`;
+}
+
 /**
  * `sluice demo` (what `npm start` runs): starts the emulators and the local runtime from the
  * synthesized template, pushes the sample workload through the pipelines with progress bars, and
  * prints one summary. Exits non-zero if any message is unaccounted for.
  *
  * @example
- * const ok = await runDemo({ orders: 2000, seed: 1 });
+ * const ok = await runDemo({ orders: 2000, seed: 1, events: 5000 });
  */
 export async function runDemo(options: DemoOptions): Promise<boolean> {
   const clock = VirtualClock.install();
-  const collector = MetricsCollector.capture({ quiet: process.env.SLUICE_DEMO_VERBOSE !== '1' });
+  // SLUICE_DEMO_VERBOSE=1 shows the functions' own log lines (they are quiet by default so the
+  // progress bars and the summary stay readable).
+  const verbose = process.env.SLUICE_DEMO_VERBOSE === '1';
+  const collector = MetricsCollector.capture({ quiet: !verbose });
   const started = Date.now();
   process.stderr.write('starting emulators (fauxqs, DynamoDB Local, kinesis-mock) and the local runtime from the synthesized template…\n');
   const runtime = await LocalRuntime.start({
-    functionEnvironment: { POWERTOOLS_METRICS_DISABLED: 'false' },
+    functionEnvironment: { POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'ERROR' },
     log: (line) => process.stderr.write(`${line}\n`),
   });
   try {
     process.stderr.write(`runtime ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ${runtime.mappings.length} event source mappings\n`);
     const queue = await runQueueStage(runtime, collector, clock, { orders: options.orders, seed: options.seed, duplicateRate: 0.2, longDelayRate: 0.02, shortDelayRate: 0.05, expiredRate: 0.02, malformedRate: 0.01 }, createProgress('queue'));
+    // The collector keeps swallowing the functions' log lines until both stages are done.
+    const stream = options.skipStream ? undefined : await runStreamStage(runtime, clock, { events: options.events ?? 5_000, seed: options.seed }, createProgress('stream'));
     collector.release();
     console.log(`\n${queueSummary(queue)}\n`);
     const dlqTotal = Object.values(queue.dlqByReason).reduce((a, b) => a + b, 0);
-    const ok = queue.lost === 0 && queue.effects === queue.uniqueOrders && dlqTotal === queue.dlqDepth;
-    console.log(ok ? 'every message accounted for: processed, a counted duplicate, or in the DLQ with a reason' : 'MISMATCH: some messages are unaccounted for');
-    return ok;
+    const queueOk = queue.lost === 0 && queue.effects === queue.uniqueOrders && dlqTotal === queue.dlqDepth;
+    console.log(queueOk ? 'every message accounted for: processed, a counted duplicate, or in the DLQ with a reason' : 'MISMATCH: some messages are unaccounted for');
+    if (!stream) return queueOk;
+    console.log(`\n${streamSummary(stream)}\n`);
+    const { observed, expected } = stream;
+    const streamOk =
+      stream.mismatches === 0 &&
+      stream.unaccounted === 0 &&
+      stream.discarded === 0 &&
+      observed.filtered === expected.filtered &&
+      observed.rejected === expected.rejected &&
+      observed.aggregated === expected.aggregated;
+    console.log(
+      streamOk
+        ? 'every event accounted for: filtered, rejected with its sequence number, dropped by the transform, or in exactly one window; every window equals the independent computation'
+        : 'MISMATCH: stream results differ from the independent computation or some events are unaccounted for',
+    );
+    return queueOk && streamOk;
   } finally {
     collector.release();
     await runtime.stop();

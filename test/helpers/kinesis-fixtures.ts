@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  KinesisClient,
-  ListShardsCommand,
-} from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws-clients.ts';
-import type { WindowResultItem } from '../../shared/stream/window-results.ts';
 
 /** Clients for the emulators the integration global setup started. */
 export function emulatorClients() {
@@ -62,18 +53,8 @@ export async function createResultsTable(dynamodb: DynamoDBClient, tableName: st
   );
 }
 
-/** Every item of a results table. */
-export async function scanResults(dynamodb: DynamoDBClient, tableName: string): Promise<WindowResultItem[]> {
-  const documents = DynamoDBDocumentClient.from(dynamodb);
-  const items: WindowResultItem[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
-  do {
-    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
-    items.push(...((page.Items ?? []) as WindowResultItem[]));
-    ExclusiveStartKey = page.LastEvaluatedKey;
-  } while (ExclusiveStartKey);
-  return items;
-}
+/** Every item of a results table (the demo's reader). */
+export { scanWindowResults as scanResults } from '../../local/demo/stream-reader.ts';
 
 /** Receives (and deletes) every message currently in a queue, parsed as JSON. */
 export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string): Promise<T[]> {
@@ -86,38 +67,8 @@ export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string):
   }
 }
 
-/** A record as an independent reader of the stream sees it. */
-export interface StreamRecordSnapshot {
-  shardId: string;
-  sequenceNumber: string;
-  partitionKey: string;
-  arrivalMs: number;
-  data: string;
-}
-
-/** Reads every record of every shard from TRIM_HORIZON with plain GetRecords (the reference the tests compare against). */
-export async function readWholeStream(kinesis: KinesisClient, streamName: string): Promise<StreamRecordSnapshot[]> {
-  const { Shards = [] } = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
-  const snapshots: StreamRecordSnapshot[] = [];
-  for (const { ShardId } of Shards) {
-    let { ShardIterator } = await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId, ShardIteratorType: 'TRIM_HORIZON' }));
-    while (ShardIterator) {
-      const page = await kinesis.send(new GetRecordsCommand({ ShardIterator, Limit: 10_000 }));
-      for (const r of page.Records ?? []) {
-        snapshots.push({
-          shardId: ShardId!,
-          sequenceNumber: r.SequenceNumber!,
-          partitionKey: r.PartitionKey!,
-          arrivalMs: r.ApproximateArrivalTimestamp!.getTime(),
-          data: Buffer.from(r.Data!).toString('utf8'),
-        });
-      }
-      if ((page.Records ?? []).length === 0 && (page.MillisBehindLatest ?? 0) === 0) break;
-      ShardIterator = page.NextShardIterator;
-    }
-  }
-  return snapshots;
-}
+// The independent stream reader is shared with the demo's stream stage.
+export { readWholeStream, type StreamRecordSnapshot } from '../../local/demo/stream-reader.ts';
 
 /** Waits until `done()` holds, polling every 50 ms. */
 export async function eventually(done: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
