@@ -1,5 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { runDemo } from './demo.ts';
+import { batchCommand } from './commands/batch.ts';
+import { applyErrorConventions } from './commands/cli-action.ts';
+import { devCommand } from './commands/dev.ts';
+import { dlqCommand } from './commands/dlq.ts';
+import { sendCommand } from './commands/send.ts';
+import { statusCommand } from './commands/status.ts';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -16,7 +21,6 @@ function positiveInt(value: string): number {
 export function buildCli(): Command {
   const program = new Command('sluice')
     .description('Message-queue batch and stream processing on AWS, runnable locally from the synthesized CDK template')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride((err) => process.exit(err.exitCode === 1 && err.code !== 'commander.help' ? 2 : err.exitCode));
 
   program
@@ -24,10 +28,21 @@ export function buildCli(): Command {
     .description('run the sample workload through the local pipelines with progress, then print a summary (what `npm start` runs)')
     .option('--orders <n>', 'unique order jobs for the queue stage', positiveInt, 2000)
     .option('--seed <n>', 'seed of the generated workload (same seed, same workload)', positiveInt, 1)
-    .action(async (opts: { orders: number; seed: number }) => {
+    .option('--events <n>', 'events put on the order stream in the stream stage', positiveInt, 5000)
+    .option('--skip-stream', 'run the queue stage only')
+    .action(async (opts: { orders: number; seed: number; events: number; skipStream?: boolean }) => {
+      // Loaded on use, so the other commands start without the runtime and CDK.
+      const { runDemo } = await import('./demo.ts');
       const ok = await runDemo(opts);
       process.exitCode = ok ? 0 : 1;
     });
+  program.addCommand(devCommand());
+  program.addCommand(sendCommand());
+  program.addCommand(batchCommand());
+  program.addCommand(dlqCommand());
+  program.addCommand(statusCommand());
+  // One-line parse errors naming the expected usage, exit 2, on every command (demo included).
+  applyErrorConventions(program);
   return program;
 }
 

@@ -1,0 +1,140 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import type { LocalRuntime } from '../../runtime/local-runtime.ts';
+import { stackQueues } from '../targets/stack-resources.ts';
+import { readDevState, removeDevState, stateFilePath, writeDevState, type DevState } from '../targets/dev-state.ts';
+import { cliAction } from './cli-action.ts';
+import { endpointsBanner } from './dev/endpoints-banner.ts';
+import { statusLine } from './dev/status-line.ts';
+import { queueStatus } from './status/queue-status.ts';
+import { UsageError } from './usage-error.ts';
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+interface DevCliOptions {
+  stateFile?: string;
+  templateFile?: string;
+  pollers: boolean;
+  statusInterval: number;
+}
+
+/** The live `sluice dev` that owns the state file, if any. */
+function runningDev(file: string): DevState | undefined {
+  try {
+    return readDevState(file);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves on the first SIGINT/SIGTERM; a second one exits at once (the emulator groups are still killed on exit). */
+function firstSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const handler = (signal: NodeJS.Signals) => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+      process.once('SIGINT', () => process.exit(130));
+      process.once('SIGTERM', () => process.exit(143));
+      resolve(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  });
+}
+
+/**
+ * `sluice dev`: starts the emulators and the local runtime from the synthesized template, publishes
+ * the endpoints and resolved outputs in a state file for the other commands, prints a live status
+ * line, and on Ctrl-C stops the pollers, every emulator and child process, and removes the state file.
+ *
+ * @example
+ * sluice dev                      # then, in another terminal: sluice send Orders --count 10 --template …
+ * sluice dev --no-pollers         # resources only: messages stay where you put them
+ */
+export function devCommand(): Command {
+  return new Command('dev')
+    .description('run the whole stack locally from the synthesized template until Ctrl-C, with endpoints for the AWS CLI/SDKs and a live status line')
+    .option('--state-file <path>', 'where to publish endpoints and outputs for other sluice commands (default $SLUICE_STATE_FILE or .sluice/dev.json)')
+    .option('--template-file <path>', 'run this synthesized template (e.g. cdk.out/Sluice.template.json) instead of synthesizing the app')
+    .option('--no-pollers', 'create the resources but run no consumers (messages stay in the queues)')
+    .option('--status-interval <ms>', 'how often the status line refreshes', (v) => Math.max(100, Number(v) || 1000), 1000)
+    .action(
+      cliAction(async (opts: DevCliOptions) => {
+        const file = stateFilePath(opts.stateFile);
+        const running = runningDev(file);
+        if (running) throw new UsageError(`a \`sluice dev\` (pid ${running.pid}) already runs with ${file}: stop it, or give this one another --state-file`);
+        const stopRequested = firstSignal();
+        const started = Date.now();
+        process.stderr.write('starting emulators (fauxqs, DynamoDB Local, kinesis-mock) and the local runtime from the synthesized template…\n');
+        // Loaded here so the other commands start without CDK and the runtime.
+        const [{ LocalRuntime }, { loadTemplate }] = await Promise.all([import('../../runtime/local-runtime.ts'), import('../../template/load-template.ts')]);
+        const template = opts.templateFile ? await loadTemplate({ templateFile: resolve(opts.templateFile) }) : undefined;
+        // CDK looks for the lock file and writes cdk.out relative to the working directory: synthesize from the project.
+        process.chdir(PROJECT_ROOT);
+        const runtime = await LocalRuntime.start({
+          ...(template ? { template } : {}),
+          pollers: opts.pollers,
+          log: (line) => process.stderr.write(`${line}\n`),
+        });
+        const state: DevState = { pid: process.pid, startedAt: new Date().toISOString(), region: runtime.region, endpoints: runtime.endpoints, outputs: runtime.outputs() };
+        let timer: NodeJS.Timeout | undefined;
+        try {
+          writeDevState(file, state);
+          console.log(
+            `sluice dev: ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ` +
+              `${opts.pollers ? runtime.mappings.length : 0} event source mappings running\n`,
+          );
+          console.log(endpointsBanner(state, file));
+          timer = startStatusLine(runtime, state, opts.statusInterval);
+          const signal = await stopRequested;
+          process.stderr.write(`\n${signal}: stopping pollers and emulators…\n`);
+        } finally {
+          if (timer) clearInterval(timer);
+          removeDevState(file, process.pid);
+          await runtime.stop();
+        }
+        console.log('sluice dev: stopped');
+        // In-process handlers may hold keep-alive sockets or timers; everything that matters is stopped.
+        process.exit(process.exitCode ?? 0);
+      }),
+    );
+}
+
+/**
+ * Messages the SQS consumers acknowledged and records the stream consumers received. Stats are read by
+ * name because the runtime's mappings are of several kinds (SQS `deleted`, Kinesis `delivered`).
+ */
+function handledSoFar(runtime: LocalRuntime): { messages: number; records: number } {
+  let messages = 0;
+  let records = 0;
+  for (const mapping of runtime.mappings) {
+    const stats = mapping.poller.stats as unknown as Partial<Record<string, number>>;
+    messages += stats.deleted ?? 0;
+    records += stats.delivered ?? 0;
+  }
+  return { messages, records };
+}
+
+/** Refreshes the status line: in place on a terminal, and only when it changes elsewhere (logs, tests). */
+function startStatusLine(runtime: LocalRuntime, state: DevState, intervalMs: number): NodeJS.Timeout {
+  const tty = Boolean(process.stderr.isTTY);
+  let last = '';
+  let busy = false;
+  return setInterval(() => {
+    if (busy) return;
+    busy = true;
+    Promise.all(stackQueues(state.outputs).map((q) => queueStatus(runtime.clients.sqs, q)))
+      .then((queues) => {
+        const line = `[${new Date().toISOString().slice(11, 19)}] ${statusLine(queues, handledSoFar(runtime))}`;
+        const content = line.slice(11);
+        if (tty) process.stderr.write(`\r\x1b[2K${line}`);
+        else if (content !== last) process.stderr.write(`${line}\n`);
+        last = content;
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+}

@@ -1,0 +1,29 @@
+import { emulatorEnvironment } from '../../../emulators/environment.ts';
+import type { DevState } from '../../targets/dev-state.ts';
+import { formatTextTable } from '../text-table.ts';
+
+/**
+ * What `sluice dev` prints once ready: shell exports that point the AWS CLI and SDKs at the emulators,
+ * the resolved stack outputs, and commands to try.
+ *
+ * @example
+ * console.log(endpointsBanner(state, '.sluice/dev.json'));
+ */
+export function endpointsBanner(state: DevState, stateFile: string): string {
+  const env = emulatorEnvironment(state.endpoints, state.region);
+  const exports = Object.entries(env).map(([name, value]) => `  export ${name}=${value}`);
+  const outputs = formatTextTable([['stack output', 'local value'], ...Object.entries(state.outputs).sort(([a], [b]) => a.localeCompare(b))])
+    .split('\n')
+    .map((line) => `  ${line}`);
+  return [
+    'endpoints (paste into a shell for the AWS CLI / SDKs):',
+    ...exports,
+    '',
+    ...outputs,
+    '',
+    `state file: ${stateFile} (other sluice commands find this runtime through it)`,
+    `try: sluice send Orders --count 10 --template '{"orderId":"o-{{i}}","customerId":"c-1","amount":10}'`,
+    '     sluice status · sluice dlq list Orders · aws sqs list-queues',
+    'Ctrl-C stops the runtime and every emulator.',
+  ].join('\n');
+}

@@ -1,0 +1,139 @@
+import { Command } from 'commander';
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { formatCount } from '../table.ts';
+import { resolveTarget, type ResolvedTarget } from '../targets/target.ts';
+import { cliAction } from './cli-action.ts';
+import { runMoveTask } from './dlq/move-task.ts';
+import { peekMessages } from './dlq/peek.ts';
+import { groupByReason } from './dlq/reasons.ts';
+import { replayDeadLetters } from './dlq/replay.ts';
+import { integerIn, parseRate, targetOptions, withTargetOptions, type TargetCliOptions } from './options.ts';
+import { findQueueWithDeadLetter } from './resources.ts';
+import { formatTextTable } from './text-table.ts';
+
+interface ListCliOptions extends TargetCliOptions {
+  max: number;
+  json?: boolean;
+}
+
+interface ReplayCliOptions extends TargetCliOptions {
+  rate?: number;
+  filter?: string;
+  moveTask: boolean;
+}
+
+/** Emulators answer a short poll with everything visible; AWS samples some servers, so wait a little there. */
+function waitTimeFor(target: ResolvedTarget): number {
+  return target.name === 'local' ? 0 : 1;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+async function messagesLeft(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+function listCommand(): Command {
+  return withTargetOptions(
+    new Command('list')
+      .description("group a queue's dead letters by reason, with a count and a sample body each, without consuming them")
+      .argument('<queue>', 'queue whose DLQ to read, by its output prefix (e.g. Orders)')
+      .option('--max <n>', 'read at most n dead letters', integerIn(1, 100_000), 10_000)
+      .option('--json', 'print the groups as JSON'),
+  ).action(
+    cliAction(async (name: string, opts: ListCliOptions) => {
+      const target = await resolveTarget(targetOptions(opts));
+      try {
+        const queue = findQueueWithDeadLetter(target.outputs, name);
+        const messages = await peekMessages(target.clients.sqs, queue.deadLetterUrl, { max: opts.max, waitTimeSeconds: waitTimeFor(target) });
+        const groups = groupByReason(messages);
+        if (opts.json) {
+          console.log(JSON.stringify({ queue: queue.name, total: messages.length, reasons: groups }, null, 2));
+          return;
+        }
+        if (groups.length === 0) {
+          console.log(`the ${queue.name} DLQ is empty (${target.name})`);
+          return;
+        }
+        const rows = [['reason', 'count', 'sample body', 'sample error'], ...groups.map((g) => [g.reason, formatCount(g.count), oneLine(g.sampleBody, 60), oneLine(g.sampleError ?? '', 60)])];
+        console.log(`${queue.name} DLQ (${target.name}): ${formatCount(messages.length)} message${messages.length === 1 ? '' : 's'}${messages.length >= opts.max ? ` (stopped at --max ${opts.max})` : ''}\n`);
+        console.log(formatTextTable(rows, { right: [1] }));
+      } finally {
+        target.close();
+      }
+    }),
+  );
+}
+
+function replayCommand(): Command {
+  return withTargetOptions(
+    new Command('replay')
+      .description(
+        "move a queue's dead letters back to it: on AWS with StartMessageMoveTask (no --filter), elsewhere receive → send → delete " +
+          '(send first, so an interruption never loses a message); Ctrl-C stops after the message in flight',
+      )
+      .argument('<queue>', 'queue whose DLQ to replay, by its output prefix (e.g. Orders)')
+      .option('--rate <N/s>', 'at most N messages per second (e.g. 10 or 10/s)', parseRate)
+      .option('--filter <reason>', 'only dead letters with this reason (see `sluice dlq list`; `redrive` = moved by maxReceiveCount)')
+      .option('--no-move-task', 'on AWS, replay message by message instead of with StartMessageMoveTask'),
+  ).action(
+    cliAction(async (name: string, opts: ReplayCliOptions) => {
+      const target = await resolveTarget(targetOptions(opts));
+      const abort = new AbortController();
+      const onSignal = () => {
+        process.stderr.write('\ninterrupted: finishing the message in flight, then stopping (Ctrl-C again to force)\n');
+        abort.abort();
+        process.once('SIGINT', () => process.exit(130));
+      };
+      process.once('SIGINT', onSignal);
+      try {
+        const queue = findQueueWithDeadLetter(target.outputs, name);
+        const sqs = target.clients.sqs;
+        const progress = (n: number) => {
+          if (process.stderr.isTTY) process.stderr.write(`\rreplayed ${formatCount(n)}`);
+        };
+        if (target.name === 'aws' && opts.filter === undefined && opts.moveTask) {
+          const result = await runMoveTask(sqs, queue.deadLetterUrl, queue.url, { ...(opts.rate ? { ratePerSecond: opts.rate } : {}), signal: abort.signal, onProgress: progress });
+          console.log(`move task ${result.status}: ${formatCount(result.moved)} moved from the ${queue.name} DLQ to ${queue.name}${result.failureReason ? ` (${result.failureReason})` : ''}`);
+          if (result.status !== 'COMPLETED') process.exitCode = abort.signal.aborted ? 130 : 1;
+          return;
+        }
+        const result = await replayDeadLetters({
+          sqs,
+          deadLetterUrl: queue.deadLetterUrl,
+          sourceUrl: queue.url,
+          waitTimeSeconds: waitTimeFor(target),
+          signal: abort.signal,
+          onReplayed: progress,
+          ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
+          ...(opts.rate ? { ratePerSecond: opts.rate } : {}),
+        });
+        if (process.stderr.isTTY) process.stderr.write('\n');
+        const left = await messagesLeft(sqs, queue.deadLetterUrl);
+        console.log(
+          `replayed ${formatCount(result.replayed)} dead letter${result.replayed === 1 ? '' : 's'} from the ${queue.name} DLQ to ${queue.name}` +
+            `${result.interrupted ? ' (interrupted)' : ''}; ${formatCount(left)} left in the DLQ${opts.filter ? ` (--filter ${opts.filter})` : ''}`,
+        );
+        if (result.interrupted) process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSignal);
+        target.close();
+      }
+    }),
+  );
+}
+
+/**
+ * `sluice dlq list|replay <queue>`: inspect and replay a queue's dead letters on any target.
+ *
+ * @example
+ * sluice dlq list Orders
+ * sluice dlq replay Orders --filter schema-invalid --rate 20/s
+ */
+export function dlqCommand(): Command {
+  return new Command('dlq').description("inspect and replay a queue's dead-letter queue").addCommand(listCommand()).addCommand(replayCommand());
+}

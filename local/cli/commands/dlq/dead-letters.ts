@@ -1,0 +1,46 @@
+import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import type { SQSMessageAttributes } from 'aws-lambda';
+import { DLQ_ATTRIBUTES, toSendAttributes } from '../../../../shared/envelope.ts';
+
+/** Reason shown for dead letters without `sluice-reason`: SQS's redrive policy moved them after maxReceiveCount. */
+export const REDRIVE_REASON = 'redrive';
+
+/**
+ * Why a message is in the DLQ: its `sluice-reason`, or {@link REDRIVE_REASON} when SQS's redrive policy
+ * (not sluice) moved it there.
+ *
+ * @example
+ * deadLetterReason(message); // 'schema-invalid'
+ */
+export function deadLetterReason(message: Message): string {
+  return message.MessageAttributes?.[DLQ_ATTRIBUTES.reason]?.StringValue ?? REDRIVE_REASON;
+}
+
+/** The attribute in the SDK's send shape, without the empty list fields ReceiveMessage adds. */
+function cleanAttribute(value: MessageAttributeValue): MessageAttributeValue {
+  return {
+    DataType: value.DataType,
+    ...(value.StringValue !== undefined ? { StringValue: value.StringValue } : {}),
+    ...(value.BinaryValue !== undefined ? { BinaryValue: value.BinaryValue } : {}),
+  };
+}
+
+const DEAD_LETTER_NAMES = new Set<string>(Object.values(DLQ_ATTRIBUTES));
+
+/**
+ * The attributes a dead letter had before sluice dead-lettered it: the `sluice-reason`/`-error`/
+ * `-source-message-id`/`-failed-at` attributes removed, and those packed into
+ * `sluice-overflow-attributes` unpacked, so a replayed message looks like the original.
+ *
+ * @example
+ * new SendMessageCommand({ QueueUrl: source, MessageBody: m.Body, MessageAttributes: originalAttributes(m) });
+ */
+export function originalAttributes(message: Message): Record<string, MessageAttributeValue> {
+  const attributes: Record<string, MessageAttributeValue> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    if (!DEAD_LETTER_NAMES.has(name)) attributes[name] = cleanAttribute(value);
+  }
+  const overflow = message.MessageAttributes?.[DLQ_ATTRIBUTES.overflow]?.StringValue;
+  if (overflow) Object.assign(attributes, toSendAttributes(JSON.parse(overflow) as SQSMessageAttributes));
+  return attributes;
+}

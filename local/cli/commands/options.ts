@@ -1,0 +1,61 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { DEFAULT_STACK_NAME, TARGET_NAMES, type TargetName, type TargetOptions } from '../targets/target.ts';
+
+/** Options every target-aware command accepts. */
+export interface TargetCliOptions {
+  target: TargetName;
+  stack: string;
+  stateFile?: string;
+}
+
+/**
+ * Adds `--target`, `--stack` and `--state-file` to a command.
+ *
+ * @example
+ * withTargetOptions(new Command('status')).action(async (opts: TargetCliOptions) => { … });
+ */
+export function withTargetOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--target <target>', 'where to act: a running `sluice dev`, LocalStack, or AWS').choices(TARGET_NAMES).default('local'))
+    .option('--stack <name>', 'CloudFormation stack whose outputs name the resources (localstack, aws)', DEFAULT_STACK_NAME)
+    .option('--state-file <path>', 'state file of the running `sluice dev` (local; default $SLUICE_STATE_FILE or .sluice/dev.json)');
+}
+
+/**
+ * The target part of a command's parsed options.
+ *
+ * @example
+ * const target = await resolveTarget(targetOptions(opts));
+ */
+export function targetOptions(opts: TargetCliOptions): TargetOptions {
+  return { target: opts.target, stack: opts.stack, ...(opts.stateFile ? { stateFile: opts.stateFile } : {}) };
+}
+
+/**
+ * Commander argument parser for an integer in `[min, max]`.
+ *
+ * @example
+ * cmd.option('--count <n>', 'messages to send', integerIn(1, 1_000_000));
+ */
+export function integerIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+/**
+ * Commander argument parser for a rate: `N` or `N/s`, N > 0 (messages per second).
+ *
+ * @example
+ * parseRate('5/s'); // 5
+ */
+export function parseRate(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(?:\/s)?$/.exec(value.trim());
+  const n = match ? Number(match[1]) : Number.NaN;
+  if (!(n > 0)) throw new InvalidArgumentError(`expected messages per second like 10 or 10/s, got "${value}"`);
+  return n;
+}

@@ -1,0 +1,50 @@
+/** A queue of the stack, named by its output prefix (`Orders` for `OrdersQueueUrl`). */
+export interface StackQueue {
+  readonly name: string;
+  readonly url: string;
+  /** From `<name>DeadLetterQueueUrl`, when the stack has one. */
+  readonly deadLetterUrl?: string;
+}
+
+/** A Kinesis stream of the stack, named by its output prefix (`OrderStream` for `OrderStreamStreamName`). */
+export interface StackStream {
+  readonly name: string;
+  readonly streamName: string;
+}
+
+const QUEUE_SUFFIX = 'QueueUrl';
+const DLQ_SUFFIX = 'DeadLetterQueueUrl';
+const STREAM_SUFFIX = 'StreamName';
+
+/**
+ * The queues of a stack, found generically from its outputs: every `<Name>QueueUrl` that is not itself a
+ * `<Name>DeadLetterQueueUrl`, paired with `<Name>DeadLetterQueueUrl` when present. New pipelines appear
+ * here without CLI changes as long as they follow the output naming.
+ *
+ * @example
+ * stackQueues({ OrdersQueueUrl: 'https://…/orders', OrdersDeadLetterQueueUrl: 'https://…/orders-dlq' });
+ * // [{ name: 'Orders', url: 'https://…/orders', deadLetterUrl: 'https://…/orders-dlq' }]
+ */
+export function stackQueues(outputs: Readonly<Record<string, string>>): StackQueue[] {
+  return Object.keys(outputs)
+    .filter((key) => key.endsWith(QUEUE_SUFFIX) && !key.endsWith(DLQ_SUFFIX) && key.length > QUEUE_SUFFIX.length)
+    .sort()
+    .map((key) => {
+      const name = key.slice(0, -QUEUE_SUFFIX.length);
+      const deadLetterUrl = outputs[`${name}${DLQ_SUFFIX}`];
+      return { name, url: outputs[key]!, ...(deadLetterUrl ? { deadLetterUrl } : {}) };
+    });
+}
+
+/**
+ * The Kinesis streams of a stack: every `<Name>StreamName` output.
+ *
+ * @example
+ * stackStreams({ OrderStreamStreamName: 'sluice-orders' }); // [{ name: 'OrderStream', streamName: 'sluice-orders' }]
+ */
+export function stackStreams(outputs: Readonly<Record<string, string>>): StackStream[] {
+  return Object.keys(outputs)
+    .filter((key) => key.endsWith(STREAM_SUFFIX) && key.length > STREAM_SUFFIX.length)
+    .sort()
+    .map((key) => ({ name: key.slice(0, -STREAM_SUFFIX.length), streamName: outputs[key]! }));
+}

@@ -1,0 +1,113 @@
+import { GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, DeleteMessageBatchCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { clientConfig } from '../../shared/aws-clients.ts';
+import { DeadLetterQueue } from '../../shared/queue/dead-letter.ts';
+import { runCli, spawnCli, startDev, type DevProcess } from '../helpers/cli-process.ts';
+import { sqsRecord, stringAttribute } from '../helpers/sqs-events.ts';
+
+/** Everything in a queue: received (all attributes) and deleted, so each test starts from what it sends. */
+async function takeAll(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const taken: Message[] = [];
+  for (;;) {
+    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 30 }));
+    const batch = out.Messages ?? [];
+    if (batch.length === 0) return taken;
+    taken.push(...batch);
+    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: batch.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })) }));
+  }
+}
+
+async function depth(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
+  return Number(out.Attributes!.ApproximateNumberOfMessages) + Number(out.Attributes!.ApproximateNumberOfMessagesNotVisible);
+}
+
+const idOf = (m: Message) => (JSON.parse(m.Body!) as { orderId: string }).orderId;
+
+describe('sluice dlq replay against `sluice dev --no-pollers` (nothing consumes, so every message can be counted)', () => {
+  let dev: DevProcess;
+  let sqs: SQSClient;
+  let dlq: DeadLetterQueue;
+  let ordersUrl: string;
+  let deadLetterUrl: string;
+
+  /** Dead-letters `count` orders the way the worker does (DeadLetterQueue), with a dedup key attribute. */
+  async function deadLetter(count: number, reason: string, prefix: string): Promise<void> {
+    for (let i = 0; i < count; i += 1) {
+      const record = sqsRecord({ body: { orderId: `${prefix}-${i}` }, attributes: { 'sluice-dedup-key': stringAttribute(`${prefix}-${i}`) } });
+      await dlq.send(record, { reason, error: `${reason} (test)` });
+    }
+  }
+
+  beforeAll(async () => {
+    dev = await startDev(['--no-pollers']);
+    ordersUrl = dev.state.outputs.OrdersQueueUrl!;
+    deadLetterUrl = dev.state.outputs.OrdersDeadLetterQueueUrl!;
+    sqs = new SQSClient({ ...clientConfig({ service: 'sqs' }), endpoint: dev.state.endpoints.sqs });
+    dlq = new DeadLetterQueue({ client: sqs, queueUrl: deadLetterUrl });
+  });
+
+  afterAll(async () => {
+    sqs?.destroy();
+    await dev?.stop();
+  });
+
+  beforeEach(async () => {
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: ordersUrl }));
+    await sqs.send(new PurgeQueueCommand({ QueueUrl: deadLetterUrl }));
+  });
+
+  it('replays only the reason asked for, with the original attributes and without sluice DLQ attributes', async () => {
+    // Prepare
+    await deadLetter(4, 'malformed', 'm');
+    await deadLetter(2, 'expired', 'e');
+    // Act
+    const result = await runCli(['dlq', 'replay', 'Orders', '--filter', 'malformed'], { stateFile: dev.stateFile });
+    // Assess
+    expect(result).toMatchObject({ code: 0, stdout: 'replayed 4 dead letters from the Orders DLQ to Orders; 2 left in the DLQ (--filter malformed)\n' });
+    const replayed = await takeAll(sqs, ordersUrl);
+    expect(replayed.map(idOf).sort()).toEqual(['m-0', 'm-1', 'm-2', 'm-3']);
+    for (const message of replayed) {
+      expect(Object.keys(message.MessageAttributes ?? {})).toEqual(['sluice-dedup-key']);
+      expect(message.MessageAttributes!['sluice-dedup-key']!.StringValue).toBe(idOf(message));
+    }
+    expect((await takeAll(sqs, deadLetterUrl)).map(idOf).sort()).toEqual(['e-0', 'e-1']);
+  });
+
+  it('loses nothing when interrupted with Ctrl-C mid-replay, and a second run moves the rest', async () => {
+    // Prepare
+    await deadLetter(30, 'transient', 't');
+    const replay = spawnCli(['dlq', 'replay', 'Orders', '--rate', '10/s'], { stateFile: dev.stateFile });
+    const deadline = Date.now() + 20_000;
+    while ((await depth(sqs, ordersUrl)) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // Act
+    replay.child.kill('SIGINT');
+    const interrupted = await replay.exited;
+    // Assess
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stdout).toMatch(/^replayed \d+ dead letters from the Orders DLQ to Orders \(interrupted\); \d+ left in the DLQ\n$/);
+    const moved = await depth(sqs, ordersUrl);
+    const left = await depth(sqs, deadLetterUrl);
+    expect(moved).toBeGreaterThanOrEqual(3);
+    expect(moved).toBeLessThan(30);
+    expect(moved + left).toBe(30);
+    // Act: run it again to the end
+    const resumed = await runCli(['dlq', 'replay', 'Orders'], { stateFile: dev.stateFile });
+    // Assess
+    expect(resumed).toMatchObject({ code: 0, stdout: `replayed ${left} dead letters from the Orders DLQ to Orders; 0 left in the DLQ\n` });
+    const all = (await takeAll(sqs, ordersUrl)).map(idOf);
+    expect(all).toHaveLength(30);
+    expect(new Set(all).size).toBe(30);
+  });
+
+  it.each([
+    [['dlq', 'replay', 'Orders', '--rate', 'fast'], /^sluice dlq replay: option '--rate <N\/s>' argument 'fast' is invalid\. expected messages per second like 10 or 10\/s, got "fast" \(usage: sluice dlq replay \[options\] <queue>\)\n$/],
+    [['dlq', 'replay'], /^sluice dlq replay: missing required argument 'queue' \(usage: sluice dlq replay \[options\] <queue>\)\n$/],
+    [['dlq', 'replay', 'Orders', '--target', 'moon'], /^sluice dlq replay: option '--target <target>' argument 'moon' is invalid\. Allowed choices are local, localstack, aws\. \(usage: .*\)\n$/],
+  ])('rejects %j with exit 2 and one line saying what is expected', async (args, message) => {
+    // Act
+    const result = await runCli(args, { stateFile: dev.stateFile });
+    // Assess
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(message);
+  });
+});
