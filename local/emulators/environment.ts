@@ -18,6 +18,7 @@ export function emulatorEnvironment(endpoints: EmulatorEndpoints, region = 'us-e
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     ...(endpoints.kinesis ? { AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis } : {}),
+    ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),
   };
 }
 
@@ -25,5 +26,6 @@ export function emulatorEnvironment(endpoints: EmulatorEndpoints, region = 'us-e
 export function endpointsFromEnvironment(env: NodeJS.ProcessEnv = process.env): EmulatorEndpoints | undefined {
   const { AWS_ENDPOINT_URL_SQS: sqs, AWS_ENDPOINT_URL_S3: s3, AWS_ENDPOINT_URL_DYNAMODB: dynamodb, AWS_ENDPOINT_URL_KINESIS: kinesis } = env;
   if (!sqs || !s3 || !dynamodb) return undefined;
+  // The Step Functions endpoint belongs to a runtime, not to the shared emulators: never inherited.
   return { sqs, s3, dynamodb, kinesis };
 }

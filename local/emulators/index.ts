@@ -11,6 +11,8 @@ export interface EmulatorEndpoints {
   s3: string;
   dynamodb: string;
   kinesis?: string;
+  /** The local runtime's Step Functions API (not an emulator process: it serves the template's state machines). */
+  sfn?: string;
 }
 
 /** All emulators a local sluice needs, started together and stopped together. */

@@ -12,6 +12,9 @@ import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
 import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPollerStats } from '../pollers/sqs-poller.ts';
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerStats } from '../pollers/kinesis-poller.ts';
+import { startStepFunctionsApi } from '../stepfunctions/api-server.ts';
+import { createTemplateStateMachines } from '../stepfunctions/from-template.ts';
+import type { LocalStateMachine, LocalStateMachineOptions } from '../stepfunctions/state-machine.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { ResourceRegistry, type LocalResource } from './resources.ts';
@@ -36,6 +39,10 @@ export interface LocalRuntimeOptions {
   readonly functionEnvironment?: Record<string, string>;
   /** Receives one line per notable runtime event (handler errors, skipped resources). */
   readonly log?: (line: string) => void;
+  /** Options for every state machine (tests compress Retry waits, watch events, or wrap functions to inject faults). */
+  readonly stateMachines?: Partial<Pick<LocalStateMachineOptions, 'retryIntervalMs' | 'retryIntervalOverrides' | 'onEvent'>> & {
+    readonly wrapFunction?: (fn: LocalFunction) => LocalFunction;
+  };
 }
 
 /** What every event source poller offers the runtime. */
@@ -91,18 +98,29 @@ export class LocalRuntime {
     readonly clients: RuntimeClients,
     readonly endpoints: EmulatorEndpoints,
     readonly region: string,
+    /** The template's state machines, their Task states bound to the local functions. */
+    readonly stateMachines: readonly LocalStateMachine[],
     private readonly ownedEmulators: Emulators | undefined,
     private readonly resolver: TemplateResolver,
+    private readonly stopStepFunctionsApi: () => Promise<void>,
   ) {}
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const region = options.region ?? 'us-east-1';
     const log = options.log ?? (() => undefined);
     const ownedEmulators = options.endpoints ? undefined : await startEmulators();
+    let stopApi: (() => Promise<void>) | undefined;
     try {
-      const endpoints = options.endpoints ?? ownedEmulators!.endpoints;
-      Object.assign(process.env, emulatorEnvironment(endpoints, region));
+      const emulatorEndpoints = options.endpoints ?? ownedEmulators!.endpoints;
       const template = options.template ?? (await loadTemplate());
+      // The Step Functions API must be up before any function module loads: a starter function's
+      // SFNClient reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
+      const machines: LocalStateMachine[] = [];
+      const hasStateMachines = Object.values(template.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine');
+      const api = hasStateMachines ? await startStepFunctionsApi(machines) : undefined;
+      stopApi = api?.stop;
+      const endpoints: EmulatorEndpoints = { ...emulatorEndpoints, ...(api ? { sfn: api.endpoint } : {}) };
+      Object.assign(process.env, emulatorEnvironment(endpoints, region));
       const resources = ResourceRegistry.fromTemplate(template, {
         region,
         accountId: LOCAL_ACCOUNT_ID,
@@ -124,11 +142,26 @@ export class LocalRuntime {
       };
       await provisionResources(resources, resolver, clients, options.overrides);
       const functions = LocalRuntime.createFunctions(resources, resolver, options, region, log);
+      const { wrapFunction, ...machineOptions } = options.stateMachines ?? {};
+      machines.push(
+        ...createTemplateStateMachines({
+          resources: resources.ofType('AWS::StepFunctions::StateMachine'),
+          resolver,
+          functions: functions.values(),
+          s3: clients.s3,
+          dynamodb: clients.dynamodb,
+          machineOptions,
+          ...(wrapFunction ? { wrapFunction } : {}),
+        }),
+      );
       const { mappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, ownedEmulators, resolver);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, ownedEmulators, resolver, async () => {
+        await api?.stop();
+      });
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {
+      await stopApi?.();
       await ownedEmulators?.stop();
       throw err;
     }
@@ -327,8 +360,16 @@ export class LocalRuntime {
     }
   }
 
+  /** The state machine whose name (local physical name) contains `namePart`. */
+  stateMachine(namePart: string): LocalStateMachine {
+    const found = this.stateMachines.find((m) => m.name.includes(namePart));
+    if (!found) throw new Error(`no state machine whose name contains ${namePart}`);
+    return found;
+  }
+
   async stop(): Promise<void> {
     await this.stopPollers();
+    await this.stopStepFunctionsApi();
     for (const client of Object.values(this.clients)) (client as { destroy(): void }).destroy();
     await this.ownedEmulators?.stop();
   }

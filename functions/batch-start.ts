@@ -1,0 +1,39 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig } from '../shared/aws-clients.ts';
+import { requireEnv } from '../shared/config.ts';
+import { startJobExecution } from '../shared/batch/job-starter.ts';
+import { jobSpecSchema } from '../shared/batch/job-spec.ts';
+import { DedupStore } from '../shared/dedup/store.ts';
+import { createObservability } from '../shared/observability.ts';
+import { queueWorkerEnv } from '../shared/queue/config.ts';
+import { createQueueWorker } from '../shared/queue/worker.ts';
+
+const config = queueWorkerEnv();
+const stateMachineArn = requireEnv('BATCH_STATE_MACHINE_ARN');
+const sqs = new SQSClient(clientConfig({ service: 'sqs' }));
+const sfn = new SFNClient(clientConfig());
+const dynamodb = new DynamoDBClient(clientConfig());
+const { logger, metrics } = createObservability({ serviceName: 'batch-start' });
+
+/**
+ * SQS batch-job request → one execution named after the job. Deduplicated twice: by the dedup store
+ * (re-sent requests are counted duplicates) and by the execution name (Step Functions refuses a reused name).
+ */
+export const handler = createQueueWorker({
+  schema: jobSpecSchema,
+  dedup: {
+    store: new DedupStore({ client: dynamodb, tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds }),
+    scope: config.dedupScope,
+  },
+  handle: async (spec) => {
+    const { started, executionArn } = await startJobExecution(sfn, stateMachineArn, spec);
+    logger.info(started ? 'batch job started' : 'batch job already started', { jobId: spec.jobId, executionArn });
+  },
+  sqs,
+  queueUrl: config.queueUrl,
+  dlqUrl: config.dlqUrl,
+  logger,
+  metrics,
+});

@@ -1,0 +1,297 @@
+import { AggregateLimitError } from '../errors.ts';
+import { compareValues } from './compare.ts';
+import { canonicalKey, fieldReader, type BatchRecord } from './fields.ts';
+import type { AggregateSpec } from './job-spec.ts';
+
+/**
+ * Partial aggregates are plain JSON so they travel through S3 unchanged. One value per aggregate of
+ * the spec, in spec order:
+ * - count: number of records; sum: sum of the numeric values (others ignored, as SQL ignores NULL);
+ * - min / max: the extreme value by {@link compareValues}, `null` when none;
+ * - mean: `[sum, n]`, divided only at the end so partial means merge exactly;
+ * - distinct: the sorted canonical texts of the values seen. Exact (not HyperLogLog), bounded by the
+ *   job's `distinctLimit` per group: beyond it the job fails with {@link AggregateLimitError};
+ * - topK: the `k` best `[value, recordJson]` pairs, by value descending then record JSON ascending. That
+ *   order is total, so concatenate-sort-truncate merges associatively and commutatively.
+ * Every merge is associative and commutative; sums are exact for integers below 2^53 and otherwise
+ * exact up to floating-point rounding.
+ */
+export type PartialValue = number | null | unknown | [number, number] | string[] | [number, string][];
+
+/** The partial aggregates of one group. */
+export interface GroupPartial {
+  readonly key: unknown;
+  readonly values: readonly PartialValue[];
+}
+
+/**
+ * The name an aggregate gets in the result: its `as`, else `count`, `<op>_<field>` or `top<k>_<by>`.
+ *
+ * @example
+ * aggregateName({ op: 'sum', field: 'amount' }); // 'sum_amount'
+ */
+export function aggregateName(spec: AggregateSpec): string {
+  if (spec.as) return spec.as;
+  switch (spec.op) {
+    case 'count':
+      return 'count';
+    case 'topK':
+      return `top${spec.k}_${spec.by}`;
+    default:
+      return `${spec.op}_${spec.field}`;
+  }
+}
+
+type State = { n: number } | { v: unknown } | { s: number; n: number } | { set: Set<string> } | { top: [number, string][] };
+
+const compareTop = (a: [number, string], b: [number, string]) => b[0] - a[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+
+/**
+ * Folds records into per-group partial aggregates. Memory is one state per group and aggregate
+ * (distinct sets up to `distinctLimit`, top-k lists up to 2k).
+ *
+ * @example
+ * const acc = new GroupAccumulator('region', [{ op: 'count' }, { op: 'sum', field: 'amount' }]);
+ * records.forEach((r) => acc.add(r));
+ * const partials = acc.toPartials();
+ */
+export class GroupAccumulator {
+  private readonly groups = new Map<string, { key: unknown; states: State[] }>();
+  private readonly keyOf: (record: BatchRecord) => unknown;
+  private readonly readers: ((record: BatchRecord) => unknown)[];
+
+  constructor(
+    groupBy: string,
+    private readonly specs: readonly AggregateSpec[],
+    private readonly distinctLimit = 100_000,
+  ) {
+    this.keyOf = fieldReader(groupBy);
+    this.readers = specs.map((s) => fieldReader(s.op === 'count' ? '' : s.op === 'topK' ? s.by : s.field));
+  }
+
+  /** Number of groups seen so far. */
+  get size(): number {
+    return this.groups.size;
+  }
+
+  add(record: BatchRecord): void {
+    const key = this.keyOf(record) ?? null;
+    const id = canonicalKey(key);
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { key, states: this.specs.map(initialState) };
+      this.groups.set(id, group);
+    }
+    for (let i = 0; i < this.specs.length; i++) {
+      const spec = this.specs[i]!;
+      const state = group.states[i]!;
+      const value = spec.op === 'count' ? undefined : this.readers[i]!(record);
+      switch (spec.op) {
+        case 'count':
+          (state as { n: number }).n += 1;
+          break;
+        case 'sum':
+        case 'mean':
+          if (typeof value === 'number') {
+            (state as { s: number; n: number }).s += value;
+            (state as { s: number; n: number }).n += 1;
+          }
+          break;
+        case 'min':
+        case 'max': {
+          if (value === null || value === undefined) break;
+          const current = (state as { v: unknown }).v;
+          const c = current === null ? 0 : compareValues(value, current);
+          if (current === null || (spec.op === 'min' ? c < 0 : c > 0)) (state as { v: unknown }).v = value;
+          break;
+        }
+        case 'distinct': {
+          if (value === undefined) break;
+          const set = (state as { set: Set<string> }).set;
+          set.add(canonicalKey(value));
+          if (set.size > this.distinctLimit) throw distinctLimitError(spec, this.distinctLimit, key);
+          break;
+        }
+        case 'topK': {
+          if (typeof value !== 'number') break;
+          const top = (state as { top: [number, string][] }).top;
+          top.push([value, JSON.stringify(record)]);
+          // Truncate lazily: sorting at 2k keeps the amortized cost O(log k) per record.
+          if (top.length >= 2 * spec.k) {
+            top.sort(compareTop);
+            top.length = spec.k;
+          }
+          break;
+        }
+      }
+    }
+  }
+
+  /** The partial aggregates, groups ordered by key ({@link compareValues}). */
+  toPartials(): GroupPartial[] {
+    const partials = [...this.groups.values()].map((group) => ({
+      key: group.key,
+      values: group.states.map((state, i) => stateToPartial(this.specs[i]!, state)),
+    }));
+    return sortGroups(partials);
+  }
+}
+
+function initialState(spec: AggregateSpec): State {
+  switch (spec.op) {
+    case 'count':
+      return { n: 0 };
+    case 'sum':
+    case 'mean':
+      return { s: 0, n: 0 };
+    case 'min':
+    case 'max':
+      return { v: null };
+    case 'distinct':
+      return { set: new Set() };
+    case 'topK':
+      return { top: [] };
+  }
+}
+
+function stateToPartial(spec: AggregateSpec, state: State): PartialValue {
+  switch (spec.op) {
+    case 'count':
+      return (state as { n: number }).n;
+    case 'sum':
+      return (state as { s: number }).s;
+    case 'mean':
+      return [(state as { s: number }).s, (state as { n: number }).n];
+    case 'min':
+    case 'max':
+      return (state as { v: unknown }).v;
+    case 'distinct':
+      return [...(state as { set: Set<string> }).set].sort();
+    case 'topK':
+      return [...(state as { top: [number, string][] }).top].sort(compareTop).slice(0, spec.k);
+  }
+}
+
+function distinctLimitError(spec: AggregateSpec, limit: number, key: unknown): AggregateLimitError {
+  return new AggregateLimitError(`${aggregateName(spec)}: group ${canonicalKey(key)} has more than ${limit} distinct values (raise distinctLimit)`);
+}
+
+function sortGroups(groups: GroupPartial[]): GroupPartial[] {
+  return groups.sort((a, b) => compareValues(a.key, b.key));
+}
+
+function mergeValue(spec: AggregateSpec, a: PartialValue, b: PartialValue, distinctLimit: number, key: unknown): PartialValue {
+  switch (spec.op) {
+    case 'count':
+    case 'sum':
+      return (a as number) + (b as number);
+    case 'mean': {
+      const [sa, na] = a as [number, number];
+      const [sb, nb] = b as [number, number];
+      return [sa + sb, na + nb];
+    }
+    case 'min':
+    case 'max': {
+      if (a === null) return b;
+      if (b === null) return a;
+      const c = compareValues(a, b);
+      return spec.op === 'min' ? (c <= 0 ? a : b) : c >= 0 ? a : b;
+    }
+    case 'distinct': {
+      const union = [...new Set([...(a as string[]), ...(b as string[])])].sort();
+      if (union.length > distinctLimit) throw distinctLimitError(spec, distinctLimit, key);
+      return union;
+    }
+    case 'topK':
+      return [...(a as [number, string][]), ...(b as [number, string][])].sort(compareTop).slice(0, spec.k);
+  }
+}
+
+/**
+ * Merges any number of partial lists into one map by group key, sorting once at the end, so merging
+ * N partitions costs O(total groups) rather than O(N × groups).
+ *
+ * @example
+ * const merger = new PartialMerger(specs);
+ * for (const partial of partials) merger.add(partial.groups);
+ * const merged = merger.result();
+ */
+export class PartialMerger {
+  private readonly byKey = new Map<string, GroupPartial>();
+
+  constructor(
+    private readonly specs: readonly AggregateSpec[],
+    private readonly distinctLimit = 100_000,
+  ) {}
+
+  add(groups: readonly GroupPartial[]): void {
+    for (const group of groups) {
+      const id = canonicalKey(group.key);
+      const seen = this.byKey.get(id);
+      this.byKey.set(
+        id,
+        seen
+          ? { key: seen.key, values: seen.values.map((v, i) => mergeValue(this.specs[i]!, v, group.values[i]!, this.distinctLimit, seen.key)) }
+          : group,
+      );
+    }
+  }
+
+  /** The merged groups, ordered by key. */
+  result(): GroupPartial[] {
+    return sortGroups([...this.byKey.values()]);
+  }
+}
+
+/**
+ * Merges two lists of group partials into one, ordered by key. Associative and commutative.
+ *
+ * @example
+ * const total = mergePartials(specs, partialsA, partialsB);
+ */
+export function mergePartials(
+  specs: readonly AggregateSpec[],
+  a: readonly GroupPartial[],
+  b: readonly GroupPartial[],
+  distinctLimit = 100_000,
+): GroupPartial[] {
+  const merger = new PartialMerger(specs, distinctLimit);
+  merger.add(a);
+  merger.add(b);
+  return merger.result();
+}
+
+/** One group of a job's result: its key and one value per aggregate, by {@link aggregateName}. */
+export interface GroupResult {
+  readonly group: unknown;
+  readonly values: Record<string, unknown>;
+}
+
+/**
+ * Turns merged partials into results: means divided, distinct sets counted, top-k records parsed.
+ *
+ * @example
+ * const rows = finalizeGroups(specs, merged);
+ */
+export function finalizeGroups(specs: readonly AggregateSpec[], groups: readonly GroupPartial[]): GroupResult[] {
+  return groups.map((group) => ({
+    group: group.key,
+    values: Object.fromEntries(
+      specs.map((spec, i) => {
+        const value = group.values[i];
+        switch (spec.op) {
+          case 'mean': {
+            const [sum, n] = value as [number, number];
+            return [aggregateName(spec), n === 0 ? null : sum / n];
+          }
+          case 'distinct':
+            return [aggregateName(spec), (value as string[]).length];
+          case 'topK':
+            return [aggregateName(spec), (value as [number, string][]).map(([, json]) => JSON.parse(json) as unknown)];
+          default:
+            return [aggregateName(spec), value];
+        }
+      }),
+    ),
+  }));
+}

@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { JobSpecError } from '../errors.ts';
+
+/** A record field, addressed by a dotted path (`customer.id`). */
+const fieldPath = z.string().min(1).max(256);
+const s3Location = z.object({ bucket: z.string().min(3).max(63), key: z.string().min(1).max(1024) }).strict();
+const scalar = z.union([z.number(), z.string()]);
+
+const inputSchema = z.preprocess(
+  // An inline array is shorthand for `{ format: 'inline', records }`.
+  (value) => (Array.isArray(value) ? { format: 'inline', records: value } : value),
+  z.discriminatedUnion('format', [
+    z.object({ format: z.literal('jsonl'), s3: s3Location }).strict(),
+    z.object({ format: z.literal('csv'), s3: s3Location }).strict(),
+    // Inline records travel in the execution input, which Step Functions caps at 256 KiB.
+    z.object({ format: z.literal('inline'), records: z.array(z.record(z.string(), z.unknown())).max(10_000) }).strict(),
+  ]),
+);
+
+const partitionSchema = z
+  .object({
+    key: fieldPath,
+    count: z.number().int().min(1).max(10_000).optional(),
+    /** Ascending upper-exclusive bounds: `[10, 20]` makes partitions `< 10`, `[10, 20)`, `>= 20`. */
+    ranges: z.array(scalar).min(1).max(9_999).optional(),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if ((p.count === undefined) === (p.ranges === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give exactly one of `count` or `ranges`', path: [] });
+    }
+    p.ranges?.forEach((bound, i) => {
+      const prev = p.ranges?.[i - 1];
+      if (i > 0 && (typeof prev !== typeof bound || (prev as number | string) >= bound)) {
+        ctx.addIssue({ code: 'custom', message: 'bounds must be of one type and strictly ascending', path: ['ranges', i] });
+      }
+    });
+  });
+
+const aggregateSchema = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('count'), as: z.string().min(1).optional() }).strict(),
+  z.object({ op: z.literal('sum'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
+  z.object({ op: z.literal('min'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
+  z.object({ op: z.literal('max'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
+  z.object({ op: z.literal('mean'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
+  z.object({ op: z.literal('distinct'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
+  z.object({ op: z.literal('topK'), by: fieldPath, k: z.number().int().min(1).max(1_000), as: z.string().min(1).optional() }).strict(),
+]);
+
+/** zod schema of a batch job spec; use {@link parseJobSpec} to get sluice's error type. */
+export const jobSpecSchema = z
+  .object({
+    /** Names the job everywhere: execution name, S3 prefixes, summary item. */
+    jobId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'letters, digits, `-` and `_` only, at most 80'),
+    input: inputSchema,
+    partition: partitionSchema,
+    sort: z.object({ key: fieldPath, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
+    groupBy: fieldPath,
+    aggregates: z.array(aggregateSchema).min(1).max(50),
+    output: z.object({ bucket: z.string().min(3).max(63), prefix: z.string().max(512).default('') }).strict(),
+    badRecordPolicy: z.enum(['skip', 'fail']).default('fail'),
+    /** Exact distinct sets are kept per group; a group with more distinct values fails the job. */
+    distinctLimit: z.number().int().min(1).max(1_000_000).default(100_000),
+  })
+  .strict();
+
+export type JobSpec = z.output<typeof jobSpecSchema>;
+export type JobSpecInput = z.input<typeof jobSpecSchema>;
+export type AggregateSpec = JobSpec['aggregates'][number];
+export type PartitionSpec = JobSpec['partition'];
+export type SortSpec = JobSpec['sort'];
+
+/**
+ * What ProcessPartition and Reduce need of a job: the spec without its input, so inline records never
+ * ride along in every Map iteration's payload.
+ */
+export type JobContext = Omit<JobSpec, 'input'>;
+
+/**
+ * Validates a job spec. A bad spec throws a {@link JobSpecError} whose message names every bad field
+ * (`partition.count: Too big: expected number to be <=10000`).
+ *
+ * @example
+ * const spec = parseJobSpec(JSON.parse(body));
+ */
+export function parseJobSpec(value: unknown): JobSpec {
+  const parsed = jobSpecSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const details = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(spec)'}: ${issue.message}`);
+  throw new JobSpecError(`invalid batch job spec: ${details.join('; ')}`);
+}
+
+/**
+ * The spec minus its input.
+ *
+ * @example
+ * const job = jobContext(spec); // passed to every partition task
+ */
+export function jobContext(spec: JobSpec): JobContext {
+  const { input: _input, ...job } = spec;
+  return job;
+}

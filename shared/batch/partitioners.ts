@@ -1,0 +1,74 @@
+import { canonicalKey, fieldReader, type BatchRecord } from './fields.ts';
+import { compareValues } from './compare.ts';
+import type { PartitionSpec } from './job-spec.ts';
+
+const encoder = new TextEncoder();
+
+/**
+ * 32-bit FNV-1a over the UTF-8 bytes of `text`: a tiny, well-known, platform-independent hash, so the
+ * same key lands in the same partition on every run and machine (never `Math.random`, never a seeded
+ * runtime hash).
+ *
+ * @example
+ * fnv1a32('a'); // 0xe40c292c
+ */
+export function fnv1a32(text: string): number {
+  let hash = 0x811c9dc5;
+  for (const byte of encoder.encode(text)) {
+    hash ^= byte;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * Partition index of a key value among `count` partitions, by FNV-1a of its canonical text.
+ * Multiply-shift (not modulo) maps the 32-bit hash onto `[0, count)` without modulo's low-bit bias.
+ *
+ * @example
+ * hashPartition('customer-17', 16); // same number on every run
+ */
+export function hashPartition(value: unknown, count: number): number {
+  return Math.floor((fnv1a32(canonicalKey(value)) * count) / 0x1_0000_0000);
+}
+
+/**
+ * Partition index of a value among range partitions: the number of bounds `<=` the value, so bounds
+ * `[10, 20]` give `< 10 → 0`, `[10, 20) → 1`, `>= 20 → 2` (order: {@link compareValues}).
+ *
+ * @example
+ * rangePartition(15, [10, 20]); // 1
+ */
+export function rangePartition(value: unknown, bounds: readonly unknown[]): number {
+  let lo = 0;
+  let hi = bounds.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareValues(bounds[mid], value) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Maps a record to its partition index. */
+export interface Partitioner {
+  readonly count: number;
+  partitionOf(record: BatchRecord): number;
+}
+
+/**
+ * Builds the partitioner a job spec asks for.
+ *
+ * @example
+ * const partitioner = partitionerFor({ key: 'customerId', count: 8 });
+ * partitioner.partitionOf({ customerId: 'c-1' }); // 0..7
+ */
+export function partitionerFor(spec: PartitionSpec): Partitioner {
+  const keyOf = fieldReader(spec.key);
+  if (spec.ranges) {
+    const bounds = spec.ranges;
+    return { count: bounds.length + 1, partitionOf: (record) => rangePartition(keyOf(record), bounds) };
+  }
+  const count = spec.count ?? 1;
+  return { count, partitionOf: (record) => hashPartition(keyOf(record), count) };
+}

@@ -1,0 +1,76 @@
+import { Readable } from 'node:stream';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+
+/** An S3 object address. */
+export interface S3Location {
+  readonly bucket: string;
+  readonly key: string;
+}
+
+/**
+ * Opens an object as a byte stream (nothing buffered beyond the socket's window).
+ *
+ * @example
+ * for await (const chunk of await openObject(s3, { bucket, key })) { ... }
+ */
+export async function openObject(s3: S3Client, location: S3Location): Promise<Readable> {
+  const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+  return response.Body as Readable;
+}
+
+/**
+ * Reads a small JSON object (manifests, partial aggregates); `undefined` when the key does not exist.
+ *
+ * @example
+ * const partial = await readJson<PartitionPartial>(s3, layout.partial(3));
+ */
+export async function readJson<T>(s3: S3Client, location: S3Location): Promise<T | undefined> {
+  try {
+    const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+    return JSON.parse(await response.Body!.transformToString()) as T;
+  } catch (err) {
+    if ((err as Error).name === 'NoSuchKey') return undefined;
+    throw err;
+  }
+}
+
+/**
+ * Writes a whole object in one PutObject (used for bounded data: chunks, runs, partials).
+ *
+ * @example
+ * await writeObject(s3, { bucket, key }, JSON.stringify(partial), 'application/json');
+ */
+export async function writeObject(s3: S3Client, location: S3Location, body: string | Uint8Array, contentType = 'application/x-ndjson'): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: body, ContentType: contentType }));
+}
+
+/**
+ * Streams lines into an object with a multipart upload (lib-storage): memory stays at a few parts
+ * however long the output is. Lines are coalesced into ~1 MiB chunks before they reach the upload.
+ *
+ * @example
+ * await uploadLines(s3, { bucket, key: 'out/sorted.jsonl' }, mergedLines());
+ */
+export async function uploadLines(s3: S3Client, location: S3Location, lines: AsyncIterable<string>): Promise<void> {
+  async function* chunks(): AsyncGenerator<Buffer> {
+    let pending: string[] = [];
+    let size = 0;
+    for await (const line of lines) {
+      pending.push(line, '\n');
+      size += line.length + 1;
+      if (size >= 1 << 20) {
+        yield Buffer.from(pending.join(''));
+        pending = [];
+        size = 0;
+      }
+    }
+    if (pending.length > 0) yield Buffer.from(pending.join(''));
+  }
+  const upload = new Upload({
+    client: s3,
+    params: { Bucket: location.bucket, Key: location.key, Body: Readable.from(chunks()), ContentType: 'application/x-ndjson' },
+    queueSize: 2,
+  });
+  await upload.done();
+}

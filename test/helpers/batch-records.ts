@@ -1,0 +1,60 @@
+import fc from 'fast-check';
+import type { BatchRecord } from '../../shared/batch/fields.ts';
+import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
+
+/** fast-check: order-like records with a small key space so groups and ties are frequent. */
+export const orderRecord = (): fc.Arbitrary<BatchRecord> =>
+  fc.record({
+    region: fc.constantFrom('eu', 'us', 'ap', 'sa'),
+    customer: fc.integer({ min: 0, max: 20 }).map((n) => `c-${n}`),
+    amount: fc.integer({ min: -1_000, max: 1_000_000 }),
+    day: fc.integer({ min: 1, max: 5 }),
+  });
+
+/**
+ * Deterministic generated orders (a linear congruential generator, so a test run and an independent
+ * computation see the same data without storing it).
+ *
+ * @example
+ * const records = [...generateOrders(50_000, 7)];
+ */
+export function* generateOrders(count: number, seed = 1): Generator<BatchRecord> {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
+    return state;
+  };
+  const regions = ['eu', 'us', 'ap', 'sa', 'af'];
+  for (let n = 0; n < count; n++) {
+    yield {
+      id: n,
+      region: regions[next() % regions.length],
+      customer: `c-${next() % 5_000}`,
+      amount: next() % 100_000,
+      day: 1 + (next() % 28),
+    };
+  }
+}
+
+/** A valid job spec with sensible defaults; override any field. */
+export function jobSpecInput(overrides: Partial<JobSpecInput> = {}): JobSpecInput {
+  return {
+    jobId: 'job-1',
+    input: { format: 'jsonl', s3: { bucket: 'in-bucket', key: 'orders.jsonl' } },
+    partition: { key: 'customer', count: 4 },
+    sort: { key: 'amount', direction: 'asc' },
+    groupBy: 'region',
+    aggregates: [
+      { op: 'count' },
+      { op: 'sum', field: 'amount' },
+      { op: 'min', field: 'amount' },
+      { op: 'max', field: 'amount' },
+      { op: 'mean', field: 'amount' },
+      { op: 'distinct', field: 'customer' },
+      { op: 'topK', by: 'amount', k: 3 },
+    ],
+    output: { bucket: 'out-bucket', prefix: 'results/' },
+    badRecordPolicy: 'fail',
+    ...overrides,
+  };
+}
