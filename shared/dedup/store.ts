@@ -131,9 +131,11 @@ export class DedupStore {
         new DeleteItemCommand({
           TableName: this.tableName,
           Key: { [DEDUP_RECORD.pk]: { S: key } },
-          ConditionExpression: '#owner = :token',
-          ExpressionAttributeNames: { '#owner': DEDUP_RECORD.owner },
-          ExpressionAttributeValues: { ':token': { S: token } },
+          // Only an IN_PROGRESS claim is released: a COMPLETED record keeps its owner token, and deleting
+          // it (e.g. after a commit whose response was lost) would let a redelivery apply the effect again.
+          ConditionExpression: ownedAndInProgress,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':token': { S: token }, ':inProgress': { S: DedupStatus.inProgress } },
         }),
       ),
     );
