@@ -26,5 +26,9 @@ export default {
       globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
     },
+    // The long chaos runs (`npm run test:chaos`), over the same emulators; left out of `npm test`.
+    ...(process.env.SLUICE_CHAOS
+      ? [{ ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.test.ts'], globalSetup: '<rootDir>/test/helpers/global-setup.mjs', globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs' }]
+      : []),
   ],
 };

@@ -1,5 +1,7 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
+import { toSendAttributes } from '../../shared/envelope.ts';
+import { InvocationTimeoutError } from '../../shared/errors.ts';
 import type { LocalFunction } from '../runtime/local-function.ts';
 import { readBatchItemFailures } from './batch-item-failures.ts';
 import { toSqsRecord } from './sqs-record.ts';
@@ -20,6 +22,17 @@ export interface SqsFaults {
   failRecord?(record: SQSRecord): boolean;
   /** After the handler succeeded, lose the response, as if the environment crashed before Lambda deleted the messages. */
   crashBeforeAck?(records: readonly SQSRecord[]): boolean;
+  /**
+   * SQS delivers this message once more: a copy (same body and attributes, a new message id) is sent
+   * back to the queue before the batch is invoked, as at-least-once delivery or a producer retry would.
+   * Standard queues only (FIFO deduplicates sends itself).
+   */
+  duplicateDelivery?(record: SQSRecord): boolean;
+  /**
+   * Milliseconds after which this invocation times out (undefined: no injected timeout). The poller
+   * sees Lambda's timeout error and deletes nothing; the handler keeps whatever it committed before.
+   */
+  invocationTimeoutMs?(records: readonly SQSRecord[]): number | undefined;
 }
 
 /** What one poller did, for progress lines and summaries. */
@@ -31,6 +44,8 @@ export interface SqsPollerStats {
   batchErrors: number;
   injectedCrashes: number;
   injectedFailures: number;
+  injectedDuplicates: number;
+  injectedTimeouts: number;
   filtered: number;
 }
 
@@ -93,7 +108,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
   const concurrency = mapping.ScalingConfig?.MaximumConcurrency ?? options.defaultConcurrency ?? 5;
   const reportsItemFailures = mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false;
   const waitSeconds = options.receiveWaitSeconds ?? 1;
-  const stats: SqsPollerStats = { received: 0, invocations: 0, deleted: 0, itemFailures: 0, batchErrors: 0, injectedCrashes: 0, injectedFailures: 0, filtered: 0 };
+  const stats: SqsPollerStats = { received: 0, invocations: 0, deleted: 0, itemFailures: 0, batchErrors: 0, injectedCrashes: 0, injectedFailures: 0, injectedDuplicates: 0, injectedTimeouts: 0, filtered: 0 };
   const abort = new AbortController();
   let running = false;
   let workers: Promise<void>[] = [];
@@ -142,6 +157,38 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   }
 
+  async function sendDuplicates(records: readonly SQSRecord[]): Promise<void> {
+    if (options.fifo || !faults?.duplicateDelivery) return;
+    for (const record of records.filter((r) => faults.duplicateDelivery!(r))) {
+      const attributes = toSendAttributes(record.messageAttributes);
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: record.body, ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}) }),
+      );
+      stats.injectedDuplicates += 1;
+    }
+  }
+
+  // Lambda stops a timed-out handler; in-process it cannot be stopped, so it is abandoned (as
+  // LocalFunction does on a real timeout) and whatever it commits later is fenced by the dedup owner token.
+  async function invoke(records: SQSRecord[]): Promise<unknown> {
+    const timeoutMs = faults?.invocationTimeoutMs?.(records);
+    const invocation = fn.invoke({ Records: records });
+    if (timeoutMs === undefined) return invocation;
+    invocation.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        stats.injectedTimeouts += 1;
+        reject(new InvocationTimeoutError(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds (injected)`));
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([invocation, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async function processBatch(records: SQSRecord[]): Promise<void> {
     stats.received += records.length;
     const filtered = options.filter ? records.filter((r) => !options.filter!(r)) : [];
@@ -156,9 +203,10 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     const invoked = candidates.filter((r) => !injected.has(r.messageId));
     if (candidates.length === 0) return;
     try {
+      await sendDuplicates(candidates);
       if (injected.size > 0 && !reportsItemFailures) throw new Error('injected fault: handler threw');
       stats.invocations += invoked.length > 0 ? 1 : 0;
-      const response = invoked.length > 0 ? await fn.invoke({ Records: invoked }) : undefined;
+      const response = invoked.length > 0 ? await invoke(invoked) : undefined;
       if (faults?.crashBeforeAck?.(candidates)) {
         stats.injectedCrashes += 1;
         return;

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig } from '../../shared/aws-clients.ts';
+import { startFaultProxy, type FaultProxy } from '../../local/faults/fault-proxy.ts';
+
+const table = `fault-proxy-${randomUUID().slice(0, 8)}`;
+const direct = new DynamoDBClient(clientConfig());
+let dynamodbProxy: FaultProxy;
+let viaProxy: DynamoDBClient;
+
+beforeAll(async () => {
+  await direct.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
+  dynamodbProxy = await startFaultProxy({ target: process.env.AWS_ENDPOINT_URL_DYNAMODB!, service: 'dynamodb', seed: 3 });
+  viaProxy = new DynamoDBClient({ ...clientConfig(), endpoint: dynamodbProxy.endpoint });
+});
+
+afterAll(async () => {
+  viaProxy.destroy();
+  await dynamodbProxy.stop();
+  await direct.send(new DeleteTableCommand({ TableName: table }));
+  direct.destroy();
+});
+
+const put = (pk: string) => new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } });
+
+describe('the fault proxy speaks each service\'s real errors, so the SDK treats them as on AWS', () => {
+  it('throttles DynamoDB with ProvisionedThroughputExceededException / ThrottlingException, which the SDK retries before giving up', async () => {
+    // Prepare
+    dynamodbProxy.setRules([{ operations: ['PutItem'], throttleRate: 1 }]);
+
+    // Act
+    const errors = [await viaProxy.send(put('a')).catch((e: unknown) => e), await viaProxy.send(put('b')).catch((e: unknown) => e)] as (Error & { $metadata: { attempts?: number }; $retryable?: { throttling?: boolean } })[];
+    dynamodbProxy.setRules(undefined);
+
+    // Assess
+    expect(errors.map((e) => e.name).sort()).toEqual(['ProvisionedThroughputExceededException', 'ThrottlingException']);
+    for (const error of errors) expect(error.$metadata.attempts).toBe(3);
+    expect(await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'a' } } }))).not.toHaveProperty('Item');
+  });
+
+  it('loses a response after the write happened: the client sees a 500, the item is there', async () => {
+    // Prepare
+    dynamodbProxy.setRules([{ operations: ['PutItem'], lostResponseRate: 1 }]);
+
+    // Act
+    const error = (await viaProxy.send(put('lost')).catch((e: unknown) => e)) as Error & { $metadata: { httpStatusCode?: number } };
+    dynamodbProxy.setRules(undefined);
+
+    // Assess
+    expect(error.$metadata.httpStatusCode).toBe(500);
+    expect((await direct.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'lost' } } }))).Item).toEqual({ pk: { S: 'lost' } });
+  });
+
+  it('resets connections during an outage and forwards again after it', async () => {
+    // Act
+    const outage = dynamodbProxy.outage(300);
+    const during = await viaProxy.send(put('during')).catch((e: unknown) => e as Error);
+    await outage;
+    const after = await viaProxy.send(put('after'));
+
+    // Assess
+    expect(during).toBeInstanceOf(Error);
+    expect(dynamodbProxy.stats.refused).toBeGreaterThan(0);
+    expect(after.$metadata.httpStatusCode).toBe(200);
+  });
+
+  it('throttles SQS with RequestThrottled, recognised by the SDK', async () => {
+    // Prepare
+    const sqsProxy = await startFaultProxy({ target: process.env.AWS_ENDPOINT_URL_SQS!, service: 'sqs', seed: 4 });
+    const sqs = new SQSClient({ ...clientConfig({ service: 'sqs' }), endpoint: sqsProxy.endpoint, maxAttempts: 1 });
+    const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `fault-proxy-${randomUUID().slice(0, 8)}` }));
+    try {
+      sqsProxy.setRules([{ operations: ['GetQueueAttributes'], throttleRate: 1 }]);
+
+      // Act
+      const error = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] })).catch((e: unknown) => e)) as Error;
+
+      // Assess
+      expect(error.name).toBe('RequestThrottled');
+      expect(sqsProxy.stats.throttled).toBe(1);
+    } finally {
+      sqsProxy.setRules(undefined);
+      await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+      sqs.destroy();
+      await sqsProxy.stop();
+    }
+  });
+});

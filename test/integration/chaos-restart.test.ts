@@ -1,0 +1,64 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { orderWorkload } from '../../local/demo/order-workload.ts';
+import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
+import { startFaultProxy } from '../../local/faults/fault-proxy.ts';
+import { startRestartableFauxqs } from '../../local/faults/restartable-fauxqs.ts';
+import { REDRIVE_REASON } from '../../local/cli/commands/dlq/dead-letters.ts';
+import { replayDeadLetters } from '../../local/cli/commands/dlq/replay.ts';
+import type { OrderJob } from '../../shared/orders/schema.ts';
+import { QueueProducer } from '../../shared/queue/producer.ts';
+import { chaosTemplate, COMPRESSED_TIMEOUT_SECONDS } from '../chaos/queue-chaos.ts';
+import { customerTotals, drainDeadLetters, expectedTotals, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
+
+describe('Orders queue pipeline across emulator restarts', () => {
+  it('takes effect exactly once per order when SQS restarts mid-run (state kept on disk) and DynamoDB drops every connection for a second', async () => {
+    // Prepare
+    const shared = endpointsFromEnvironment()!;
+    const sqs = await startRestartableFauxqs();
+    const dynamodb = await startFaultProxy({ target: shared.dynamodb, service: 'dynamodb', seed: 5 });
+    const pollerErrors: string[] = [];
+    const runtime = await startOrdersRuntime({
+      log: (line) => pollerErrors.push(line),
+      template: await chaosTemplate(),
+      endpoints: { ...shared, sqs: sqs.endpoint, s3: sqs.endpoint, dynamodb: dynamodb.endpoint },
+      overrides: { visibilityTimeoutSeconds: COMPRESSED_TIMEOUT_SECONDS },
+    });
+    try {
+      const messages = orderWorkload({ orders: 400, seed: 21, duplicateRate: 0.2 });
+      const producer = new QueueProducer<OrderJob>({ client: runtime.clients.sqs, queueUrl: runtime.output('OrdersQueueUrl') });
+      for (let i = 0; i < messages.length; i += 10) {
+        await producer.sendBatch(messages.slice(i, i + 10).map((m) => ({ payload: m.order!, options: { dedupKey: m.order!.orderId } })));
+      }
+
+      // Act: both outages hit while the pollers are busy with the backlog.
+      await sleep(500);
+      await sqs.restart(1_000);
+      await sleep(500);
+      await dynamodb.outage(1_000);
+      await runtime.drain({ timeoutMs: 120_000 });
+      const replay = await replayDeadLetters({
+        sqs: runtime.clients.sqs,
+        deadLetterUrl: runtime.output('OrdersDeadLetterQueueUrl'),
+        sourceUrl: runtime.output('OrdersQueueUrl'),
+        filter: REDRIVE_REASON,
+        waitTimeSeconds: 0,
+      });
+      await runtime.drain({ timeoutMs: 60_000 });
+
+      // Assess
+      const stats = runtime.mappings.find((m) => m.source.ref === runtime.output('OrdersQueueUrl'))!.poller.stats;
+      process.stdout.write(`restart run: received ${stats.received}, poller errors ${pollerErrors.length}, DynamoDB resets ${dynamodb.stats.refused}, replayed ${replay.replayed}\n`);
+      expect(stats.received).toBeGreaterThanOrEqual(messages.length);
+      // Both outages really hit traffic: pollers saw failed SQS calls, the worker saw reset connections.
+      expect(pollerErrors.length).toBeGreaterThan(0);
+      expect(dynamodb.stats.refused).toBeGreaterThan(0);
+      expect((await writtenOrders(runtime)).size).toBe(400);
+      expect(await customerTotals(runtime)).toEqual(expectedTotals(messages));
+      expect(await drainDeadLetters(runtime, runtime.output('OrdersDeadLetterQueueUrl'))).toEqual([]);
+    } finally {
+      await runtime.stop();
+      await dynamodb.stop();
+      await sqs.stop();
+    }
+  }, 300_000);
+});
