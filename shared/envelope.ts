@@ -79,7 +79,8 @@ function readInteger(attrs: SQSMessageAttributes, name: string): number | undefi
   const attribute = attrs[name];
   if (attribute === undefined) return undefined;
   const raw = attribute.stringValue;
-  const value = raw === undefined || raw.trim() === '' ? Number.NaN : Number(raw);
+  // Plain decimal digits only: Number() would also take '0x10', '1e3' or ' 12 ' as times.
+  const value = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new InvalidAttributeError(`${name} must be a non-negative integer, got "${raw ?? ''}"`);
   }

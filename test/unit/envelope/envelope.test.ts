@@ -35,6 +35,9 @@ describe('readEnvelope', () => {
     ['expiresAt fractional', { [ENVELOPE_ATTRIBUTES.expiresAt]: numberAttribute('1.5') }],
     ['expiresAt negative', { [ENVELOPE_ATTRIBUTES.expiresAt]: numberAttribute(-1) }],
     ['hops empty', { [ENVELOPE_ATTRIBUTES.hops]: numberAttribute('') }],
+    ['deliverAt in hexadecimal', { [ENVELOPE_ATTRIBUTES.deliverAt]: numberAttribute('0x10') }],
+    ['expiresAt in exponent notation', { [ENVELOPE_ATTRIBUTES.expiresAt]: numberAttribute('1e3') }],
+    ['hops with padding', { [ENVELOPE_ATTRIBUTES.hops]: numberAttribute(' 2 ') }],
     ['dedup key empty', { [ENVELOPE_ATTRIBUTES.dedupKey]: stringAttribute('') }],
     ['dedup key too long', { [ENVELOPE_ATTRIBUTES.dedupKey]: stringAttribute('k'.repeat(1025)) }],
   ])('rejects %s with InvalidAttributeError', (_case, attributes) => {
