@@ -1,5 +1,6 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
 import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import { MathExpression, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -27,7 +28,7 @@ import { Construct } from 'constructs';
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
 import type { DedupTable } from './dedup-table.ts';
 import { QueuePipeline } from './queue-pipeline.ts';
-import { acknowledgeNagFinding, leastPrivilegeFunction, secureTable } from './secure-defaults.ts';
+import { acknowledgeNagFinding, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureTable } from './secure-defaults.ts';
 import type { SluiceFunction } from './sluice-function.ts';
 
 /**
@@ -104,6 +105,10 @@ export class BatchJob extends Construct {
   readonly reduceFunction: SluiceFunction;
   /** The request queue pipeline (queue, DLQ, starter), when `dedupTable` is given. */
   readonly requests?: QueuePipeline;
+  /** Executions that failed, timed out or were aborted (each also leaves a FAILED summary item). */
+  readonly failedExecutionsAlarm: Alarm;
+  /** Any of the job's functions threw (Retry may still recover the execution). */
+  readonly functionErrorsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: BatchJobProps = {}) {
     super(scope, id);
@@ -178,6 +183,32 @@ export class BatchJob extends Construct {
     }
 
     this.stateMachine = this.buildStateMachine(props, timeout);
+    this.failedExecutionsAlarm = alarmAbove(this, 'FailedExecutionsAlarm', {
+      metric: new MathExpression({
+        expression: 'failed + timedOut + aborted',
+        usingMetrics: {
+          failed: this.stateMachine.metricFailed({ period: ALARM_PERIOD, statistic: 'Sum' }),
+          timedOut: this.stateMachine.metricTimedOut({ period: ALARM_PERIOD, statistic: 'Sum' }),
+          aborted: this.stateMachine.metricAborted({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        },
+        period: ALARM_PERIOD,
+      }),
+      threshold: 0,
+      description: `A batch job of ${this.node.path} failed, timed out or was aborted: its summary item holds the error; see docs/operations.md.`,
+    });
+    this.functionErrorsAlarm = alarmAbove(this, 'FunctionErrorsAlarm', {
+      metric: new MathExpression({
+        expression: 'split + partition + reduce',
+        usingMetrics: {
+          split: this.splitFunction.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+          partition: this.partitionFunction.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+          reduce: this.reduceFunction.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        },
+        period: ALARM_PERIOD,
+      }),
+      threshold: 0,
+      description: `A function of ${this.node.path} threw; the state machine retries transient errors, so check whether the execution recovered.`,
+    });
 
     if (props.dedupTable) {
       this.requests = new QueuePipeline(this, 'Requests', {

@@ -59,6 +59,8 @@ export interface StreamPipelineAlarms {
   readonly failures: Alarm;
   /** The consumer threw (Lambda retries, then bisects or discards the batch). */
   readonly functionErrors: Alarm;
+  /** The consumer was throttled: the shards' batches wait, and the iterator age grows. */
+  readonly functionThrottles: Alarm;
 }
 
 /**
@@ -176,6 +178,11 @@ export class StreamPipeline extends Construct {
         metric: this.consumer.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
         threshold: 0,
         description: `The consumer of ${this.node.path} threw: Lambda retries and bisects the batch.`,
+      }),
+      functionThrottles: alarmAbove(this, 'FunctionThrottlesAlarm', {
+        metric: this.consumer.metricThrottles({ period: ALARM_PERIOD, statistic: 'Sum' }),
+        threshold: 0,
+        description: `The consumer of ${this.node.path} was throttled (account or reserved concurrency): batches wait and the iterator age grows.`,
       }),
     };
   }

@@ -202,7 +202,7 @@ describe('operational alarms in the constructs', () => {
     for (const queue of consumedQueues) expect({ queue, alarmed: alarmOn('AWS/SQS', 'ApproximateAgeOfOldestMessage', queue) }).toEqual({ queue, alarmed: true });
   });
 
-  it('alarms on errors and throttles of every queue consumer, and on errors and iterator age of every stream consumer', () => {
+  it('alarms on errors and throttles of every queue and stream consumer, and on the iterator age of every stream consumer', () => {
     // Prepare
     const mappings = ofType('AWS::Lambda::EventSourceMapping').map(([, m]) => ({
       fn: referencedIds(prop(m, 'FunctionName'))[0]!,
@@ -212,7 +212,7 @@ describe('operational alarms in the constructs', () => {
     // Assess
     expect(mappings.length).toBeGreaterThan(0);
     for (const { fn, source } of mappings) {
-      const expected = source === 'AWS::Kinesis::Stream' ? ['Errors', 'IteratorAge'] : ['Errors', 'Throttles'];
+      const expected = source === 'AWS::Kinesis::Stream' ? ['Errors', 'Throttles', 'IteratorAge'] : ['Errors', 'Throttles'];
       for (const metric of expected) expect({ fn, metric, alarmed: alarmOn('AWS/Lambda', metric, fn) }).toEqual({ fn, metric, alarmed: true });
     }
   });
@@ -223,5 +223,28 @@ describe('operational alarms in the constructs', () => {
 
     // Assess
     for (const queue of destinations) expect({ queue, alarmed: alarmOn('AWS/SQS', 'ApproximateNumberOfMessagesVisible', queue) }).toEqual({ queue, alarmed: true });
+  });
+
+  it('alarms on failed, timed-out and aborted executions of every state machine, and on errors of its functions', () => {
+    // Prepare
+    const machines = ofType('AWS::StepFunctions::StateMachine').map(([id]) => id);
+    const mathAlarms = alarms.filter((a) => Array.isArray(a.Metrics));
+    const watches = (alarm: Record<string, unknown>, metric: string, id: string) =>
+      (alarm.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }[]).some(
+        (m) => m.MetricStat?.Metric.MetricName === metric && referencedIds(m.MetricStat.Metric.Dimensions).includes(id),
+      );
+
+    // Assess
+    expect(machines.length).toBeGreaterThan(0);
+    for (const machine of machines) {
+      for (const metric of ['ExecutionsFailed', 'ExecutionsTimedOut', 'ExecutionsAborted']) {
+        expect({ machine, metric, alarmed: mathAlarms.some((a) => watches(a, metric, machine)) }).toEqual({ machine, metric, alarmed: true });
+      }
+    }
+    const taskFunctions = ofType('AWS::Lambda::Function')
+      .map(([id]) => id)
+      .filter((id) => machines.some((m) => JSON.stringify(template.Resources[m]!.Properties).includes(id)));
+    expect(taskFunctions.length).toBeGreaterThan(0);
+    for (const fn of taskFunctions) expect({ fn, alarmed: mathAlarms.some((a) => watches(a, 'Errors', fn)) }).toEqual({ fn, alarmed: true });
   });
 });
