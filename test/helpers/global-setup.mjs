@@ -12,6 +12,9 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  * With SLUICE_TEST_TARGET=external (e.g. LocalStack) the endpoints already set are used as they are.
  */
 export default async function globalSetup() {
+  // In-process functions flush Powertools metrics as EMF on stdout; tests read effects, not metrics.
+  // (Set here too because Powertools' single metrics read the variable when they are created.)
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   if (process.env.SLUICE_TEST_TARGET === 'external') {
     if (!process.env.AWS_ENDPOINT_URL_SQS || !process.env.AWS_ENDPOINT_URL_DYNAMODB) {
       throw new Error('SLUICE_TEST_TARGET=external needs AWS_ENDPOINT_URL_SQS, _S3, _DYNAMODB and _KINESIS');
