@@ -3,6 +3,7 @@ import { MetricsCollector } from '../runtime/metrics-collector.ts';
 import { VirtualClock } from '../runtime/clock.ts';
 import { runQueueStage, type QueueStageResult } from '../demo/queue-stage.ts';
 import { runStreamStage, type StreamStageResult } from '../demo/stream-stage.ts';
+import { runBatchStage, stateMachineEventTap, type BatchStageResult } from '../demo/batch-stage.ts';
 import { createProgress } from './progress.ts';
 import { formatCount, formatTable } from './table.ts';
 
@@ -12,6 +13,9 @@ export interface DemoOptions {
   /** Events put on the order stream (default 5,000: kinesis-mock accepts about 500–1,400 records/s). */
   readonly events?: number;
   readonly skipStream?: boolean;
+  /** Valid records of the batch stage's generated data set (default 100,000). */
+  readonly records?: number;
+  readonly skipBatch?: boolean;
 }
 
 function queueSummary(r: QueueStageResult): string {
@@ -61,6 +65,26 @@ function streamSummary(r: StreamStageResult): string {
   return `${formatTable(rows)}\n\n${formatTable(top)}`;
 }
 
+function batchSummary(r: BatchStageResult): string {
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const rows: string[][] = [
+    ['batch stage (BatchRequest: SQS → starter → Step Functions Split → Map → Reduce)', 'value'],
+    ['job', r.jobId],
+    ['job requests sent / executions started', `${r.requestsSent} / ${r.executionsStarted}`],
+    [`partitions (${r.mode} Map)`, formatCount(r.partitions)],
+    ['records', formatCount(r.records)],
+    ['groups', formatCount(r.groups)],
+    ['malformed lines skipped (policy skip)', formatCount(r.skippedLines)],
+    ['mismatches against the single-pass computation', formatCount(r.mismatches)],
+    ['upload (generate + multipart PutObject)', seconds(r.uploadMs)],
+    ['job duration (request → execution end)', seconds(r.jobMs)],
+    ['  of which the job itself (Split → Reduce, from its summary)', seconds(r.jobDurationMs)],
+    ['records/s', formatCount(r.recordsPerSecond)],
+    ['wall time', seconds(r.wallMs)],
+  ];
+  return formatTable(rows);
+}
+
 /**
  * `sluice demo` (what `npm start` runs): starts the emulators and the local runtime from the
  * synthesized template, pushes the sample workload through the pipelines with progress bars, and
@@ -77,39 +101,58 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   const collector = MetricsCollector.capture({ quiet: !verbose });
   const started = Date.now();
   process.stderr.write('starting emulators (fauxqs, DynamoDB Local, kinesis-mock) and the local runtime from the synthesized template…\n');
+  const batchEvents = stateMachineEventTap();
   const runtime = await LocalRuntime.start({
+    stateMachines: { onEvent: batchEvents.onEvent },
     functionEnvironment: { POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'ERROR' },
     log: (line) => process.stderr.write(`${line}\n`),
   });
   try {
     process.stderr.write(`runtime ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ${runtime.mappings.length} event source mappings\n`);
     const queue = await runQueueStage(runtime, collector, clock, { orders: options.orders, seed: options.seed, duplicateRate: 0.2, longDelayRate: 0.02, shortDelayRate: 0.05, expiredRate: 0.02, malformedRate: 0.01 }, createProgress('queue'));
-    // The collector keeps swallowing the functions' log lines until both stages are done.
+    // The collector keeps swallowing the functions' log lines until every stage is done.
     const stream = options.skipStream ? undefined : await runStreamStage(runtime, clock, { events: options.events ?? 5_000, seed: options.seed }, createProgress('stream'));
+    const batch = options.skipBatch ? undefined : await runBatchStage(runtime, { records: options.records ?? 100_000, seed: options.seed }, createProgress('batch'), batchEvents);
     collector.release();
     console.log(`\n${queueSummary(queue)}\n`);
     const dlqTotal = Object.values(queue.dlqByReason).reduce((a, b) => a + b, 0);
     const queueOk = queue.lost === 0 && queue.effects === queue.uniqueOrders && dlqTotal === queue.dlqDepth;
     console.log(queueOk ? 'every message accounted for: processed, a counted duplicate, or in the DLQ with a reason' : 'MISMATCH: some messages are unaccounted for');
-    if (!stream) return queueOk;
-    console.log(`\n${streamSummary(stream)}\n`);
-    const { observed, expected } = stream;
-    const streamOk =
-      stream.mismatches === 0 &&
-      stream.unaccounted === 0 &&
-      stream.discarded === 0 &&
-      observed.filtered === expected.filtered &&
-      observed.rejected === expected.rejected &&
-      observed.aggregated === expected.aggregated;
-    console.log(
-      streamOk
-        ? 'every event accounted for: filtered, rejected with its sequence number, dropped by the transform, or in exactly one window; every window equals the independent computation'
-        : 'MISMATCH: stream results differ from the independent computation or some events are unaccounted for',
-    );
-    return queueOk && streamOk;
+    const streamOk = stream ? printStream(stream) : true;
+    const batchOk = batch ? printBatch(batch) : true;
+    return queueOk && streamOk && batchOk;
   } finally {
     collector.release();
     await runtime.stop();
     clock.uninstall();
   }
+}
+
+function printStream(stream: StreamStageResult): boolean {
+  console.log(`\n${streamSummary(stream)}\n`);
+  const { observed, expected } = stream;
+  const ok =
+    stream.mismatches === 0 &&
+    stream.unaccounted === 0 &&
+    stream.discarded === 0 &&
+    observed.filtered === expected.filtered &&
+    observed.rejected === expected.rejected &&
+    observed.aggregated === expected.aggregated;
+  console.log(
+    ok
+      ? 'every event accounted for: filtered, rejected with its sequence number, dropped by the transform, or in exactly one window; every window equals the independent computation'
+      : 'MISMATCH: stream results differ from the independent computation or some events are unaccounted for',
+  );
+  return ok;
+}
+
+function printBatch(batch: BatchStageResult): boolean {
+  console.log(`\n${batchSummary(batch)}\n`);
+  const ok = batch.mismatches === 0;
+  console.log(
+    ok
+      ? 'every record accounted for: each group, aggregate and the sorted output equal the independent single-pass computation; the re-sent request started nothing'
+      : `MISMATCH: the batch result differs from the independent computation: ${batch.mismatchNotes.join('; ')}`,
+  );
+  return ok;
 }

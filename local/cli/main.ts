@@ -29,8 +29,10 @@ export function buildCli(): Command {
     .option('--orders <n>', 'unique order jobs for the queue stage', positiveInt, 2000)
     .option('--seed <n>', 'seed of the generated workload (same seed, same workload)', positiveInt, 1)
     .option('--events <n>', 'events put on the order stream in the stream stage', positiveInt, 5000)
-    .option('--skip-stream', 'run the queue stage only')
-    .action(async (opts: { orders: number; seed: number; events: number; skipStream?: boolean }) => {
+    .option('--skip-stream', 'skip the stream stage')
+    .option('--records <n>', 'generated records of the batch stage', positiveInt, 100_000)
+    .option('--skip-batch', 'skip the batch stage')
+    .action(async (opts: { orders: number; seed: number; events: number; skipStream?: boolean; records: number; skipBatch?: boolean }) => {
       // Loaded on use, so the other commands start without the runtime and CDK.
       const { runDemo } = await import('./demo.ts');
       const ok = await runDemo(opts);

@@ -11,30 +11,8 @@ export const orderRecord = (): fc.Arbitrary<BatchRecord> =>
     day: fc.integer({ min: 1, max: 5 }),
   });
 
-/**
- * Deterministic generated orders (a linear congruential generator, so a test run and an independent
- * computation see the same data without storing it).
- *
- * @example
- * const records = [...generateOrders(50_000, 7)];
- */
-export function* generateOrders(count: number, seed = 1): Generator<BatchRecord> {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state;
-  };
-  const regions = ['eu', 'us', 'ap', 'sa', 'af'];
-  for (let n = 0; n < count; n++) {
-    yield {
-      id: n,
-      region: regions[next() % regions.length],
-      customer: `c-${next() % 5_000}`,
-      amount: next() % 100_000,
-      day: 1 + (next() % 28),
-    };
-  }
-}
+/** Generated orders: the demo's generator, shared so tests and `npm start` run the same data. */
+export { generateOrders } from '../../local/demo/batch-orders.ts';
 
 /** A valid job spec with sensible defaults; override any field. */
 export function jobSpecInput(overrides: Partial<JobSpecInput> = {}): JobSpecInput {

@@ -3,6 +3,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BatchRecord } from '../../shared/batch/fields.ts';
 import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
 import type { LocalFunction } from '../../local/runtime/local-function.ts';
+import { SinglePassOrders } from '../../local/demo/batch-orders.ts';
 import { generateOrders, jobSpecInput } from '../helpers/batch-records.ts';
 import { startBatchHarness, type BatchHarness } from '../helpers/batch-runtime.ts';
 
@@ -18,22 +19,11 @@ function ordersJsonl(records: readonly BatchRecord[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** The result computed independently in one pass, without sluice's code. */
+/** The result computed independently in one pass, without sluice's code (the demo's batch stage checks the same way). */
 function singlePass(records: readonly BatchRecord[]) {
-  const groups = new Map<string, { count: number; sum: number; min: number; max: number; customers: Set<string>; all: BatchRecord[] }>();
-  for (const r of records) {
-    const g = groups.get(r.region as string) ?? { count: 0, sum: 0, min: Infinity, max: -Infinity, customers: new Set<string>(), all: [] };
-    const amount = r.amount as number;
-    g.count += 1;
-    g.sum += amount;
-    g.min = Math.min(g.min, amount);
-    g.max = Math.max(g.max, amount);
-    g.customers.add(r.customer as string);
-    g.all.push(r);
-    groups.set(r.region as string, g);
-  }
-  const sortedIds = [...records].sort((a, b) => (a.amount as number) - (b.amount as number) || (a.id as number) - (b.id as number)).map((r) => r.id);
-  return { groups, sortedIds };
+  const expected = new SinglePassOrders(3);
+  records.forEach((r) => expected.add(r));
+  return { groups: expected.groups, sortedIds: [...expected.sortedIds()] };
 }
 
 const spec = (overrides: Partial<JobSpecInput>, bucket: string): JobSpecInput =>
@@ -96,8 +86,7 @@ describe('batch job on the local runtime (synthesized state machine over fauxqs 
       const g = expected.groups.get(row.group)!;
       expect(row.values).toMatchObject({ count: g.count, sum_amount: g.sum, min_amount: g.min, max_amount: g.max, distinct_customer: g.customers.size });
       expect(Math.abs(row.values.mean_amount - g.sum / g.count) / (g.sum / g.count)).toBeLessThan(1e-9);
-      const top = [...g.all].sort((a, b) => (b.amount as number) - (a.amount as number)).slice(0, 3);
-      expect(row.values.top3_amount.map((r: BatchRecord) => r.amount)).toEqual(top.map((r) => r.amount));
+      expect(row.values.top3_amount.map((r: BatchRecord) => r.amount)).toEqual(g.topAmounts);
     }
 
     // Assess: the sorted output is the stable sort of the valid input by amount

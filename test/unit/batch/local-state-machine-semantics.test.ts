@@ -1,0 +1,123 @@
+import type { S3Client } from '@aws-sdk/client-s3';
+import { jest } from '@jest/globals';
+import { InvocationTimeoutError } from '../../../shared/errors.ts';
+import type { AslDefinition } from '../../../local/stepfunctions/definition.ts';
+import { createLocalStateMachine, type LocalStateMachineOptions } from '../../../local/stepfunctions/state-machine.ts';
+import { fakeFunction } from '../../helpers/batch-local-functions.ts';
+
+jest.setTimeout(20_000);
+
+function machineWith(definition: AslDefinition, fns: ReturnType<typeof fakeFunction>[], options: Partial<LocalStateMachineOptions> = {}) {
+  return createLocalStateMachine({
+    name: 'semantics',
+    arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:semantics',
+    definition,
+    functionsByArn: (arn) => fns.find((f) => f.arn === arn),
+    s3: {} as S3Client,
+    ...options,
+  });
+}
+
+async function run(machine: ReturnType<typeof machineWith>, input: unknown) {
+  return machine.wait(await machine.start(input));
+}
+
+/** A function that takes `ms` per call and records how many calls overlapped at most. */
+function slowWorker(ms: number) {
+  let running = 0;
+  const peak = { value: 0 };
+  const fn = fakeFunction('slow-worker', async (event) => {
+    running += 1;
+    peak.value = Math.max(peak.value, running);
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    running -= 1;
+    return event;
+  });
+  return { fn, peak };
+}
+
+/** A function that fails `failures` times with `error`, then succeeds, recording when each call began. */
+function failingFirst(failures: number, error: () => Error) {
+  const startedAt: number[] = [];
+  const fn = fakeFunction('flaky', async () => {
+    startedAt.push(performance.now());
+    if (startedAt.length <= failures) throw error();
+    return 'ok';
+  });
+  const gaps = () => startedAt.slice(1).map((t, i) => t - startedAt[i]!);
+  return { fn, gaps };
+}
+
+describe('local state machine: Map concurrency', () => {
+  it.each([
+    ['an inline', { ItemProcessor: { StartAt: 'Work', States: {} } }],
+    ['a distributed', { ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' }, StartAt: 'Work', States: {} } }],
+  ])('runs at most MaxConcurrency iterations of %s Map at once, and every item', async (_mode, shape) => {
+    // Prepare
+    const { fn, peak } = slowWorker(40);
+    const processor = { ...shape.ItemProcessor, States: { Work: { Type: 'Task', Resource: fn.arn, End: true } } };
+    const machine = machineWith({ StartAt: 'Fan', States: { Fan: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2, ItemProcessor: processor, End: true } } }, [fn]);
+
+    // Act
+    const execution = await run(machine, { items: [1, 2, 3, 4, 5, 6] });
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output!)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(peak.value).toBe(2);
+  });
+});
+
+describe('local state machine: Retry timing and Lambda errors', () => {
+  it('reports a function timeout as Sandbox.Timedout, which a Retry on that name recovers', async () => {
+    // Prepare
+    const timeout = () => new InvocationTimeoutError('Task timed out after 3.00 seconds');
+    const recovering = failingFirst(1, timeout);
+    const failing = failingFirst(1, timeout);
+    const task = (arn: string, retry?: unknown[]) => ({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: arn, ...(retry ? { Retry: retry } : {}), End: true } } });
+
+    // Act
+    const retried = await run(machineWith(task(recovering.fn.arn, [{ ErrorEquals: ['Sandbox.Timedout'], MaxAttempts: 1 }]), [recovering.fn], { retryIntervalMs: 1 }), {});
+    const unretried = await run(machineWith(task(failing.fn.arn), [failing.fn]), {});
+
+    // Assess
+    expect(retried).toMatchObject({ status: 'SUCCEEDED', output: '"ok"' });
+    expect(unretried).toMatchObject({ status: 'FAILED', error: 'Sandbox.Timedout' });
+    expect(JSON.parse(unretried.cause!)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 3.00 seconds' });
+  });
+
+  it('waits IntervalSeconds × BackoffRate^attempt between attempts, capped by MaxDelaySeconds', async () => {
+    // Prepare: waits of 1 s, then min(1 × 3, 2) = 2 s
+    const flaky = failingFirst(2, () => Object.assign(new Error('Rate Exceeded.'), { name: 'Lambda.TooManyRequestsException' }));
+    const retry = [{ ErrorEquals: ['Lambda.TooManyRequestsException'], IntervalSeconds: 1, BackoffRate: 3, MaxDelaySeconds: 2, MaxAttempts: 2 }];
+    const machine = machineWith({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: flaky.fn.arn, Retry: retry, End: true } } }, [flaky.fn]);
+
+    // Act
+    const execution = await run(machine, {});
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    const [first, second] = flaky.gaps();
+    expect(first).toBeGreaterThanOrEqual(950);
+    expect(first).toBeLessThan(1_500);
+    expect(second).toBeGreaterThanOrEqual(1_950);
+    expect(second).toBeLessThan(2_500);
+  });
+
+  it('shortens each wait to a random part of the backoff with JitterStrategy FULL', async () => {
+    // Prepare: five waits of 1 s without jitter; with full jitter their sum is below 4.5 s but for a 1-in-3,840 chance (0.5^5 / 5!)
+    const flaky = failingFirst(5, () => Object.assign(new Error('boom'), { name: 'Lambda.ServiceException' }));
+    const retry = [{ ErrorEquals: ['Lambda.ServiceException'], IntervalSeconds: 1, BackoffRate: 1, MaxAttempts: 5, JitterStrategy: 'FULL' }];
+    const machine = machineWith({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: flaky.fn.arn, Retry: retry, End: true } } }, [flaky.fn]);
+
+    // Act
+    const execution = await run(machine, {});
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    const gaps = flaky.gaps();
+    expect(gaps).toHaveLength(5);
+    for (const gap of gaps) expect(gap).toBeLessThan(1_100);
+    expect(gaps.reduce((a, b) => a + b, 0)).toBeLessThan(4_500);
+  });
+});
