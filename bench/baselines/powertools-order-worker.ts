@@ -1,0 +1,44 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { clientConfig } from '../../shared/aws-clients.ts';
+import { intEnv, requireEnv } from '../../shared/config.ts';
+import { orderWrite } from '../../shared/orders/effect.ts';
+import { OrderJob } from '../../shared/orders/schema.ts';
+
+// The benchmark's baseline: the order worker's work written the way the Powertools docs show it
+// (BatchProcessor + makeIdempotent over DynamoDB), reading the same QueuePipeline environment.
+const ordersTable = requireEnv('ORDERS_TABLE_NAME');
+const totalsTable = requireEnv('CUSTOMER_TOTALS_TABLE_NAME');
+const dynamodb = new DynamoDBClient(clientConfig());
+const processor = new BatchProcessor(EventType.SQS);
+// DedupTable's key is `pk` and its TTL attribute `expiresAt`; Powertools defaults to `id` / `expiration`.
+const persistenceStore = new DynamoDBPersistenceLayer({
+  tableName: requireEnv('SLUICE_DEDUP_TABLE'),
+  keyAttr: 'pk',
+  expiryAttr: 'expiresAt',
+  awsSdkV3Client: dynamodb,
+});
+const idempotency = new IdempotencyConfig({ expiresAfterSeconds: intEnv('SLUICE_DEDUP_WINDOW_SECONDS', 3600) });
+
+// The idempotency key is a hash of the parsed order (the first argument), like sluice's content hash.
+const recordOrderOnce = makeIdempotent(
+  async (order: OrderJob): Promise<void> => {
+    await dynamodb.send(
+      new TransactWriteItemsCommand({ TransactItems: orderWrite(order, { tableName: ordersTable, totalsTableName: totalsTable, processedAt: Date.now() }) }),
+    );
+  },
+  { persistenceStore, config: idempotency },
+);
+
+const recordHandler = async (record: SQSRecord): Promise<void> => {
+  await recordOrderOnce(OrderJob.parse(JSON.parse(record.body)));
+};
+
+/** SQS → OrderJob → the order and its customer's totals written once (Powertools batch + idempotency). */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  idempotency.registerLambdaContext(context);
+  return processPartialResponse(event, recordHandler, processor, { context });
+};

@@ -1,0 +1,195 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { repoRoot } from '../infra/sluice-function.ts';
+import { median } from './stats.ts';
+
+/** A handler measured for cold start. */
+export interface ColdStartTarget {
+  name: string;
+  /** Entry relative to the repository root. */
+  entry: string;
+}
+
+interface BuiltBundle {
+  file: string;
+  bytes: number;
+  gzipBytes: number;
+  byPackage: [string, number][];
+}
+
+export interface BundleFigures {
+  bytes: number;
+  /** Output bytes per package, largest first. */
+  byPackage: [string, number][];
+  gzipBytes: number;
+  /** Median import time of the bundle in a fresh Node process, ms; undefined when the import failed. */
+  importMs?: number;
+  importSamples: number[];
+  importError?: string;
+}
+
+export interface ColdStartResult {
+  target: ColdStartTarget;
+  sdkExternal: BundleFigures;
+  sdkBundled: BundleFigures;
+}
+
+// Bundles live under node_modules/.cache so an SDK-external bundle resolves @aws-sdk/* from the project.
+const OUT_DIR = join(repoRoot, 'node_modules', '.cache', 'sluice-bench');
+
+// Module scope of every function reads its configuration: give each variable a placeholder.
+const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'SILENT',
+  POWERTOOLS_METRICS_DISABLED: 'true',
+  ...Object.fromEntries(
+    [
+      'SLUICE_QUEUE_URL', 'SLUICE_DLQ_URL', 'SLUICE_DEDUP_TABLE', 'SLUICE_DEDUP_SCOPE', 'ORDERS_TABLE_NAME', 'CUSTOMER_TOTALS_TABLE_NAME',
+      'DEDUP_TABLE_NAME', 'BATCH_BUCKET', 'BATCH_STATE_MACHINE_ARN', 'BATCH_SUMMARY_TABLE', 'SLUICE_PIPELINE_NAME', 'SLUICE_RESULTS_TABLE',
+      'SLUICE_FAILURE_QUEUE_URL',
+    ].map((name) => [name, name.endsWith('_URL') ? `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}` : `bench-${name.toLowerCase()}`]),
+  ),
+};
+
+/**
+ * Every function in functions/ plus the Powertools baseline.
+ *
+ * @example
+ * const targets = await coldStartTargets(); // [{ name: 'order-worker', entry: 'functions/order-worker.ts' }, …]
+ */
+export async function coldStartTargets(): Promise<ColdStartTarget[]> {
+  const functions = (await readdir(join(repoRoot, 'functions'))).filter((f) => f.endsWith('.ts')).sort();
+  return [
+    ...functions.map((f) => ({ name: basename(f, '.ts'), entry: `functions/${f}` })),
+    { name: 'powertools-order-worker (baseline)', entry: 'bench/baselines/powertools-order-worker.ts' },
+  ];
+}
+
+/**
+ * Bundles an entry as SluiceFunction does for Lambda (esbuild, ESM, minified, node22, the same
+ * `require` banner), with `@aws-sdk/*` external (the Lambda runtime provides it) or bundled in.
+ * Source maps are left out: they are not loaded at import and would only inflate the size.
+ *
+ * @example
+ * const { file, bytes } = await bundleHandler('functions/order-worker.ts', { sdkExternal: true });
+ */
+export async function bundleHandler(entry: string, options: { sdkExternal: boolean }): Promise<BuiltBundle> {
+  await mkdir(OUT_DIR, { recursive: true });
+  const file = join(OUT_DIR, `${basename(entry, '.ts')}${options.sdkExternal ? '.sdk-external' : '.sdk-bundled'}.mjs`);
+  const result = await build({
+    entryPoints: [join(repoRoot, entry)],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    external: options.sdkExternal ? ['@aws-sdk/*'] : [],
+    banner: { js: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);" },
+    logLevel: 'silent',
+    metafile: true,
+  });
+  const bytes = (await stat(file)).size;
+  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+  return { file, bytes, gzipBytes: gzipSync(await readFile(file)).length, byPackage: bytesByPackage(inputs) };
+}
+
+/**
+ * Output bytes per npm package (our own files grouped by top folder), largest first.
+ *
+ * @example
+ * bytesByPackage({ 'node_modules/zod/v4/core.js': { bytesInOutput: 10 }, 'shared/x.ts': { bytesInOutput: 2 } });
+ * // [['zod', 10], ['shared/', 2]]
+ */
+export function bytesByPackage(inputs: Record<string, { bytesInOutput: number }>): [string, number][] {
+  const sums = new Map<string, number>();
+  for (const [path, input] of Object.entries(inputs)) {
+    const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+    const key = inPackage ? inPackage[1]! : `${path.split('/')[0]}/`;
+    sums.set(key, (sums.get(key) ?? 0) + input.bytesInOutput);
+  }
+  return [...sums].sort((a, b) => b[1] - a[1]);
+}
+
+const IMPORT_PROBE = `const t = performance.now(); await import(process.argv[1]); process.stdout.write(JSON.stringify({ ms: performance.now() - t }));`;
+
+/**
+ * Imports a bundle in a fresh Node process and returns how long the import (module evaluation with its
+ * whole graph: SDK clients, schema, handler setup) took, in ms.
+ *
+ * @example
+ * const ms = await importTime('/tmp/order-worker.mjs');
+ */
+export function importTime(file: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_PROBE, pathToFileURL(file).href], {
+      env: { PATH: process.env.PATH ?? '', ...PLACEHOLDER_ENVIRONMENT },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(err.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${code}`));
+      try {
+        resolve((JSON.parse(out) as { ms: number }).ms);
+      } catch {
+        reject(new Error(`unreadable probe output: ${out.slice(0, 200)}`));
+      }
+    });
+  });
+}
+
+/**
+ * Bundle sizes (SDK external and bundled) and median import times of each target. Imports run round
+ * robin (target 1, 2, …, 1, 2, …) so a burst of load on the shared machine hits every target alike.
+ *
+ * @example
+ * const results = await measureColdStarts(await coldStartTargets(), { samples: 10 });
+ */
+export async function measureColdStarts(targets: readonly ColdStartTarget[], options: { samples: number; log?: (line: string) => void }): Promise<ColdStartResult[]> {
+  const bundles = [];
+  for (const target of targets) {
+    const external = await bundleHandler(target.entry, { sdkExternal: true });
+    const bundled = await bundleHandler(target.entry, { sdkExternal: false });
+    bundles.push({ target, external, bundled });
+  }
+  const samples = new Map<string, number[]>();
+  const errors = new Map<string, string>();
+  for (let round = 0; round < options.samples; round++) {
+    for (const { external, bundled } of bundles) {
+      for (const file of [external.file, bundled.file]) {
+        if (errors.has(file)) continue;
+        try {
+          const ms = await importTime(file);
+          samples.set(file, [...(samples.get(file) ?? []), ms]);
+        } catch (error) {
+          errors.set(file, (error as Error).message);
+        }
+      }
+    }
+    options.log?.(`  cold start: round ${round + 1}/${options.samples}`);
+  }
+  const figures = (bundle: BuiltBundle): BundleFigures => {
+    const taken = samples.get(bundle.file) ?? [];
+    const error = errors.get(bundle.file);
+    return {
+      bytes: bundle.bytes,
+      byPackage: bundle.byPackage,
+      gzipBytes: bundle.gzipBytes,
+      importSamples: taken,
+      ...(taken.length > 0 && !error ? { importMs: median(taken) } : {}),
+      ...(error ? { importError: error } : {}),
+    };
+  };
+  return bundles.map(({ target, external, bundled }) => ({ target, sdkExternal: figures(external), sdkBundled: figures(bundled) }));
+}
