@@ -32,16 +32,27 @@ export interface DedupStoreOptions {
  * @example
  * const dedup: DedupClaims = new DedupStore({ client, tableName });
  */
-export type DedupClaims = Pick<DedupStore, 'claim' | 'complete' | 'release' | 'completeWith'>;
+export type DedupClaims = Pick<DedupStore, 'claim' | 'complete' | 'release' | 'completeWith' | 'commitOnce'>;
+
+/** What {@link DedupStore.commitOnce} did. */
+export type CommitResult = { status: 'committed' } | { status: 'duplicate'; completedAt?: number };
+
+// A record may be (re)written when absent, past its window (TTL deletes lazily, hours to days later),
+// or an IN_PROGRESS claim whose lease has ended.
+const claimable = 'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now) OR expiresAt < :nowSec';
 
 const names = { '#status': DEDUP_RECORD.status, '#owner': DEDUP_RECORD.owner };
 const ownedAndInProgress = '#owner = :token AND #status = :inProgress';
 
 /**
- * Exactly-once bookkeeping in DynamoDB: one record per `scope#idempotencyKey`, claimed with a
- * conditional PutItem (one request; a duplicate costs that one request and nothing more), then
- * completed or released by the claim's owner token. In atomic mode the effect and the COMPLETED update
- * commit in one TransactWriteItems, so a first-time message costs exactly two requests.
+ * Exactly-once bookkeeping in DynamoDB: one record per `scope#idempotencyKey`.
+ *
+ * - Any effect: `claim` (a conditional PutItem: a duplicate costs that one request and nothing more), run
+ *   the effect, then `complete` or `release` with the claim's owner token. A crash between the effect and
+ *   `complete` can repeat the effect (at-least-once), as with any claim-based idempotency.
+ * - DynamoDB effects (atomic mode): `commitOnce` writes the effect and the COMPLETED record in one
+ *   TransactWriteItems whose dedup condition refuses a key already done: one request per first-time
+ *   message, one per duplicate, and the effect happens exactly once even across crashes.
  *
  * @example
  * const store = new DedupStore({ client: new DynamoDBClient(clientConfig()), tableName: 'dedup' });
@@ -88,9 +99,7 @@ export class DedupStore {
             [DEDUP_RECORD.claimedAt]: num(now),
             [DEDUP_RECORD.expiresAt]: num(this.#expiresAtSeconds(now)),
           },
-          // TTL deletes lazily (hours to days), so an expired record is treated as absent.
-          ConditionExpression:
-            'attribute_not_exists(pk) OR (#status = :inProgress AND leaseUntil < :now) OR expiresAt < :nowSec',
+          ConditionExpression: claimable,
           ExpressionAttributeNames: { '#status': DEDUP_RECORD.status },
           ExpressionAttributeValues: {
             ':inProgress': { S: DedupStatus.inProgress },
@@ -167,6 +176,68 @@ export class DedupStore {
     }
   }
 
+  /**
+   * Atomic mode in one round trip: writes `effect` together with a COMPLETED dedup record, on the
+   * condition that the key is not already done (absent, past its window, or an expired claim). No claim
+   * comes first: the transaction is all or nothing, so there is no in-between state to lease, and a
+   * crash anywhere leaves either nothing or everything. A random ClientRequestToken makes an SDK retry of
+   * a transaction that committed (its response lost) succeed instead of reporting a duplicate.
+   *
+   * @returns `committed`, or `duplicate` when the key was already done (nothing was written).
+   * @throws ClaimInProgressError when a claim-mode worker holds a live lease on the key, or another
+   *   transaction on the key was in flight (TransactionConflict): retryable.
+   * @throws TransactionCanceledException as is when an effect's own condition failed.
+   * @example
+   * const result = await store.commitOnce('orders#o-1', [{ Put: { TableName: 'orders', Item: { orderId: { S: 'o-1' } } } }]);
+   * if (result.status === 'duplicate') metrics.duplicate += 1;
+   */
+  async commitOnce(key: string, effect: readonly TransactWriteItem[]): Promise<CommitResult> {
+    const now = this.#clock.now();
+    const token = randomUUID();
+    const dedupIndex = effect.length;
+    try {
+      await this.#client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            ...effect,
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  [DEDUP_RECORD.pk]: { S: key },
+                  [DEDUP_RECORD.status]: { S: DedupStatus.completed },
+                  [DEDUP_RECORD.owner]: { S: token },
+                  [DEDUP_RECORD.claimedAt]: num(now),
+                  [DEDUP_RECORD.completedAt]: num(now),
+                  [DEDUP_RECORD.expiresAt]: num(this.#expiresAtSeconds(now)),
+                },
+                ConditionExpression: claimable,
+                ExpressionAttributeNames: { '#status': DEDUP_RECORD.status },
+                ExpressionAttributeValues: {
+                  ':inProgress': { S: DedupStatus.inProgress },
+                  ':now': num(now),
+                  ':nowSec': num(Math.floor(now / 1000)),
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+          ],
+          ClientRequestToken: token,
+        }),
+      );
+      return { status: 'committed' };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = err.CancellationReasons ?? [];
+      const dedupReason = reasons[dedupIndex];
+      if (dedupReason?.Code === 'ConditionalCheckFailed') return duplicateOrInProgress(key, dedupReason.Item);
+      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
+        throw new ClaimInProgressError(`${key} is being committed by another invocation`, { cause: err });
+      }
+      throw err;
+    }
+  }
+
   #completion(key: string, token: string) {
     const now = this.#clock.now();
     return {
@@ -200,7 +271,7 @@ export class DedupStore {
   }
 }
 
-function duplicateOrInProgress(key: string, item: Record<string, AttributeValue> | undefined): ClaimResult {
+function duplicateOrInProgress(key: string, item: Record<string, AttributeValue> | undefined): Extract<ClaimResult, { status: 'duplicate' }> {
   if (item?.[DEDUP_RECORD.status]?.S === DedupStatus.completed) {
     const completedAt = Number(item[DEDUP_RECORD.completedAt]?.N);
     return Number.isFinite(completedAt) ? { status: 'duplicate', completedAt } : { status: 'duplicate' };

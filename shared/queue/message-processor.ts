@@ -129,7 +129,10 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
     if (!options.dedup) {
       const { handle } = options;
       if (!handle) throw new ConfigurationError('atomic mode needs dedup');
-      return runEffect(() => handle(payload, meta), record, deadLetter);
+      return runEffect(async () => {
+        await handle(payload, meta);
+        return { kind: 'processed' };
+      }, record, deadLetter);
     }
 
     const { key, source } = idempotencyKey({
@@ -140,18 +143,22 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
     meta.dedupKey = dedupRecordKey(options.dedup.scope, key);
     meta.dedupKeySource = source;
     const { store } = options.dedup;
-    const claim = await store.claim(meta.dedupKey, { leaseMs: invocation.remainingTimeMs() });
-    if (claim.status === 'duplicate') return { kind: 'duplicate' };
     const dedupKey = meta.dedupKey;
 
+    if (options.atomic) {
+      const { atomic } = options;
+      // One TransactWriteItems holds the effect and the dedup record: no claim, nothing to release.
+      return runEffect(async () => {
+        const result = await store.commitOnce(dedupKey, await atomic(payload, meta));
+        return result.status === 'duplicate' ? { kind: 'duplicate' } : { kind: 'processed' };
+      }, record, deadLetter);
+    }
+
+    const claim = await store.claim(dedupKey, { leaseMs: invocation.remainingTimeMs() });
+    if (claim.status === 'duplicate') return { kind: 'duplicate' };
     try {
-      if (options.atomic) {
-        const effect = await options.atomic(payload, meta);
-        await store.completeWith(dedupKey, claim.token, effect);
-      } else {
-        await options.handle(payload, meta);
-        await store.complete(dedupKey, claim.token);
-      }
+      await options.handle(payload, meta);
+      await store.complete(dedupKey, claim.token);
       return { kind: 'processed' };
     } catch (err) {
       // Give the key back so the retry (or a redrive from the DLQ) can claim at once. If this fails
@@ -164,13 +171,12 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
 }
 
 async function runEffect(
-  effect: () => Promise<void>,
+  effect: () => Promise<MessageOutcome>,
   record: SQSRecord,
   deadLetter: (record: SQSRecord, err: SluiceError) => Promise<MessageOutcome>,
 ): Promise<MessageOutcome> {
   try {
-    await effect();
-    return { kind: 'processed' };
+    return await effect();
   } catch (err) {
     if (isPermanent(err)) return deadLetter(record, err);
     throw err;

@@ -71,10 +71,19 @@ export async function chaosTemplate(): Promise<CfnTemplate> {
 function dedupObserver(dedupTable: () => string | undefined) {
   const counts = { duplicates: 0, conflicts: 0 };
   const observe = (exchange: WireExchange) => {
-    if (exchange.operation !== 'PutItem' || exchange.fault !== 'none' || exchange.status !== 400) return;
-    if (!exchange.requestBody.includes(`"TableName":"${dedupTable()}"`) || !exchange.responseBody.includes('ConditionalCheckFailed')) return;
-    const status = (JSON.parse(exchange.responseBody) as { Item?: { status?: { S?: string } } }).Item?.status?.S;
-    if (status === 'COMPLETED') counts.duplicates += 1;
+    if (exchange.fault !== 'none' || exchange.status !== 400 || !exchange.requestBody.includes(`"TableName":"${dedupTable()}"`)) return;
+    let item: { status?: { S?: string } } | undefined;
+    if (exchange.operation === 'PutItem' && exchange.responseBody.includes('ConditionalCheckFailed')) {
+      // Claim mode: the claim's conditional PutItem was refused.
+      item = (JSON.parse(exchange.responseBody) as { Item?: typeof item }).Item;
+    } else if (exchange.operation === 'TransactWriteItems') {
+      // Atomic mode: the dedup record is the transaction's last item; its cancellation reason says why.
+      const reasons = (JSON.parse(exchange.responseBody) as { CancellationReasons?: { Code?: string; Item?: typeof item }[] }).CancellationReasons ?? [];
+      const dedupReason = reasons[reasons.length - 1];
+      if (dedupReason?.Code !== 'ConditionalCheckFailed' && !reasons.some((r) => r.Code === 'TransactionConflict')) return;
+      item = dedupReason?.Code === 'ConditionalCheckFailed' ? dedupReason.Item : undefined;
+    } else return;
+    if (item?.status?.S === 'COMPLETED') counts.duplicates += 1;
     else counts.conflicts += 1;
   };
   return { counts, observe };
@@ -232,7 +241,7 @@ export function chaosTable(title: string, report: QueueChaosReport): string {
     ['effects that should not have happened', report.unexpectedEffects],
     ['per-customer totals = independent sum', report.totalsMatch ? 'yes' : 'NO'],
     ['duplicates sent by the producer', report.duplicatesSent],
-    ['duplicates absorbed (dedup claim found COMPLETED)', report.duplicatesAbsorbed],
+    ['duplicates absorbed (dedup record found COMPLETED)', report.duplicatesAbsorbed],
     ['claim conflicts (live claim elsewhere, retried)', report.claimConflicts],
     ['retries (redeliveries)', report.retries],
     ...Object.entries(report.injected).map(([k, v]): [string, number] => [`injected: ${k}`, v]),

@@ -30,11 +30,12 @@ describe('Orders queue pipeline across emulator restarts', () => {
         await producer.sendBatch(messages.slice(i, i + 10).map((m) => ({ payload: m.order!, options: { dedupKey: m.order!.orderId } })));
       }
 
-      // Act: both outages hit while the pollers are busy with the backlog.
-      await sleep(500);
-      await sqs.restart(1_000);
-      await sleep(500);
+      // Act: both outages hit while the pollers are busy with the backlog. DynamoDB goes first: the
+      // worker drains the backlog in a few seconds, and only its traffic can see the DynamoDB outage
+      // (the pollers keep polling SQS, so the SQS restart hits them whenever it comes).
+      await sleep(300);
       await dynamodb.outage(1_000);
+      await sqs.restart(1_000);
       await runtime.drain({ timeoutMs: 120_000 });
       const replay = await replayDeadLetters({
         sqs: runtime.clients.sqs,

@@ -250,6 +250,93 @@ describe('DedupStore on DynamoDB Local: atomic completion', () => {
   });
 });
 
+describe('DedupStore on DynamoDB Local: commitOnce (atomic mode in one transaction)', () => {
+  const order = (customerId: string) => ({ orderId: randomUUID(), customerId, amountCents: 700, items: [{ sku: 'SKU-7', quantity: 1, unitPriceCents: 700 }] });
+  const effectFor = (o: ReturnType<typeof order>) => orderWrite(o, { tableName: ordersTable, totalsTableName: totalsTable, processedAt: 1 });
+  const totalsOf = async (customerId: string) =>
+    (await dynamodb.send(new GetItemCommand({ TableName: totalsTable, Key: { customerId: { S: customerId } }, ConsistentRead: true }))).Item;
+
+  it('commits the effect with a COMPLETED record, then answers a second commit of the key as a duplicate without applying it', async () => {
+    // Prepare
+    const store = new DedupStore({ client: dynamodb, tableName: dedupTable });
+    const k = key();
+    const o = order(`c-${randomUUID()}`);
+    // Act
+    const first = await store.commitOnce(k, effectFor(o));
+    const second = await store.commitOnce(k, effectFor(o));
+    // Assess
+    expect(first).toEqual({ status: 'committed' });
+    expect(second.status).toBe('duplicate');
+    expect((await record(k))?.status?.S).toBe('COMPLETED');
+    expect((await totalsOf(o.customerId))?.orderCount?.N).toBe('1');
+  });
+
+  it('applies the effect exactly once when many invocations commit the same key at the same time', async () => {
+    // Prepare
+    const store = new DedupStore({ client: dynamodb, tableName: dedupTable });
+    const k = key();
+    const o = order(`c-${randomUUID()}`);
+    // Act
+    const outcomes = await Promise.allSettled(Array.from({ length: 12 }, () => store.commitOnce(k, effectFor(o))));
+    // Assess: one commit; the rest are duplicates or a retryable conflict (then a duplicate on retry)
+    const committed = outcomes.filter((r) => r.status === 'fulfilled' && r.value.status === 'committed');
+    const others = outcomes.filter((r) => !(r.status === 'fulfilled' && r.value.status === 'committed'));
+    expect(committed).toHaveLength(1);
+    for (const other of others) {
+      if (other.status === 'rejected') expect(other.reason).toBeInstanceOf(ClaimInProgressError);
+      else expect(other.value.status).toBe('duplicate');
+    }
+    expect((await totalsOf(o.customerId))?.orderCount?.N).toBe('1');
+    expect((await store.commitOnce(k, effectFor(o))).status).toBe('duplicate');
+  });
+
+  it('writes neither the effect nor the record when the effect’s own condition fails', async () => {
+    // Prepare
+    const store = new DedupStore({ client: dynamodb, tableName: dedupTable });
+    const k = key();
+    const o = order(`c-${randomUUID()}`);
+    const refusing = [{ ConditionCheck: { TableName: ordersTable, Key: { orderId: { S: randomUUID() } }, ConditionExpression: 'attribute_exists(orderId)' } }];
+    // Act
+    const attempt = store.commitOnce(k, [...refusing, ...effectFor(o)]);
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(TransactionCanceledException);
+    expect(await record(k)).toBeUndefined();
+    expect(await totalsOf(o.customerId)).toBeUndefined();
+  });
+
+  it('refuses a key a claim-mode worker holds with a live lease, and commits over an expired one', async () => {
+    // Prepare
+    const clock = manualClock();
+    const store = new DedupStore({ client: dynamodb, tableName: dedupTable, clock });
+    const k = key();
+    const o = order(`c-${randomUUID()}`);
+    await store.claim(k, { leaseMs: 1_000 });
+    // Act
+    const whileLive = store.commitOnce(k, effectFor(o));
+    await expect(whileLive).rejects.toThrow(ClaimInProgressError);
+    clock.advance(2_000);
+    const afterLease = await store.commitOnce(k, effectFor(o));
+    // Assess
+    expect(afterLease).toEqual({ status: 'committed' });
+    expect((await totalsOf(o.customerId))?.orderCount?.N).toBe('1');
+  });
+
+  it('treats a COMPLETED record past its window as absent', async () => {
+    // Prepare
+    const clock = manualClock();
+    const store = new DedupStore({ client: dynamodb, tableName: dedupTable, clock, windowSeconds: 60 });
+    const k = key();
+    const o = order(`c-${randomUUID()}`);
+    await store.commitOnce(k, effectFor(o));
+    // Act (the window ends on a whole second after it, rounded up)
+    clock.advance(62_000);
+    const again = await store.commitOnce(k, effectFor(o));
+    // Assess
+    expect(again).toEqual({ status: 'committed' });
+    expect((await totalsOf(o.customerId))?.orderCount?.N).toBe('2');
+  });
+});
+
 describe('DynamoDB requests per message through the queue worker', () => {
   let sqs: SQSClient;
   let queueUrl: string;
@@ -266,7 +353,7 @@ describe('DynamoDB requests per message through the queue worker', () => {
     sqs.destroy();
   });
 
-  it('costs 2 requests for a first-time message in atomic mode and 1 for a duplicate', async () => {
+  it('costs 1 request for a first-time message in atomic mode and 1 for a duplicate', async () => {
     // Prepare: count every request on the wire (per attempt, after the SDK's retry middleware)
     const counted = new DynamoDBClient(clientConfig());
     const requests: string[] = [];
@@ -295,8 +382,8 @@ describe('DynamoDB requests per message through the queue worker', () => {
     // Assess
     expect(first.batchItemFailures).toEqual([]);
     expect(duplicate.batchItemFailures).toEqual([]);
-    expect(firstRequests).toEqual(['PutItemCommand', 'TransactWriteItemsCommand']);
-    expect(requests).toEqual(['PutItemCommand']);
+    expect(firstRequests).toEqual(['TransactWriteItemsCommand']);
+    expect(requests).toEqual(['TransactWriteItemsCommand']);
     counted.destroy();
   });
 });

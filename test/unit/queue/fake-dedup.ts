@@ -1,5 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { ClaimResult, DedupClaims } from '../../../shared/dedup/store.ts';
+import type { ClaimResult, CommitResult, DedupClaims } from '../../../shared/dedup/store.ts';
 import { ClaimInProgressError } from '../../../shared/errors.ts';
 
 /**
@@ -32,5 +32,14 @@ export class FakeDedup implements DedupClaims {
   async completeWith(key: string, _token: string, effect: readonly TransactWriteItem[]): Promise<void> {
     this.calls.push({ op: 'completeWith', key, effect });
     this.records.set(key, 'COMPLETED');
+  }
+
+  async commitOnce(key: string, effect: readonly TransactWriteItem[]): Promise<CommitResult> {
+    this.calls.push({ op: 'commitOnce', key, effect });
+    const status = this.records.get(key);
+    if (status === 'COMPLETED') return { status: 'duplicate' };
+    if (status === 'IN_PROGRESS') throw new ClaimInProgressError(`${key} is being processed`);
+    this.records.set(key, 'COMPLETED');
+    return { status: 'committed' };
   }
 }

@@ -323,17 +323,20 @@ describe('createQueueWorker: dedup', () => {
     expect(dedup.records.size).toBe(0);
   });
 
-  it('in atomic mode, hands the effect to completeWith instead of running a handler', async () => {
+  it('in atomic mode, commits the effect with the dedup record in one call, with no claim before it', async () => {
     // Prepare
     const dedup = new FakeDedup();
     const effect = [{ Put: { TableName: 'jobs', Item: { id: { S: 'j-1' } } } }];
-    const { handler } = setup({ dedup: { store: dedup, scope: 'jobs' }, handle: undefined, atomic: () => effect });
+    const { handler, counted } = setup({ dedup: { store: dedup, scope: 'jobs' }, handle: undefined, atomic: () => effect });
     // Act
-    const response = await handler(sqsEvent([sqsRecord({ body: job })]), testContext());
+    const first = await handler(sqsEvent([sqsRecord({ body: job })]), testContext());
+    const copy = await handler(sqsEvent([sqsRecord({ body: job })]), testContext());
     // Assess
-    expect(response.batchItemFailures).toEqual([]);
-    expect(dedup.calls.map((c) => c.op)).toEqual(['claim', 'completeWith']);
-    expect(dedup.calls[1]?.effect).toEqual(effect);
+    expect(first.batchItemFailures).toEqual([]);
+    expect(copy.batchItemFailures).toEqual([]);
+    expect(dedup.calls.map((c) => c.op)).toEqual(['commitOnce', 'commitOnce']);
+    expect(dedup.calls[0]?.effect).toEqual(effect);
+    expect(counted.duplicate).toBe(1);
   });
 
   it('keys on the message id when content hashing is off', async () => {
