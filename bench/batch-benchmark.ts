@@ -10,6 +10,7 @@ import type { LocalStateMachine } from '../local/stepfunctions/state-machine.ts'
 import { TemplateResolver } from '../local/template/resolver.ts';
 import type { CfnTemplate } from '../local/template/types.ts';
 import type { JobSpecInput } from '../shared/batch/job-spec.ts';
+import { orderAggregates } from '../local/demo/batch-orders.ts';
 
 /** One measured execution: wall time and the process's peak RSS while it ran. */
 export interface Timed {
@@ -34,15 +35,7 @@ export interface BatchBench {
   stop(): Promise<void>;
 }
 
-const AGGREGATES: JobSpecInput['aggregates'] = [
-  { op: 'count' },
-  { op: 'sum', field: 'amount' },
-  { op: 'min', field: 'amount' },
-  { op: 'max', field: 'amount' },
-  { op: 'mean', field: 'amount' },
-  { op: 'distinct', field: 'customer' },
-  { op: 'topK', by: 'amount', k: 3 },
-];
+const AGGREGATES = orderAggregates(3);
 
 /**
  * Generated order records as JSON Lines (a linear congruential generator: the same seed, the same bytes).

@@ -1,3 +1,4 @@
+import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
 import type { BatchRecord } from '../../shared/batch/fields.ts';
 
 /**
@@ -83,4 +84,23 @@ export class SinglePassOrders {
     const amounts = Float64Array.from(this.amounts);
     return Uint32Array.from({ length: amounts.length }, (_, i) => i).sort((a, b) => amounts[a]! - amounts[b]! || a - b);
   }
+}
+
+/**
+ * The aggregates every batch run over generated orders asks for (demo, tests, benchmark): one of each
+ * kind, so each kind's merge is exercised end to end.
+ *
+ * @example
+ * const spec = { ...rest, groupBy: 'region', aggregates: orderAggregates(3) };
+ */
+export function orderAggregates(topK: number): JobSpecInput['aggregates'] {
+  return [
+    { op: 'count' },
+    { op: 'sum', field: 'amount' },
+    { op: 'min', field: 'amount' },
+    { op: 'max', field: 'amount' },
+    { op: 'mean', field: 'amount' },
+    { op: 'distinct', field: 'customer' },
+    { op: 'topK', by: 'amount', k: topK },
+  ];
 }

@@ -6,7 +6,7 @@ import { JobSummaryStore } from '../../shared/batch/job-summary-store.ts';
 import { openObject, uploadLines } from '../../shared/batch/s3-objects.ts';
 import type { LocalRuntime } from '../runtime/local-runtime.ts';
 import type { ExecutionDescription, LocalStateMachine, StateMachineEvent } from '../stepfunctions/state-machine.ts';
-import { generateOrders, SinglePassOrders, type ExpectedGroup } from './batch-orders.ts';
+import { generateOrders, orderAggregates, SinglePassOrders, type ExpectedGroup } from './batch-orders.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
 import { seededRandom } from './seeded-random.ts';
 
@@ -74,15 +74,7 @@ function demoJobSpec(jobId: string, bucket: string, inputKey: string, partitions
     partition: { key: 'customer', count: partitions },
     sort: { key: 'amount', direction: 'asc' },
     groupBy: 'region',
-    aggregates: [
-      { op: 'count' },
-      { op: 'sum', field: 'amount' },
-      { op: 'min', field: 'amount' },
-      { op: 'max', field: 'amount' },
-      { op: 'mean', field: 'amount' },
-      { op: 'distinct', field: 'customer' },
-      { op: 'topK', by: 'amount', k: TOP_K },
-    ],
+    aggregates: orderAggregates(TOP_K),
     output: { bucket, prefix: 'results/' },
     badRecordPolicy: 'skip',
   };

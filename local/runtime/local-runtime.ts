@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
-import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY } from '../../infra/sluice-function.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
 import { emulatorEnvironment } from '../emulators/environment.ts';
@@ -330,19 +331,8 @@ export class LocalRuntime {
   }
 
   /** Messages anywhere in a queue: visible, in flight or delayed. */
-  async queueDepth(queueUrl: string): Promise<{ visible: number; inFlight: number; delayed: number }> {
-    const out = await this.clients.sqs.send(
-      new GetQueueAttributesCommand({
-        QueueUrl: queueUrl,
-        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-      }),
-    );
-    const a = out.Attributes ?? {};
-    return {
-      visible: Number(a.ApproximateNumberOfMessages ?? 0),
-      inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
-      delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
-    };
+  queueDepth(queueUrl: string): Promise<QueueDepth> {
+    return queueDepth(this.clients.sqs, queueUrl);
   }
 
   /**

@@ -89,25 +89,12 @@ export class DedupStore {
     const token = randomUUID();
     try {
       await this.#client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            [DEDUP_RECORD.pk]: { S: key },
+        new PutItemCommand(
+          this.#recordPut(key, token, now, {
             [DEDUP_RECORD.status]: { S: DedupStatus.inProgress },
-            [DEDUP_RECORD.owner]: { S: token },
             [DEDUP_RECORD.leaseUntil]: num(now + Math.max(0, options.leaseMs)),
-            [DEDUP_RECORD.claimedAt]: num(now),
-            [DEDUP_RECORD.expiresAt]: num(this.#expiresAtSeconds(now)),
-          },
-          ConditionExpression: claimable,
-          ExpressionAttributeNames: { '#status': DEDUP_RECORD.status },
-          ExpressionAttributeValues: {
-            ':inProgress': { S: DedupStatus.inProgress },
-            ':now': num(now),
-            ':nowSec': num(Math.floor(now / 1000)),
-          },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
+          }),
+        ),
       );
       return { status: 'claimed', token };
     } catch (err) {
@@ -201,25 +188,10 @@ export class DedupStore {
           TransactItems: [
             ...effect,
             {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  [DEDUP_RECORD.pk]: { S: key },
-                  [DEDUP_RECORD.status]: { S: DedupStatus.completed },
-                  [DEDUP_RECORD.owner]: { S: token },
-                  [DEDUP_RECORD.claimedAt]: num(now),
-                  [DEDUP_RECORD.completedAt]: num(now),
-                  [DEDUP_RECORD.expiresAt]: num(this.#expiresAtSeconds(now)),
-                },
-                ConditionExpression: claimable,
-                ExpressionAttributeNames: { '#status': DEDUP_RECORD.status },
-                ExpressionAttributeValues: {
-                  ':inProgress': { S: DedupStatus.inProgress },
-                  ':now': num(now),
-                  ':nowSec': num(Math.floor(now / 1000)),
-                },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
+              Put: this.#recordPut(key, token, now, {
+                [DEDUP_RECORD.status]: { S: DedupStatus.completed },
+                [DEDUP_RECORD.completedAt]: num(now),
+              }),
             },
           ],
           ClientRequestToken: token,
@@ -236,6 +208,28 @@ export class DedupStore {
       }
       throw err;
     }
+  }
+
+  /** A conditional put of the key's record: written only where the key is claimable (see `claimable`). */
+  #recordPut(key: string, token: string, now: number, state: Record<string, AttributeValue>) {
+    return {
+      TableName: this.tableName,
+      Item: {
+        [DEDUP_RECORD.pk]: { S: key },
+        [DEDUP_RECORD.owner]: { S: token },
+        [DEDUP_RECORD.claimedAt]: num(now),
+        [DEDUP_RECORD.expiresAt]: num(this.#expiresAtSeconds(now)),
+        ...state,
+      },
+      ConditionExpression: claimable,
+      ExpressionAttributeNames: { '#status': DEDUP_RECORD.status },
+      ExpressionAttributeValues: {
+        ':inProgress': { S: DedupStatus.inProgress },
+        ':now': num(now),
+        ':nowSec': num(Math.floor(now / 1000)),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+    };
   }
 
   #completion(key: string, token: string) {

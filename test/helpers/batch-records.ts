@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { BatchRecord } from '../../shared/batch/fields.ts';
 import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
+import { orderAggregates } from '../../local/demo/batch-orders.ts';
 
 /** fast-check: order-like records with a small key space so groups and ties are frequent. */
 export const orderRecord = (): fc.Arbitrary<BatchRecord> =>
@@ -22,15 +23,7 @@ export function jobSpecInput(overrides: Partial<JobSpecInput> = {}): JobSpecInpu
     partition: { key: 'customer', count: 4 },
     sort: { key: 'amount', direction: 'asc' },
     groupBy: 'region',
-    aggregates: [
-      { op: 'count' },
-      { op: 'sum', field: 'amount' },
-      { op: 'min', field: 'amount' },
-      { op: 'max', field: 'amount' },
-      { op: 'mean', field: 'amount' },
-      { op: 'distinct', field: 'customer' },
-      { op: 'topK', by: 'amount', k: 3 },
-    ],
+    aggregates: orderAggregates(3),
     output: { bucket: 'out-bucket', prefix: 'results/' },
     badRecordPolicy: 'fail',
     ...overrides,

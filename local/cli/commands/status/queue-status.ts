@@ -1,6 +1,7 @@
 import { GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { StackQueue } from '../../targets/stack-resources.ts';
+import { queueDepth } from '../../../../shared/queue/queue-depth.ts';
 
 /** Depth of one queue and its DLQ. */
 export interface QueueStatus {
@@ -14,20 +15,6 @@ export interface QueueStatus {
   readonly oldestAgeSeconds?: number;
 }
 
-async function depth(sqs: SQSClient, queueUrl: string) {
-  const out = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
-    }),
-  );
-  const a = out.Attributes ?? {};
-  return {
-    visible: Number(a.ApproximateNumberOfMessages ?? 0),
-    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
-    delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
-  };
-}
 
 /**
  * The queue name: the last segment of a queue URL.
@@ -75,8 +62,8 @@ export async function latestMetric(cloudwatch: CloudWatchClient, namespace: stri
  */
 export async function queueStatus(sqs: SQSClient, queue: StackQueue, cloudwatch?: CloudWatchClient): Promise<QueueStatus> {
   const [main, dlq, oldest] = await Promise.all([
-    depth(sqs, queue.url),
-    queue.deadLetterUrl ? depth(sqs, queue.deadLetterUrl) : Promise.resolve(undefined),
+    queueDepth(sqs, queue.url),
+    queue.deadLetterUrl ? queueDepth(sqs, queue.deadLetterUrl) : Promise.resolve(undefined),
     cloudwatch ? latestMetric(cloudwatch, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', { QueueName: queueNameOf(queue.url) }) : Promise.resolve(undefined),
   ]);
   return {
