@@ -31,7 +31,7 @@ const USAGE = `npm run bench -- [--quick] [--messages N] [--runs N] [--scaling 1
   --batch-records N     headline batch size (default 1000000), --batch-partitions N (default 16), --batch-runs N pairs (default 2)
   --batch-scaling LIST  records:partitions points, one pair each (default 100000:4,100000:16,100000:64)
   --stream-records N    records fed to the stream handler in-process (default 100000; a tenth of them go through kinesis-mock, at most 5,000)
-  --only LIST       queue, cold, batch, stream (default all)
+  --only LIST       queue, cold, batch, stream (default all); the other sections are kept from the last run
   --out DIR         where benchmarks.md and benchmarks.svg go (default docs)
   --render-only     measure nothing: re-render the last run's results (e.g. after editing bench/profile-notes.md)`;
 
@@ -167,15 +167,20 @@ if (settings.only.has('cold')) {
 }
 const batch = settings.only.has('batch') ? await batchBenchmarks() : undefined;
 const stream = settings.only.has('stream') ? await streamBenchmarks() : undefined;
+// With --only, the sections not measured now are kept from the last run (and the report says so), so
+// one slow section can be re-measured without losing the others.
+const last = settings.only.size < 4 ? await readFile(resultsFile, 'utf8').then((text) => JSON.parse(text) as BenchResults).catch(() => undefined) : undefined;
+const kept = ['queue', 'cold', 'batch', 'stream'].filter((section) => !settings.only.has(section) && last);
+const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const results: BenchResults = {
   startedAt,
   finishedAt: new Date().toISOString(),
-  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  command: kept.length > 0 ? `${command} (${kept.join(', ')} kept from the run of ${last!.startedAt.slice(0, 16).replace('T', ' ')} UTC)` : command,
   machine: { cpus: cpus().length, node: process.versions.node, loadBefore, loadAfter: loadavg() },
-  ...queue,
-  coldStart,
-  batch,
-  stream,
+  ...(settings.only.has('queue') || !last ? queue : { queue: last.queue, scaling: last.scaling }),
+  coldStart: settings.only.has('cold') || !last ? coldStart : last.coldStart,
+  batch: settings.only.has('batch') || !last ? batch : last.batch,
+  stream: settings.only.has('stream') || !last ? stream : last.stream,
   profileNotes: await profileNotes(),
 };
 await mkdir(dirname(resultsFile), { recursive: true });
