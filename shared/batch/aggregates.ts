@@ -42,7 +42,10 @@ export function aggregateName(spec: AggregateSpec): string {
   }
 }
 
-type State = { n: number } | { v: unknown } | { s: number; n: number } | { set: Set<string> } | { top: [number, string][] };
+/** Distinct values: strings raw (no JSON.stringify per record), other values by canonical text. */
+type DistinctState = { strings: Set<string>; others: Set<string> };
+type TopState = { top: [number, string][]; kth: [number, string] | undefined };
+type State = { n: number } | { v: unknown } | { s: number; n: number } | DistinctState | TopState;
 
 const compareTop = (a: [number, string], b: [number, string]) => b[0] - a[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
 
@@ -56,7 +59,10 @@ const compareTop = (a: [number, string], b: [number, string]) => b[0] - a[0] || 
  * const partials = acc.toPartials();
  */
 export class GroupAccumulator {
-  private readonly groups = new Map<string, { key: unknown; states: State[] }>();
+  // String and number keys index the map as they are (no canonical text per record); other keys by
+  // canonical text, in a map of their own so `"null"` and `null` stay apart.
+  private readonly plainGroups = new Map<string | number, { key: unknown; states: State[] }>();
+  private readonly otherGroups = new Map<string, { key: unknown; states: State[] }>();
   private readonly keyOf: (record: BatchRecord) => unknown;
   private readonly readers: ((record: BatchRecord) => unknown)[];
 
@@ -71,21 +77,43 @@ export class GroupAccumulator {
 
   /** Number of groups seen so far. */
   get size(): number {
-    return this.groups.size;
+    return this.plainGroups.size + this.otherGroups.size;
   }
 
-  add(record: BatchRecord): void {
-    const key = this.keyOf(record) ?? null;
-    const id = canonicalKey(key);
-    let group = this.groups.get(id);
+  /**
+   * Folds one record in. `json` is the record's JSON text when the caller has it (top-k keeps it);
+   * otherwise it is made only for records that enter a top-k list.
+   */
+  add(record: BatchRecord, json?: string): void {
+    const values = this.readers.map((read, i) => (this.specs[i]!.op === 'count' ? undefined : read(record)));
+    this.fold(this.keyOf(record), values, json ?? record);
+  }
+
+  /**
+   * Folds one record in from values already read: its group key, one value per aggregate of the spec
+   * (in spec order, `undefined` when missing or for `count`) and its JSON text.
+   *
+   * @example
+   * acc.addValues('eu', [undefined, 12.5], '{"region":"eu","amount":12.5}');
+   */
+  addValues(groupKey: unknown, values: readonly unknown[], json: string): void {
+    this.fold(groupKey, values, json);
+  }
+
+  private fold(groupKey: unknown, values: readonly unknown[], recordOrJson: BatchRecord | string): void {
+    const key = groupKey ?? null;
+    const plain = typeof key === 'string' || typeof key === 'number';
+    const groups = plain ? this.plainGroups : this.otherGroups;
+    const id = plain ? key : canonicalKey(key);
+    let group = (groups as Map<unknown, { key: unknown; states: State[] }>).get(id);
     if (!group) {
       group = { key, states: this.specs.map(initialState) };
-      this.groups.set(id, group);
+      (groups as Map<unknown, { key: unknown; states: State[] }>).set(id, group);
     }
     for (let i = 0; i < this.specs.length; i++) {
       const spec = this.specs[i]!;
       const state = group.states[i]!;
-      const value = spec.op === 'count' ? undefined : this.readers[i]!(record);
+      const value = values[i];
       switch (spec.op) {
         case 'count':
           (state as { n: number }).n += 1;
@@ -107,19 +135,28 @@ export class GroupAccumulator {
         }
         case 'distinct': {
           if (value === undefined) break;
-          const set = (state as { set: Set<string> }).set;
-          set.add(canonicalKey(value));
-          if (set.size > this.distinctLimit) throw distinctLimitError(spec, this.distinctLimit, key);
+          const { strings, others } = state as DistinctState;
+          if (typeof value === 'string') strings.add(value);
+          else others.add(canonicalKey(value));
+          if (strings.size + others.size > this.distinctLimit) throw distinctLimitError(spec, this.distinctLimit, key);
           break;
         }
         case 'topK': {
           if (typeof value !== 'number') break;
-          const top = (state as { top: [number, string][] }).top;
-          top.push([value, JSON.stringify(record)]);
+          const topState = state as TopState;
+          // `kth` is the k-th best at the last truncation: a record behind it can never make the top k,
+          // so it is neither serialized nor kept.
+          const kth = topState.kth;
+          if (kth && value < kth[0]) break;
+          const text = typeof recordOrJson === 'string' ? recordOrJson : JSON.stringify(recordOrJson);
+          if (kth && value === kth[0] && text > kth[1]) break;
+          const top = topState.top;
+          top.push([value, text]);
           // Truncate lazily: sorting at 2k keeps the amortized cost O(log k) per record.
           if (top.length >= 2 * spec.k) {
             top.sort(compareTop);
             top.length = spec.k;
+            topState.kth = top[spec.k - 1];
           }
           break;
         }
@@ -129,7 +166,7 @@ export class GroupAccumulator {
 
   /** The partial aggregates, groups ordered by key ({@link compareValues}). */
   toPartials(): GroupPartial[] {
-    const partials = [...this.groups.values()].map((group) => ({
+    const partials = [...this.plainGroups.values(), ...this.otherGroups.values()].map((group) => ({
       key: group.key,
       values: group.states.map((state, i) => stateToPartial(this.specs[i]!, state)),
     }));
@@ -148,9 +185,9 @@ function initialState(spec: AggregateSpec): State {
     case 'max':
       return { v: null };
     case 'distinct':
-      return { set: new Set() };
+      return { strings: new Set(), others: new Set() };
     case 'topK':
-      return { top: [] };
+      return { top: [], kth: undefined };
   }
 }
 
@@ -165,8 +202,10 @@ function stateToPartial(spec: AggregateSpec, state: State): PartialValue {
     case 'min':
     case 'max':
       return (state as { v: unknown }).v;
-    case 'distinct':
-      return [...(state as { set: Set<string> }).set].sort();
+    case 'distinct': {
+      const { strings, others } = state as DistinctState;
+      return [...others, ...[...strings].map((value) => JSON.stringify(value))].sort();
+    }
     case 'topK':
       return [...(state as { top: [number, string][] }).top].sort(compareTop).slice(0, spec.k);
   }

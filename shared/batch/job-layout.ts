@@ -17,9 +17,9 @@ export function jobLayout(workBucket: string, jobId: string) {
   const base = `${INTERMEDIATE_PREFIX}${jobId}`;
   const at = (key: string): S3Location => ({ bucket: workBucket, key });
   return {
-    /** Chunk `c` of partition `p` as written by Split: lines of `{"i": seq, "r": record}` in input order. */
+    /** Chunk `c` of partition `p` as written by Split: chunk lines (`run-lines.ts`) in input order. */
     chunk: (p: number, c: number) => at(`${base}/parts/p${pad(p)}/c${pad(c)}.jsonl`),
-    /** Partition `p` sorted by the job's sort key, same line format. */
+    /** Partition `p` sorted by the job's sort key: run lines (`run-lines.ts`). */
     run: (p: number) => at(`${base}/runs/p${pad(p)}.jsonl`),
     /** Partial aggregates of partition `p`. */
     partial: (p: number) => at(`${base}/partials/p${pad(p)}.json`),

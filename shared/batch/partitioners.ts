@@ -14,6 +14,18 @@ const encoder = new TextEncoder();
  */
 export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
+  // ASCII text is its own UTF-8: hash the code units and skip the encoder's allocation.
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) return fnv1a32Utf8(text);
+    hash ^= code;
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function fnv1a32Utf8(text: string): number {
+  let hash = 0x811c9dc5;
   for (const byte of encoder.encode(text)) {
     hash ^= byte;
     hash = Math.imul(hash, 0x01000193);

@@ -1,13 +1,10 @@
-import { createInterface } from 'node:readline';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
 import { finalizeGroups, PartialMerger } from './aggregates.ts';
-import { compareValues } from './compare.ts';
-import { fieldReader } from './fields.ts';
 import { jobLayout, outputLayout } from './job-layout.ts';
 import type { JobSummary, JobSummaryStore } from './job-summary-store.ts';
-import { mergeSorted } from './kway-merge.ts';
-import type { PartitionPartial, SequencedRecord } from './process-partition.ts';
+import type { PartitionPartial } from './process-partition.ts';
+import { mergeRuns } from './run-merge.ts';
 import { openObject, readJson, uploadLines } from './s3-objects.ts';
 import type { SplitResult } from './split.ts';
 
@@ -49,14 +46,8 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   }
   await uploadLines(s3, output.groups, groupLines());
 
-  const sortKeyOf = fieldReader(job.sort.key);
-  const sign = job.sort.direction === 'asc' ? 1 : -1;
-  const runs = present.map((p) => readRun(s3, layout.run(p), sortKeyOf));
-  async function* sortedLines() {
-    const compare = (a: KeyedRecord, b: KeyedRecord) => sign * compareValues(a.key, b.key) || a.i - b.i;
-    for await (const entry of mergeSorted(runs, compare)) yield JSON.stringify(entry.r);
-  }
-  await uploadLines(s3, output.sorted, sortedLines());
+  // Runs are opened together, as the merge needs the head of each; only one batch of lines per run is held.
+  await uploadLines(s3, output.sorted, mergeRuns(present.map((p) => openObject(s3, layout.run(p))), job.sort.direction));
 
   const finishedAt = clock.now();
   const durationMs = Math.max(finishedAt - input.startedAt, 1);
@@ -77,19 +68,6 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   };
   await summaries.put(summary);
   return summary;
-}
-
-interface KeyedRecord extends SequencedRecord {
-  readonly key: unknown;
-}
-
-async function* readRun(s3: S3Client, location: { bucket: string; key: string }, sortKeyOf: (r: SequencedRecord['r']) => unknown): AsyncGenerator<KeyedRecord> {
-  const lines = createInterface({ input: await openObject(s3, location), crlfDelay: Infinity });
-  for await (const line of lines) {
-    if (line === '') continue;
-    const entry = JSON.parse(line) as SequencedRecord;
-    yield { ...entry, key: sortKeyOf(entry.r) };
-  }
 }
 
 async function mapLimit<T>(count: number, limit: number, fn: (index: number) => Promise<T>): Promise<T[]> {

@@ -3,7 +3,8 @@ import { systemClock, type Clock } from '../clock.ts';
 import { jobContext, type JobContext, type JobSpec } from './job-spec.ts';
 import { jobLayout } from './job-layout.ts';
 import { partitionerFor } from './partitioners.ts';
-import { readCsvRecords, readJsonLines, type BadLine, type NumberedRecord } from './record-readers.ts';
+import { readCsvRecords, readJsonLineBatches, type BadLine, type BadRecordHandling, type NumberedRecord } from './record-readers.ts';
+import { chunkLine } from './run-lines.ts';
 import { openObject, writeObject, type S3Location } from './s3-objects.ts';
 
 /** One partition as Split wrote it: `chunks` objects of `records` lines in total. */
@@ -49,7 +50,7 @@ const MAX_PUTS_IN_FLIGHT = 4;
 
 /**
  * Streams a job's input once, routes each record to its partition and writes the partitions to S3 as
- * JSON Lines chunks. Memory is bounded by `maxBufferedBytes`, whatever the input size. Each line keeps
+ * chunk lines ({@link chunkLine}). Memory is bounded by `maxBufferedBytes`, whatever the input size. Each line keeps
  * the record's input line number (`i`), the tiebreak that makes the final merge a stable sort.
  *
  * @example
@@ -84,17 +85,19 @@ export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<Sp
     skipped += 1;
     if (badLines.length < MAX_REPORTED_BAD_LINES) badLines.push(bad);
   };
-  for await (const { line, record } of readInput(spec, s3, { policy: spec.badRecordPolicy, onSkip })) {
-    const index = partitioner.partitionOf(record);
-    const text = `{"i":${line},"r":${JSON.stringify(record)}}\n`;
-    const buffer = buffers[index]!;
-    buffer.lines.push(text);
-    buffer.bytes += text.length;
-    buffer.records += 1;
-    buffered += text.length;
-    records += 1;
-    if (buffer.bytes >= chunkBytes) await flush(index);
-    else if (buffered >= maxBufferedBytes) await flush(largestBuffer(buffers));
+  for await (const batch of readInput(spec, s3, { policy: spec.badRecordPolicy, onSkip })) {
+    for (const { line, record } of batch) {
+      const index = partitioner.partitionOf(record);
+      const text = chunkLine(line, JSON.stringify(record));
+      const buffer = buffers[index]!;
+      buffer.lines.push(text);
+      buffer.bytes += text.length;
+      buffer.records += 1;
+      buffered += text.length;
+      records += 1;
+      if (buffer.bytes >= chunkBytes) await flush(index);
+      else if (buffered >= maxBufferedBytes) await flush(largestBuffer(buffers));
+    }
   }
   for (let index = 0; index < buffers.length; index++) await flush(index);
   await Promise.all(inFlight);
@@ -114,13 +117,17 @@ function largestBuffer(buffers: readonly { bytes: number }[]): number {
   return largest;
 }
 
-async function* readInput(spec: JobSpec, s3: S3Client, handling: Parameters<typeof readJsonLines>[1]): AsyncGenerator<NumberedRecord> {
+/** The input's records, a batch at a time (JSON Lines: one batch per chunk of the object). */
+async function* readInput(spec: JobSpec, s3: S3Client, handling: BadRecordHandling): AsyncGenerator<NumberedRecord[]> {
   const input = spec.input;
   if (input.format === 'inline') {
-    let line = 0;
-    for (const record of input.records) yield { line: ++line, record };
+    yield input.records.map((record, index) => ({ line: index + 1, record }));
     return;
   }
   const body = await openObject(s3, input.s3);
-  yield* input.format === 'jsonl' ? readJsonLines(body, handling) : readCsvRecords(body, handling);
+  if (input.format === 'jsonl') {
+    yield* readJsonLineBatches(body, handling);
+    return;
+  }
+  for await (const numbered of readCsvRecords(body, handling)) yield [numbered];
 }

@@ -110,4 +110,35 @@ describe('partial aggregates', () => {
     expect(() => acc.add({ g: 1, v: 3 })).toThrow(AggregateLimitError);
     expect(() => mergePartials(distinct, acc.toPartials(), other.toPartials(), 2)).toThrow(/more than 2 distinct/);
   });
+
+  it('keeps the k best records of each group by value, ties by record text, as sorting them all would', () => {
+    const tied = fc.record({ region: fc.constantFrom('eu', 'us'), amount: fc.integer({ min: 0, max: 6 }), id: fc.integer({ min: 0, max: 9 }) });
+    fc.assert(
+      fc.property(fc.array(tied, { maxLength: 80 }), fc.integer({ min: 1, max: 4 }), (rows, k) => {
+        // Prepare
+        const acc = new GroupAccumulator('region', [{ op: 'topK', by: 'amount', k }]);
+        // Act
+        rows.forEach((r) => acc.add(r));
+        // Assess: against a full sort of every record of the group
+        for (const { key, values } of acc.toPartials()) {
+          const all = rows.filter((r) => r.region === key).map((r): [number, string] => [r.amount, JSON.stringify(r)]);
+          all.sort((a, b) => b[0] - a[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+          expect(values[0]).toEqual(all.slice(0, k));
+        }
+      }),
+    );
+  });
+
+  it('folds values read elsewhere (addValues) exactly as it folds the records they came from', () => {
+    fc.assert(
+      fc.property(records, (rows) => {
+        // Prepare
+        const fromValues = new GroupAccumulator('region', specs);
+        // Act
+        rows.forEach((r) => fromValues.addValues(r.region, specs.map((s) => (s.op === 'count' ? undefined : r[s.op === 'topK' ? s.by : s.field])), JSON.stringify(r)));
+        // Assess
+        expect(fromValues.toPartials()).toEqual(fold(rows));
+      }),
+    );
+  });
 });

@@ -1,0 +1,153 @@
+import type { AggregateSpec, SortSpec } from './job-spec.ts';
+import { decodeKey } from './run-lines.ts';
+
+/**
+ * Reads a few fields of a record straight from its JSON text, without parsing the rest: only the
+ * values of the wanted top-level keys are decoded. The text must be what `JSON.stringify` makes of a
+ * parsed JSON object (Split writes exactly that): no whitespace, no duplicate keys, keys escaped the
+ * one way JSON.stringify escapes them.
+ */
+export class JsonFieldReader {
+  /** Per path: the JSON text of its first step as JSON.stringify writes the key (`"amount"`). */
+  private readonly quotedKeys: string[];
+  /** Per path: the steps after the first, for dotted paths (`customer.id` → `['id']`). */
+  private readonly rest: string[][];
+  /** Per path: the raw JSON text of the top-level value of the last line read, `undefined` when missing. */
+  readonly texts: (string | undefined)[];
+  /** Per path: the value of the last line read, as `fieldReader(path)(JSON.parse(json))` gives it. */
+  readonly values: unknown[];
+
+  constructor(readonly paths: readonly string[]) {
+    const steps = paths.map((path) => path.split('.'));
+    this.quotedKeys = steps.map(([first]) => JSON.stringify(first));
+    this.rest = steps.map(([, ...rest]) => rest);
+    this.texts = paths.map(() => undefined);
+    this.values = paths.map(() => undefined);
+  }
+
+  /**
+   * Whether every path can be read from text: a path naming a property that objects or arrays inherit
+   * (`constructor`, `toString`, `__proto__`, …) reads something that is not in the text.
+   *
+   * @example
+   * JsonFieldReader.canRead(['amount', 'customer.id']); // true
+   */
+  static canRead(paths: readonly string[]): boolean {
+    return paths.every((path) => path.split('.').every((step) => !(step in Object.prototype) && (!(step in Array.prototype) || step === 'length')));
+  }
+
+  /**
+   * Reads the paths from one record's JSON text into `texts` and `values` (reused between calls).
+   *
+   * @example
+   * const reader = new JsonFieldReader(['amount', 'region']);
+   * reader.read('{"id":1,"region":"eu","amount":12.5}'); // reader.values: [12.5, 'eu']
+   */
+  read(json: string): void {
+    const { quotedKeys, texts, values, rest } = this;
+    texts.fill(undefined);
+    if (json.charCodeAt(1) !== 125 /* } */) {
+      let at = 1;
+      for (;;) {
+        const keyEnd = endOfString(json, at);
+        const valueStart = keyEnd + 1;
+        const valueEnd = endOfValue(json, valueStart);
+        for (let p = 0; p < quotedKeys.length; p++) {
+          const quoted = quotedKeys[p]!;
+          if (quoted.length === keyEnd - at && json.startsWith(quoted, at)) texts[p] = json.slice(valueStart, valueEnd);
+        }
+        if (json.charCodeAt(valueEnd) !== 44 /* , */) break;
+        at = valueEnd + 1;
+      }
+    }
+    for (let p = 0; p < texts.length; p++) {
+      const text = texts[p];
+      const steps = rest[p]!;
+      values[p] = text === undefined ? undefined : steps.length === 0 ? decodeKey(text) : walk(JSON.parse(text) as unknown, steps);
+    }
+  }
+}
+
+/** The rest of a dotted path, exactly as `fieldReader` walks it. */
+function walk(start: unknown, steps: readonly string[]): unknown {
+  let value = start;
+  for (const step of steps) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[step];
+  }
+  return value;
+}
+
+/** Index just past the string that starts (with its quote) at `at`. */
+function endOfString(text: string, at: number): number {
+  let from = at + 1;
+  for (;;) {
+    const quote = text.indexOf('"', from);
+    if (quote < 0) throw new Error('record text is not JSON.stringify output: unterminated string');
+    // The quote is escaped when an odd number of backslashes precede it.
+    let backslash = quote - 1;
+    while (text.charCodeAt(backslash) === 92 /* \ */) backslash--;
+    if ((quote - 1 - backslash) % 2 === 0) return quote + 1;
+    from = quote + 1;
+  }
+}
+
+/** Index just past the JSON value that starts at `at`. */
+function endOfValue(text: string, at: number): number {
+  const first = text.charCodeAt(at);
+  if (first === 34 /* " */) return endOfString(text, at);
+  if (first === 123 /* { */ || first === 91 /* [ */) {
+    let depth = 0;
+    let i = at;
+    for (;;) {
+      if (i >= text.length) throw new Error('record text is not JSON.stringify output: unterminated value');
+      const c = text.charCodeAt(i);
+      if (c === 34) {
+        i = endOfString(text, i);
+        continue;
+      }
+      if (c === 123 || c === 91) depth++;
+      else if ((c === 125 || c === 93) && --depth === 0) return i + 1;
+      i++;
+    }
+  }
+  // Number, true, false or null: up to the next separator.
+  let i = at + 1;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 44 /* , */ || c === 125 /* } */ || c === 93 /* ] */) break;
+    i++;
+  }
+  return i;
+}
+
+/** What a partition task reads of each record: distinct paths and where each use finds its value. */
+export interface PartitionFields {
+  /** Distinct field paths. */
+  readonly paths: readonly string[];
+  /** Index in `paths` of the sort key. */
+  readonly sort: number;
+  /** Index in `paths` of the group key. */
+  readonly group: number;
+  /** Per aggregate of the spec: index in `paths` of its field, -1 for `count`. */
+  readonly aggregates: readonly number[];
+}
+
+/**
+ * The fields a partition task needs of each record: sort key, group key and the aggregates' fields.
+ *
+ * @example
+ * partitionFields({ sort: { key: 'amount', direction: 'asc' }, groupBy: 'region', aggregates: [{ op: 'count' }] });
+ * // { paths: ['amount', 'region'], sort: 0, group: 1, aggregates: [-1] }
+ */
+export function partitionFields(job: { readonly sort: SortSpec; readonly groupBy: string; readonly aggregates: readonly AggregateSpec[] }): PartitionFields {
+  const paths: string[] = [];
+  const indexOf = (path: string) => {
+    const found = paths.indexOf(path);
+    return found >= 0 ? found : paths.push(path) - 1;
+  };
+  const sort = indexOf(job.sort.key);
+  const group = indexOf(job.groupBy);
+  const aggregates = job.aggregates.map((spec) => (spec.op === 'count' ? -1 : indexOf(spec.op === 'topK' ? spec.by : spec.field)));
+  return { paths, sort, group, aggregates };
+}

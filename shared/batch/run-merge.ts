@@ -1,0 +1,124 @@
+import type { Readable } from 'node:stream';
+import { compareValues } from './compare.ts';
+import { lineBatches } from './line-batches.ts';
+import { decodeKey, parseRunLine } from './run-lines.ts';
+import type { SortDirection } from './stable-sort.ts';
+
+/** One sorted run being read: its current line taken apart, and the rest of its current batch. */
+class RunCursor {
+  i = 0;
+  key: unknown = undefined;
+  json = '';
+  private lines: string[] = [];
+  private next = 0;
+
+  constructor(private readonly batches: AsyncGenerator<string[]>) {}
+
+  /** Moves to the next line of the batch in hand; `false` when the batch is used up. */
+  advance(): boolean {
+    while (this.next < this.lines.length) {
+      const line = this.lines[this.next++]!;
+      if (line === '') continue;
+      const { i, keyText, json } = parseRunLine(line);
+      this.i = i;
+      this.key = decodeKey(keyText);
+      this.json = json;
+      return true;
+    }
+    return false;
+  }
+
+  /** Moves to the next line, reading batches as needed; `false` at the end of the run. */
+  async advanceOrRead(): Promise<boolean> {
+    while (!this.advance()) {
+      const batch = await this.batches.next();
+      if (batch.done) return false;
+      this.lines = batch.value;
+      this.next = 0;
+    }
+    return true;
+  }
+
+  async close(): Promise<void> {
+    await this.batches.return(undefined);
+  }
+}
+
+/** Output is handed on in blocks of about this many characters, not line by line. */
+const BLOCK_CHARS = 1 << 20;
+
+/**
+ * Merges sorted runs (run lines, see `run-lines.ts`) into one stream of record JSON texts, in sort-key
+ * order with the input line number breaking ties: a stable sort of all runs together. Each record's
+ * text is copied as it is, never parsed. Yields blocks of lines joined by `\n` (no trailing newline);
+ * holds one batch of lines per run.
+ *
+ * @example
+ * await uploadLines(s3, output.sorted, mergeRuns(runs.map((r) => openObject(s3, r)), 'asc'));
+ */
+export async function* mergeRuns(sources: readonly Promise<Readable>[], direction: SortDirection): AsyncGenerator<string> {
+  const sign = direction === 'asc' ? 1 : -1;
+  const opened = await Promise.allSettled(sources);
+  const failed = opened.find((result) => result.status === 'rejected');
+  if (failed) {
+    // Release the runs that did open (their S3 sockets) before reporting the one that did not.
+    for (const result of opened) if (result.status === 'fulfilled') result.value.destroy();
+    throw failed.reason;
+  }
+  const cursors = opened.map((result) => new RunCursor(lineBatches((result as PromiseFulfilledResult<Readable>).value)));
+  const before = (a: RunCursor, b: RunCursor) => {
+    const c = sign * compareValues(a.key, b.key) || a.i - b.i;
+    return c < 0;
+  };
+  try {
+    const heap: RunCursor[] = [];
+    for (const cursor of cursors) if (await cursor.advanceOrRead()) heapPush(heap, cursor, before);
+    let block: string[] = [];
+    let chars = 0;
+    while (heap.length > 0) {
+      const top = heap[0]!;
+      block.push(top.json);
+      chars += top.json.length + 1;
+      if (chars >= BLOCK_CHARS) {
+        yield block.join('\n');
+        block = [];
+        chars = 0;
+      }
+      if (!top.advance() && !(await top.advanceOrRead())) {
+        const last = heap.pop()!;
+        if (heap.length === 0) break;
+        heap[0] = last;
+      }
+      siftDown(heap, before);
+    }
+    if (block.length > 0) yield block.join('\n');
+  } finally {
+    // An abandoned merge (consumer stopped, or an error) must release every run's S3 stream.
+    await Promise.allSettled(cursors.map((cursor) => cursor.close()));
+  }
+}
+
+function heapPush<T>(heap: T[], item: T, before: (a: T, b: T) => boolean): void {
+  heap.push(item);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if (!before(heap[i]!, heap[parent]!)) break;
+    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+    i = parent;
+  }
+}
+
+function siftDown<T>(heap: T[], before: (a: T, b: T) => boolean): void {
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    const right = left + 1;
+    let smallest = i;
+    if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
+    if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
+    if (smallest === i) return;
+    [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
+    i = smallest;
+  }
+}

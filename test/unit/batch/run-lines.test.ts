@@ -1,0 +1,53 @@
+import fc from 'fast-check';
+import { chunkLine, decodeKey, encodeKey, parseChunkLine, parseRunLine, runLine } from '../../../shared/batch/run-lines.ts';
+
+// Values as they come out of JSON.parse (no -0, no undefined inside), plus a missing value.
+const key = fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown), fc.constant(undefined));
+const recordJson = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify({ v }));
+
+describe('run lines', () => {
+  it('give back the sort key that was encoded, whatever its type', () => {
+    fc.assert(
+      fc.property(key, (value) => {
+        // Act
+        const decoded = decodeKey(encodeKey(value));
+        // Assess
+        expect(decoded).toStrictEqual(value);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('take apart into the line number, key text and record text they were made of', () => {
+    fc.assert(
+      fc.property(fc.nat(), key, recordJson, (i, value, json) => {
+        // Prepare
+        const text = runLine(encodeKey(value), chunkLine(i, json).slice(0, -1));
+        // Act
+        const parsed = parseRunLine(text.slice(0, -1));
+        // Assess
+        expect(text.endsWith('\n')).toBe(true);
+        expect(parsed).toEqual({ i, keyText: encodeKey(value), json });
+      }),
+    );
+  });
+
+  it('chunk lines take apart into the line number and record text', () => {
+    fc.assert(
+      fc.property(fc.nat(), recordJson, (i, json) => {
+        // Act
+        const parsed = parseChunkLine(chunkLine(i, json).slice(0, -1));
+        // Assess
+        expect(parsed).toEqual({ i, json });
+      }),
+    );
+  });
+
+  it('encodes a missing key as the empty text and null as null', () => {
+    // Act / Assess
+    expect(encodeKey(undefined)).toBe('');
+    expect(decodeKey('')).toBeUndefined();
+    expect(decodeKey(encodeKey(null))).toBeNull();
+    expect(decodeKey(encodeKey('tab\there "q"'))).toBe('tab\there "q"');
+  });
+});
