@@ -1,3 +1,5 @@
+import { heapPush, siftDown } from './binary-heap.ts';
+
 interface HeapEntry<T> {
   value: T;
   source: number;
@@ -18,35 +20,11 @@ export async function* mergeSorted<T>(sources: readonly AsyncIterable<T>[], comp
     const c = compare(a.value, b.value);
     return c < 0 || (c === 0 && a.source < b.source);
   };
-  const push = (entry: HeapEntry<T>) => {
-    heap.push(entry);
-    let i = heap.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!before(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  };
-  const siftDown = () => {
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
-    }
-  };
-
   const iterators = sources.map((source) => source[Symbol.asyncIterator]());
   try {
     const firsts = await Promise.all(iterators.map((it) => it.next()));
     firsts.forEach((first, source) => {
-      if (!first.done) push({ value: first.value, source, iterator: iterators[source]! });
+      if (!first.done) heapPush(heap, { value: first.value, source, iterator: iterators[source]! }, before);
     });
     while (heap.length > 0) {
       const top = heap[0]!;
@@ -59,7 +37,7 @@ export async function* mergeSorted<T>(sources: readonly AsyncIterable<T>[], comp
       } else {
         top.value = next.value;
       }
-      siftDown();
+      siftDown(heap, before);
     }
   } finally {
     // An abandoned merge (consumer stopped, or an error) must release every source, e.g. its S3 stream.

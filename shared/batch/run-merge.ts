@@ -3,6 +3,7 @@ import { compareValues } from './compare.ts';
 import { lineBatches } from './line-batches.ts';
 import { decodeKey, parseRunLine } from './run-lines.ts';
 import type { SortDirection } from './stable-sort.ts';
+import { heapPush, siftDown } from './binary-heap.ts';
 
 /** One sorted run being read: its current line taken apart, and the rest of its current batch. */
 class RunCursor {
@@ -95,30 +96,5 @@ export async function* mergeRuns(sources: readonly Promise<Readable>[], directio
   } finally {
     // An abandoned merge (consumer stopped, or an error) must release every run's S3 stream.
     await Promise.allSettled(cursors.map((cursor) => cursor.close()));
-  }
-}
-
-function heapPush<T>(heap: T[], item: T, before: (a: T, b: T) => boolean): void {
-  heap.push(item);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const parent = (i - 1) >> 1;
-    if (!before(heap[i]!, heap[parent]!)) break;
-    [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-    i = parent;
-  }
-}
-
-function siftDown<T>(heap: T[], before: (a: T, b: T) => boolean): void {
-  let i = 0;
-  for (;;) {
-    const left = 2 * i + 1;
-    const right = left + 1;
-    let smallest = i;
-    if (left < heap.length && before(heap[left]!, heap[smallest]!)) smallest = left;
-    if (right < heap.length && before(heap[right]!, heap[smallest]!)) smallest = right;
-    if (smallest === i) return;
-    [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-    i = smallest;
   }
 }
