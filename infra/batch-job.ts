@@ -33,8 +33,9 @@ import type { SluiceFunction } from './sluice-function.ts';
 
 /**
  * Errors worth another attempt: the Lambda service's own transient failures (throttling included),
- * a task or function timeout. A handler's own errors (bad spec, bad record) are permanent and go
- * straight to the Catch.
+ * a task or function timeout, and the AWS SDK's transient errors a function gives up on after its own
+ * retries (S3 or DynamoDB throttling, 5xx, a connection or request timeout). A handler's own errors
+ * (bad spec, bad record) are permanent and go straight to the Catch.
  */
 export const TRANSIENT_TASK_ERRORS = [
   'Lambda.ServiceException',
@@ -44,6 +45,13 @@ export const TRANSIENT_TASK_ERRORS = [
   'Lambda.TooManyRequestsException',
   'Sandbox.Timedout',
   'States.Timeout',
+  'TimeoutError',
+  'SlowDown',
+  'InternalError',
+  'ServiceUnavailable',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
 ];
 
 const S3_GRANT_REASON =

@@ -66,6 +66,8 @@ describe('BatchJob state machine', () => {
       ]);
       expect(states[name]!.TimeoutSeconds).toBe(15 * 60 + 30);
     }
+    // The SDK errors a function gives up on after its own retries are transient too (S3, DynamoDB, sockets).
+    expect(TRANSIENT_TASK_ERRORS).toEqual(expect.arrayContaining(['TimeoutError', 'SlowDown', 'ThrottlingException', 'ProvisionedThroughputExceededException']));
   });
 
   it('catches any failure of Split, the Maps and Reduce into a recorded failure and a failed execution', () => {
