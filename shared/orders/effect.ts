@@ -9,7 +9,7 @@ import type { OrderJob } from './schema.ts';
  * is what lets the tests prove exactly-once instead of assuming it.
  *
  * @example
- * await store.completeWith(key, token, orderWrite(order, { tableName: 'orders', totalsTableName: 'totals', processedAt: Date.now() }));
+ * await store.commitOnce(key, orderWrite(order, { tableName: 'orders', totalsTableName: 'totals', processedAt: Date.now() }));
  */
 export function orderWrite(order: OrderJob, target: { tableName: string; totalsTableName: string; processedAt: number }): TransactWriteItem[] {
   return [

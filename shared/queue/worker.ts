@@ -51,7 +51,7 @@ export type QueueWorkerHandler = MiddyfiedHandler<SQSEvent, SQSBatchResponse, Er
  * export const handler = createQueueWorker({
  *   schema: OrderJob,
  *   dedup: { store: new DedupStore({ client: dynamodb, tableName }), scope: 'orders' },
- *   atomic: (order) => orderWrite(order, { tableName: ordersTable }),
+ *   atomic: (order) => orderWrite(order, { tableName: ordersTable, totalsTableName, processedAt: Date.now() }),
  *   sqs, queueUrl, dlqUrl,
  * });
  */
