@@ -181,14 +181,7 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
     sqs.setRules(undefined);
     // The runbook (docs/operations.md): messages SQS redrove after maxReceiveCount are replayed once the
     // faults are gone; dedup turns any that had already taken effect into duplicates.
-    const replay = await replayDeadLetters({
-      sqs: runtime.clients.sqs,
-      deadLetterUrl: runtime.output('OrdersDeadLetterQueueUrl'),
-      sourceUrl: runtime.output('OrdersQueueUrl'),
-      filter: REDRIVE_REASON,
-      waitTimeSeconds: 0,
-    });
-    await runtime.drain({ timeoutMs: options.drainTimeoutMs });
+    const replay = await replayRedrivenOrders(runtime, options.drainTimeoutMs);
     const written = await writtenOrders(runtime);
     const expectedIds = new Set(workload.filter((m) => m.expected === 'effect').map((m) => m.order!.orderId));
     const dead = await drainDeadLetters(runtime, runtime.output('OrdersDeadLetterQueueUrl'));
@@ -255,4 +248,23 @@ export function chaosTable(title: string, report: QueueChaosReport): string {
   const width = Math.max(...rows.map(([k]) => k.length)) + 2;
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}${(typeof v === 'number' ? v.toLocaleString('en-US') : v).padStart(10)}`);
   return `\n${title}\n${'-'.repeat(width + 10)}\n${lines.join('\n')}\n`;
+}
+
+/**
+ * The runbook step (docs/operations.md) after faults: replays the Orders messages SQS redrove after
+ * maxReceiveCount, then waits for the pipeline to drain; dedup turns any that took effect into duplicates.
+ *
+ * @example
+ * const { replayed } = await replayRedrivenOrders(runtime, 60_000);
+ */
+export async function replayRedrivenOrders(runtime: LocalRuntime, drainTimeoutMs: number) {
+  const replay = await replayDeadLetters({
+    sqs: runtime.clients.sqs,
+    deadLetterUrl: runtime.output('OrdersDeadLetterQueueUrl'),
+    sourceUrl: runtime.output('OrdersQueueUrl'),
+    filter: REDRIVE_REASON,
+    waitTimeSeconds: 0,
+  });
+  await runtime.drain({ timeoutMs: drainTimeoutMs });
+  return replay;
 }

@@ -3,11 +3,9 @@ import { orderWorkload } from '../../local/demo/order-workload.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { startFaultProxy } from '../../local/faults/fault-proxy.ts';
 import { startRestartableFauxqs } from '../../local/faults/restartable-fauxqs.ts';
-import { REDRIVE_REASON } from '../../local/cli/commands/dlq/dead-letters.ts';
-import { replayDeadLetters } from '../../local/cli/commands/dlq/replay.ts';
 import type { OrderJob } from '../../shared/orders/schema.ts';
 import { QueueProducer } from '../../shared/queue/producer.ts';
-import { chaosTemplate, COMPRESSED_TIMEOUT_SECONDS } from '../chaos/queue-chaos.ts';
+import { chaosTemplate, COMPRESSED_TIMEOUT_SECONDS, replayRedrivenOrders } from '../chaos/queue-chaos.ts';
 import { customerTotals, drainDeadLetters, expectedTotals, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
 
 describe('Orders queue pipeline across emulator restarts', () => {
@@ -37,14 +35,7 @@ describe('Orders queue pipeline across emulator restarts', () => {
       await dynamodb.outage(1_000);
       await sqs.restart(1_000);
       await runtime.drain({ timeoutMs: 120_000 });
-      const replay = await replayDeadLetters({
-        sqs: runtime.clients.sqs,
-        deadLetterUrl: runtime.output('OrdersDeadLetterQueueUrl'),
-        sourceUrl: runtime.output('OrdersQueueUrl'),
-        filter: REDRIVE_REASON,
-        waitTimeSeconds: 0,
-      });
-      await runtime.drain({ timeoutMs: 60_000 });
+      const replay = await replayRedrivenOrders(runtime, 60_000);
 
       // Assess
       const stats = runtime.mappings.find((m) => m.source.ref === runtime.output('OrdersQueueUrl'))!.poller.stats;
