@@ -11,6 +11,8 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
+  // The Orders example imports sluice by its public name (`sluice/queue` …): resolve it to the sources.
+  testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'sluice-source'] },
 };
 
 export default {

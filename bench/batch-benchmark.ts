@@ -10,7 +10,7 @@ import type { LocalStateMachine } from '../local/stepfunctions/state-machine.ts'
 import { TemplateResolver } from '../local/template/resolver.ts';
 import type { CfnTemplate } from '../local/template/types.ts';
 import type { JobSpecInput } from '../shared/batch/job-spec.ts';
-import { orderAggregates } from '../local/demo/batch-orders.ts';
+import { orderAggregates } from '../examples/orders/demo/batch-orders.ts';
 
 /** One measured execution: wall time and the process's peak RSS while it ran. */
 export interface Timed {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '../infra/sluice-function.ts';
+import { repoRoot } from './repo-root.ts';
 import type { EmulatorEndpoints } from '../local/emulators/index.ts';
 import { generateOrdersJsonl, startBatchBench, type Checksum, type Timed } from './batch-benchmark.ts';
 import { pairedRatios } from './stats.ts';

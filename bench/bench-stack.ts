@@ -8,7 +8,7 @@ import type { CfnTemplate } from '../local/template/types.ts';
 
 /** The two workers the queue benchmark compares, by the construct id of their pipeline. */
 export const BENCH_WORKERS = {
-  sluice: { id: 'Sluice', entry: 'functions/order-worker.ts' },
+  sluice: { id: 'Sluice', entry: 'examples/orders/functions/order-worker.ts' },
   powertools: { id: 'Powertools', entry: 'bench/baselines/powertools-order-worker.ts' },
 } as const;
 export type BenchWorker = keyof typeof BENCH_WORKERS;
@@ -28,7 +28,7 @@ function addOrderPipeline(stack: Stack, worker: BenchWorker): void {
     dedupTable,
     batchSize: 10,
     maxConcurrency: 5,
-    environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName },
+    functionProps: { environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName } },
   });
   ordersTable.grant(pipeline.consumer, 'dynamodb:PutItem');
   totalsTable.grant(pipeline.consumer, 'dynamodb:UpdateItem');

@@ -4,7 +4,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { repoRoot } from '../infra/sluice-function.ts';
+import { repoRoot } from './repo-root.ts';
 import { median } from './stats.ts';
 
 /** A handler measured for cold start. */
@@ -59,15 +59,17 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
 };
 
 /**
- * Every function in functions/ plus the Powertools baseline.
+ * Every function sluice deploys itself (functions/), the Orders sample's (examples/orders/functions/)
+ * and the Powertools baseline.
  *
  * @example
- * const targets = await coldStartTargets(); // [{ name: 'order-worker', entry: 'functions/order-worker.ts' }, …]
+ * const targets = await coldStartTargets(); // [{ name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, …]
  */
 export async function coldStartTargets(): Promise<ColdStartTarget[]> {
-  const functions = (await readdir(join(repoRoot, 'functions'))).filter((f) => f.endsWith('.ts')).sort();
+  const folders = ['functions', 'examples/orders/functions'];
+  const functions = (await Promise.all(folders.map(async (dir) => (await readdir(join(repoRoot, dir))).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`)))).flat();
   return [
-    ...functions.map((f) => ({ name: basename(f, '.ts'), entry: `functions/${f}` })),
+    ...functions.sort().map((entry) => ({ name: basename(entry, '.ts'), entry })),
     { name: 'powertools-order-worker (baseline)', entry: 'bench/baselines/powertools-order-worker.ts' },
   ];
 }
@@ -92,6 +94,8 @@ export async function bundleHandler(entry: string, options: { sdkExternal: boole
     platform: 'node',
     target: 'node22',
     external: options.sdkExternal ? ['@aws-sdk/*'] : [],
+    // The sample imports sluice by its public name: bundle the sources, as a user's bundle takes dist/.
+    conditions: ['sluice-source'],
     banner: { js: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);" },
     logLevel: 'silent',
     metafile: true,

@@ -1,5 +1,5 @@
-import { seededRandom } from '../local/demo/seeded-random.ts';
-import type { OrderJob } from '../shared/orders/schema.ts';
+import { seededRandom } from '../local/faults/seeded-random.ts';
+import type { OrderJob } from '../examples/orders/lib/order-schema.ts';
 
 /**
  * The bodies of one benchmark run: `count` messages of which `duplicateShare` are exact copies of earlier

@@ -92,7 +92,7 @@ function scenarioRow(result: QueueScenarioResult): string {
 
 function orderWorker(coldStart: ColdStartResult[]) {
   return {
-    sluice: coldStart.find((c) => c.target.entry === 'functions/order-worker.ts'),
+    sluice: coldStart.find((c) => c.target.entry === 'examples/orders/functions/order-worker.ts'),
     baseline: coldStart.find((c) => c.target.entry.startsWith('bench/baselines/')),
   };
 }
@@ -274,7 +274,7 @@ export function renderReport(results: BenchResults): string {
     '',
     '## Method',
     '',
-    '- **Same work.** sluice runs `functions/order-worker.ts` (createQueueWorker, atomic mode). The baseline, `bench/baselines/powertools-order-worker.ts`, does the same work the way the Powertools docs show: `BatchProcessor` + `processPartialResponse`, `makeIdempotent` with `DynamoDBPersistenceLayer` (`keyAttr: \'pk\'` on the same DedupTable construct). Both parse with the same zod `OrderJob` schema, key idempotency on a hash of the parsed order (sluice: SHA-256 of canonical JSON; Powertools: MD5 of the sorted payload), and write the same effect (`orderWrite`: Put the order + ADD to the customer\'s totals). The baseline writes the effect in one TransactWriteItems (the cheapest correct way to keep order and totals together); its idempotency record is a PutItem before and an UpdateItem after.',
+    '- **Same work.** sluice runs `examples/orders/functions/order-worker.ts` (createQueueWorker, atomic mode). The baseline, `bench/baselines/powertools-order-worker.ts`, does the same work the way the Powertools docs show: `BatchProcessor` + `processPartialResponse`, `makeIdempotent` with `DynamoDBPersistenceLayer` (`keyAttr: \'pk\'` on the same DedupTable construct). Both parse with the same zod `OrderJob` schema, key idempotency on a hash of the parsed order (sluice: SHA-256 of canonical JSON; Powertools: MD5 of the sorted payload), and write the same effect (`orderWrite`: Put the order + ADD to the customer\'s totals). The baseline writes the effect in one TransactWriteItems (the cheapest correct way to keep order and totals together); its idempotency record is a PutItem before and an UpdateItem after.',
     '- **Same runtime.** `bench/bench-stack.ts` synthesizes one CDK stack with two identical `QueuePipeline`s (batch size 10, 5 concurrent batches, no batching window), one per entry, each with its own dedup, orders and totals tables. Every run starts the local runtime (`LocalRuntime.start`) on that template with a fresh name prefix (fresh queues and tables), pollers off, `POWERTOOLS_LOG_LEVEL=SILENT` and metrics disabled.',
     '- **Timing.** Unreported warm-up pairs of the headline size run first (DynamoDB Local\'s JVM speeds up over its first few thousand requests). In each run the handler is loaded and warmed with two direct invocations (20 orders), the queue is filled, then the clock runs from starting the same SQS poller (local/pollers/sqs-poller.ts) until it has deleted every message. Sending is not timed. Afterwards the orders table must hold exactly the unique orders, or the run fails.',
     '- **Interleaving.** Runs go in pairs, sluice and Powertools back to back, alternating who goes first (A B, B A, …). The ratio is the median of the per-pair ratios, with its min–max.',

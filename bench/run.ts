@@ -3,7 +3,7 @@ import { cpus, loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { parseArgs } from 'node:util';
-import { repoRoot } from '../infra/sluice-function.ts';
+import { repoRoot } from './repo-root.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { startKinesisMock } from '../local/emulators/kinesis-mock.ts';
 import { clientConfig } from '../shared/aws-clients.ts';

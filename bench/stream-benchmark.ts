@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { CreateStreamCommand, GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { generateOrderTraffic } from '../local/demo/order-stream-traffic.ts';
-import { orderRevenuePipeline } from '../shared/stream/order-pipeline.ts';
+import { generateOrderTraffic } from '../examples/orders/demo/order-stream-traffic.ts';
+import { orderRevenuePipeline } from '../examples/orders/lib/order-revenue-pipeline.ts';
 import { processWindowBatch } from '../shared/stream/processor.ts';
 import { putRecords } from '../shared/stream/producer.ts';
 import { toEventWindow, windowContaining } from '../shared/stream/tumbling-window.ts';

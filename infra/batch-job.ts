@@ -1,6 +1,6 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
 import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
-import { MathExpression, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { MathExpression, type Alarm, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -28,8 +28,11 @@ import { Construct } from 'constructs';
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
 import type { DedupTable } from './dedup-table.ts';
 import { QueuePipeline } from './queue-pipeline.ts';
-import { acknowledgeNagFinding, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureTable } from './secure-defaults.ts';
-import type { SluiceFunction } from './sluice-function.ts';
+import { acknowledgeNagFinding, addAlarmAction, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureTable } from './secure-defaults.ts';
+import { withDefaults } from './with-defaults.ts';
+import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
+import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
+import { sluiceFunctionEntry, type SluiceFunction, type SluiceFunctionOverrides } from './sluice-function.ts';
 
 /**
  * Errors worth another attempt: the Lambda service's own transient failures (throttling included),
@@ -71,10 +74,16 @@ export interface BatchJobProps {
    * then lists the missing partitions. Default 0: a batch result either is complete or is not written.
    */
   readonly toleratedFailurePercentage?: number;
-  /** Memory of the partition function, which holds one partition. Default 1769 MiB (one full vCPU). */
-  readonly partitionMemorySize?: number;
-  /** Timeout of the split, partition and reduce functions. Default 15 minutes (Lambda's maximum). */
-  readonly functionTimeout?: Duration;
+  /**
+   * Function props of the split, partition, reduce and starter functions over sluice's defaults
+   * (15 minutes, Lambda's maximum, for split/partition/reduce; 1024 MiB; …). A prop set to `undefined`
+   * keeps the default.
+   */
+  readonly functionProps?: SluiceFunctionOverrides;
+  /** The partition function's props over `functionProps`. Default memory 1769 MiB (one full vCPU). */
+  readonly partitionFunctionProps?: SluiceFunctionOverrides;
+  /** Added to every alarm of the job (and of its request queue), e.g. `new SnsAction(topic)`. */
+  readonly alarmAction?: IAlarmAction;
   /** Intermediate objects (`tmp/`) expire after this. Default 2 days. */
   readonly intermediateExpiration?: Duration;
   /** Attempts after the first on a transient error, with exponential backoff and full jitter. Default 5. */
@@ -117,6 +126,7 @@ export class BatchJob extends Construct {
   readonly failedExecutionsAlarm: Alarm;
   /** Any of the job's functions threw (Retry may still recover the execution). */
   readonly functionErrorsAlarm: Alarm;
+  private readonly offered: OfferedOutput[];
 
   constructor(scope: Construct, id: string, props: BatchJobProps = {}) {
     super(scope, id);
@@ -125,7 +135,7 @@ export class BatchJob extends Construct {
     // ResultWriterV2 (the current ResultWriter schema) is behind a feature flag in CDK 2.x.
     this.node.setContext('@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2', true);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const timeout = props.functionTimeout ?? Duration.minutes(15);
+    const timeout = props.functionProps?.timeout ?? Duration.minutes(15);
     const inlineMaxPartitions = props.inlineMaxPartitions ?? 40;
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
@@ -151,26 +161,27 @@ export class BatchJob extends Construct {
     this.summaryTable = secureTable(this, 'SummaryTable', { partitionKey: { name: 'jobId', type: AttributeType.STRING }, removalPolicy });
 
     const environment = { BATCH_BUCKET: this.bucket.bucketName };
-    this.splitFunction = leastPrivilegeFunction(this, 'Split', {
-      entry: 'functions/batch-split.ts',
-      description: 'sluice batch: split a job input into partitions',
-      timeout,
-      memorySize: 1024,
-      environment: { ...environment, BATCH_INLINE_MAX_PARTITIONS: String(inlineMaxPartitions) },
+    const batchFunction = (id: string, name: string, description: string, variables: Record<string, string>, overrides?: SluiceFunctionOverrides) =>
+      leastPrivilegeFunction(this, id, {
+        ...withDefaults(withDefaults({ description, memorySize: 1024 }, props.functionProps ?? {}), overrides ?? {}),
+        timeout,
+        entry: sluiceFunctionEntry(name),
+        environment: { ...props.functionProps?.environment, ...overrides?.environment, ...variables },
+      });
+    this.splitFunction = batchFunction('Split', 'batch-split', 'sluice batch: split a job input into partitions', {
+      ...environment,
+      BATCH_INLINE_MAX_PARTITIONS: String(inlineMaxPartitions),
     });
-    this.partitionFunction = leastPrivilegeFunction(this, 'ProcessPartition', {
-      entry: 'functions/batch-partition.ts',
-      description: 'sluice batch: sort one partition and compute its partial aggregates',
-      timeout,
-      memorySize: props.partitionMemorySize ?? 1769,
+    this.partitionFunction = batchFunction(
+      'ProcessPartition',
+      'batch-partition',
+      'sluice batch: sort one partition and compute its partial aggregates',
       environment,
-    });
-    this.reduceFunction = leastPrivilegeFunction(this, 'Reduce', {
-      entry: 'functions/batch-reduce.ts',
-      description: 'sluice batch: merge partial aggregates and sorted runs, record the summary',
-      timeout,
-      memorySize: 1024,
-      environment: { ...environment, BATCH_SUMMARY_TABLE: this.summaryTable.tableName },
+      withDefaults({ memorySize: 1769 }, props.partitionFunctionProps ?? {}),
+    );
+    this.reduceFunction = batchFunction('Reduce', 'batch-reduce', 'sluice batch: merge partial aggregates and sorted runs, record the summary', {
+      ...environment,
+      BATCH_SUMMARY_TABLE: this.summaryTable.tableName,
     });
     // Least privilege, named actions only: inputs are read anywhere in the bucket, intermediate data
     // is read and written under tmp/ only, outputs are written by Reduce (multipart: AbortMultipartUpload).
@@ -218,15 +229,34 @@ export class BatchJob extends Construct {
       description: `A function of ${this.node.path} threw; the state machine retries transient errors, so check whether the execution recovered.`,
     });
 
+    addAlarmAction([this.failedExecutionsAlarm, this.functionErrorsAlarm], props.alarmAction);
+
     if (props.dedupTable) {
       this.requests = new QueuePipeline(this, 'Requests', {
-        entry: 'functions/batch-start.ts',
+        entry: sluiceFunctionEntry('batch-start'),
         dedupTable: props.dedupTable,
         dedupScope: 'batch-job',
-        environment: { BATCH_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+        functionProps: {
+          ...props.functionProps,
+          // The starter only starts an execution: the queue consumer's default timeout fits it.
+          timeout: undefined,
+          environment: { ...props.functionProps?.environment, BATCH_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+        },
+        alarmAction: props.alarmAction,
       });
       this.stateMachine.grantStartExecution(this.requests.consumer);
     }
+    this.offered = [
+      offerOutput(this.bucket, `${id}${OUTPUT_SUFFIXES.bucketName}`, this.bucket.bucketName, 'batch job inputs, intermediate data (tmp/) and outputs'),
+      offerOutput(this.stateMachine, `${id}${OUTPUT_SUFFIXES.stateMachineArn}`, this.stateMachine.stateMachineArn, 'batch job state machine (execution name = jobId)'),
+      offerOutput(this.summaryTable, `${id}${OUTPUT_SUFFIXES.summaryTableName}`, this.summaryTable.tableName, 'batch job summaries by jobId'),
+      ...(this.requests
+        ? [
+            offerOutput(this.requests.queue, `${id}${OUTPUT_SUFFIXES.requestQueueUrl}`, this.requests.queue.queueUrl, 'send a job spec here to start a job once'),
+            offerOutput(this.requests.deadLetterQueue, `${id}${OUTPUT_SUFFIXES.requestDeadLetterQueueUrl}`, this.requests.deadLetterQueue.queueUrl, 'job requests that could not start'),
+          ]
+        : []),
+    ];
   }
 
   /**
@@ -234,15 +264,7 @@ export class BatchJob extends Construct {
    * `BatchSummaryTableName`, `BatchRequestQueueUrl`), the names tools and the local runtime look up.
    */
   addOutputs(): void {
-    const stack = Stack.of(this);
-    const id = this.node.id;
-    new CfnOutput(stack, `${id}BucketName`, { value: this.bucket.bucketName, description: 'batch job inputs, intermediate data (tmp/) and outputs' });
-    new CfnOutput(stack, `${id}StateMachineArn`, { value: this.stateMachine.stateMachineArn, description: 'batch job state machine (execution name = jobId)' });
-    new CfnOutput(stack, `${id}SummaryTableName`, { value: this.summaryTable.tableName, description: 'batch job summaries by jobId' });
-    if (this.requests) {
-      new CfnOutput(stack, `${id}RequestQueueUrl`, { value: this.requests.queue.queueUrl, description: 'send a job spec here to start a job once' });
-      new CfnOutput(stack, `${id}RequestDeadLetterQueueUrl`, { value: this.requests.deadLetterQueue.queueUrl, description: 'job requests that could not start' });
-    }
+    addStackOutputs(this, this.offered, this.node.id, this.node.id);
   }
 
   private buildStateMachine(props: BatchJobProps, functionTimeout: Duration): StateMachine {

@@ -1,11 +1,13 @@
-import { ArnFormat, CfnOutput, Duration, Names, Stack } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
+import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { RedrivePermission, type CfnQueue, type Queue } from 'aws-cdk-lib/aws-sqs';
+import { Queue, RedrivePermission, type CfnQueue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DedupTable } from './dedup-table.ts';
-import { ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureQueue } from './secure-defaults.ts';
-import type { SluiceFunction } from './sluice-function.ts';
+import { ALARM_PERIOD, addAlarmAction, alarmAbove, leastPrivilegeFunction, secureQueue } from './secure-defaults.ts';
+import type { SluiceFunction, SluiceFunctionOverrides } from './sluice-function.ts';
+import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
+import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
 
 /** SQS's own ceiling for queue-level and per-message delays; longer delays are done by hops. */
 const MAX_SQS_DELAY = Duration.minutes(15);
@@ -17,8 +19,13 @@ const DEFAULT_RETENTION = Duration.days(4);
 const QUEUE_NAME_MAX_LENGTH = 75;
 
 export interface QueuePipelineProps {
-  /** Consumer's TypeScript entry, relative to the repository root, e.g. `functions/order-worker.ts`. */
+  /**
+   * The consumer's source file, e.g. `handlers/invoice-worker.ts`: absolute, or relative to the app's
+   * working directory (the folder of `cdk.json`), as for `NodejsFunction`.
+   */
   readonly entry: string;
+  /** Exported handler name in `entry`. Default `handler`. */
+  readonly handler?: string;
   /** The dedup table the consumer claims idempotency keys in. */
   readonly dedupTable: DedupTable;
   /** Dedup key scope (`scope#key`): keeps pipelines sharing one table apart. Default: the construct id. */
@@ -35,12 +42,22 @@ export interface QueuePipelineProps {
   readonly retentionPeriod?: Duration;
   /** Receives before SQS moves a message to the dead-letter queue. Default 5. */
   readonly maxReceiveCount?: number;
-  /** Consumer timeout. Default 30 seconds. */
-  readonly functionTimeout?: Duration;
-  /** Consumer memory in MiB. Default: SluiceFunction's (512). */
-  readonly memorySize?: number;
-  /** Extra environment for the consumer (sluice's own variables win on a clash). */
-  readonly environment?: Record<string, string>;
+  /**
+   * The consumer's function props over sluice's defaults (512 MiB, 30 s, Node.js 22, arm64, …): memory,
+   * timeout, runtime, architecture, reserved concurrency, VPC, layers, bundling, environment (sluice's
+   * own `SLUICE_*` variables win on a clash). A prop set to `undefined` keeps the default.
+   */
+  readonly functionProps?: SluiceFunctionOverrides;
+  /**
+   * Consume this queue instead of creating one. A `Queue` of this app brings its dead-letter queue
+   * (`deadLetterQueue`); any other queue needs `existingDeadLetterQueue`. Its own settings (retention,
+   * visibility timeout, redrive) are then yours: the queue props below do not apply to it.
+   */
+  readonly existingQueue?: IQueue;
+  /** The dead-letter queue of `existingQueue`, where the consumer also sends permanent failures. */
+  readonly existingDeadLetterQueue?: IQueue;
+  /** Added to every alarm of the pipeline, e.g. `new SnsAction(topic)`. Default: alarms without actions. */
+  readonly alarmAction?: IAlarmAction;
   /** Visibility timeout. Default: 6 × function timeout + batching window, as AWS advises for Lambda. */
   readonly visibilityTimeout?: Duration;
   /** Records per invocation. Default 10. */
@@ -83,49 +100,40 @@ export interface QueuePipelineAlarms {
  */
 export class QueuePipeline extends Construct {
   /** The work queue producers send to. */
-  readonly queue: Queue;
+  readonly queue: IQueue;
   /** Where messages go after `maxReceiveCount` receives, or at once when permanently bad or expired. */
-  readonly deadLetterQueue: Queue;
+  readonly deadLetterQueue: IQueue;
   /** The Lambda consumer. */
   readonly consumer: SluiceFunction;
   /** The pipeline's alarms. */
   readonly alarms: QueuePipelineAlarms;
+  private readonly offered: OfferedOutput[];
 
   constructor(scope: Construct, id: string, props: QueuePipelineProps) {
     super(scope, id);
-    const fifo = props.fifo ?? false;
     const maxReceiveCount = props.maxReceiveCount ?? 5;
-    const functionTimeout = props.functionTimeout ?? Duration.seconds(30);
+    const functionTimeout = props.functionProps?.timeout ?? Duration.seconds(30);
     const retentionPeriod = props.retentionPeriod ?? DEFAULT_RETENTION;
     const batchingWindow = props.maxBatchingWindow ?? Duration.seconds(0);
     const visibilityTimeout =
       props.visibilityTimeout ?? Duration.seconds(6 * functionTimeout.toSeconds() + batchingWindow.toSeconds());
     validateProps(props, { maxReceiveCount, functionTimeout, visibilityTimeout });
 
-    this.deadLetterQueue = secureQueue(this, 'DeadLetterQueue', {
-      fifo: fifo || undefined,
-      retentionPeriod: DEAD_LETTER_RETENTION,
-    });
-    const queueName = `${Names.uniqueResourceName(this, { maxLength: QUEUE_NAME_MAX_LENGTH, separator: '-' })}${fifo ? '.fifo' : ''}`;
-    this.allowRedriveFrom(queueName);
-    this.queue = secureQueue(this, 'Queue', {
-      queueName,
-      fifo: fifo || undefined,
-      contentBasedDeduplication: props.contentBasedDeduplication,
-      // Written out even when 0, so the template states the delay every consumer of it sees.
-      deliveryDelay: props.deliveryDelay ?? Duration.seconds(0),
-      retentionPeriod,
-      visibilityTimeout,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
-    });
+    const queues = props.existingQueue
+      ? existingQueues(props.existingQueue, props.existingDeadLetterQueue, functionTimeout)
+      : this.createQueues(props, { maxReceiveCount, retentionPeriod, visibilityTimeout });
+    this.queue = queues.queue;
+    this.deadLetterQueue = queues.deadLetterQueue;
+    const fifo = this.queue.fifo;
 
     this.consumer = leastPrivilegeFunction(this, 'Consumer', {
-      entry: props.entry,
-      timeout: functionTimeout,
-      memorySize: props.memorySize,
       description: `sluice queue consumer of ${this.node.path}`,
+      ...props.functionProps,
+      timeout: functionTimeout,
+      entry: props.entry,
+      handler: props.handler,
       environment: {
-        ...props.environment,
+        ...props.functionProps?.environment,
         SLUICE_QUEUE_URL: this.queue.queueUrl,
         SLUICE_DLQ_URL: this.deadLetterQueue.queueUrl,
         SLUICE_FIFO: String(fifo),
@@ -151,6 +159,36 @@ export class QueuePipeline extends Construct {
       props.maxMessageAge ??
       Duration.seconds((props.deliveryDelay?.toSeconds() ?? 0) + maxReceiveCount * visibilityTimeout.toSeconds());
     this.alarms = this.createAlarms(maxMessageAge);
+    addAlarmAction(Object.values(this.alarms), props.alarmAction);
+    this.offered = [
+      offerOutput(this.queue, `${id}${OUTPUT_SUFFIXES.queueUrl}`, this.queue.queueUrl, `${id} work queue URL`),
+      offerOutput(this.deadLetterQueue, `${id}${OUTPUT_SUFFIXES.deadLetterQueueUrl}`, this.deadLetterQueue.queueUrl, `${id} dead-letter queue URL`),
+      offerOutput(this.consumer, `${id}${OUTPUT_SUFFIXES.consumerName}`, this.consumer.functionName, `${id} consumer function name`),
+    ];
+  }
+
+  private createQueues(
+    props: QueuePipelineProps,
+    settings: { maxReceiveCount: number; retentionPeriod: Duration; visibilityTimeout: Duration },
+  ): { queue: Queue; deadLetterQueue: Queue } {
+    const fifo = props.fifo ?? false;
+    const deadLetterQueue = secureQueue(this, 'DeadLetterQueue', {
+      fifo: fifo || undefined,
+      retentionPeriod: DEAD_LETTER_RETENTION,
+    });
+    const queueName = `${Names.uniqueResourceName(this, { maxLength: QUEUE_NAME_MAX_LENGTH, separator: '-' })}${fifo ? '.fifo' : ''}`;
+    this.allowRedriveFrom(deadLetterQueue, queueName);
+    const queue = secureQueue(this, 'Queue', {
+      queueName,
+      fifo: fifo || undefined,
+      contentBasedDeduplication: props.contentBasedDeduplication,
+      // Written out even when 0, so the template states the delay every consumer of it sees.
+      deliveryDelay: props.deliveryDelay ?? Duration.seconds(0),
+      retentionPeriod: settings.retentionPeriod,
+      visibilityTimeout: settings.visibilityTimeout,
+      deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: settings.maxReceiveCount },
+    });
+    return { queue, deadLetterQueue };
   }
 
   /**
@@ -161,29 +199,20 @@ export class QueuePipeline extends Construct {
    * orders.addOutputs(); // prefix defaults to the construct id: OrdersQueueUrl, ...
    */
   addOutputs(prefix: string = this.node.id): void {
-    const stack = Stack.of(this);
-    new CfnOutput(stack, `${prefix}QueueUrl`, { value: this.queue.queueUrl, description: `${prefix} work queue URL` });
-    new CfnOutput(stack, `${prefix}DeadLetterQueueUrl`, {
-      value: this.deadLetterQueue.queueUrl,
-      description: `${prefix} dead-letter queue URL`,
-    });
-    new CfnOutput(stack, `${prefix}ConsumerName`, {
-      value: this.consumer.functionName,
-      description: `${prefix} consumer function name`,
-    });
+    addStackOutputs(this, this.offered, this.node.id, prefix);
   }
 
   /**
    * Lets only the work queue use the DLQ. The work queue's ARN is built from its name: referencing its
    * Arn attribute would make a cycle, as the work queue's RedrivePolicy already references the DLQ.
    */
-  private allowRedriveFrom(sourceQueueName: string): void {
+  private allowRedriveFrom(deadLetterQueue: Queue, sourceQueueName: string): void {
     const sourceArn = Stack.of(this).formatArn({
       service: 'sqs',
       resource: sourceQueueName,
       arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
-    const cfn = this.deadLetterQueue.node.defaultChild as CfnQueue;
+    const cfn = deadLetterQueue.node.defaultChild as CfnQueue;
     cfn.redriveAllowPolicy = { redrivePermission: RedrivePermission.BY_QUEUE, sourceQueueArns: [sourceArn] };
   }
 
@@ -212,6 +241,26 @@ export class QueuePipeline extends Construct {
       }),
     };
   }
+}
+
+/**
+ * The queues of `existingQueue`: its own dead-letter queue when it is a `Queue` of this app that has
+ * one, else `existingDeadLetterQueue`. A visibility timeout shorter than the function timeout is
+ * refused, as Lambda refuses such a mapping.
+ */
+function existingQueues(queue: IQueue, deadLetterQueue: IQueue | undefined, functionTimeout: Duration): { queue: IQueue; deadLetterQueue: IQueue } {
+  const own = queue instanceof Queue ? queue.deadLetterQueue?.queue : undefined;
+  const dlq = deadLetterQueue ?? own;
+  if (!dlq) {
+    throw new Error(
+      'existingQueue needs a dead-letter queue: give the Queue a deadLetterQueue, or pass existingDeadLetterQueue (sluice sends permanent failures there)',
+    );
+  }
+  const visibility = queue instanceof Queue ? (queue.node.defaultChild as CfnQueue).visibilityTimeout : undefined;
+  if (typeof visibility === 'number' && visibility < functionTimeout.toSeconds()) {
+    throw new Error(`existingQueue's visibility timeout (${visibility} s) must be at least the function timeout (${functionTimeout.toSeconds()} s)`);
+  }
+  return { queue, deadLetterQueue: dlq };
 }
 
 function validateProps(

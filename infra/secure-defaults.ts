@@ -1,5 +1,5 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { BillingMode, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -77,7 +77,7 @@ export function secureTable(scope: Construct, id: string, props: SecureTableProp
 }
 
 /**
- * A {@link SluiceFunction} with its own execution role and nothing else on it: no
+ * A {@link SluiceFunction} with its own execution role (unless `props.role` brings one) and nothing else on it: no
  * `AWSLambdaBasicExecutionRole` (logging is granted on the function's own log group only), so every
  * permission the function ends up with is a grant someone wrote. The two findings such a function always
  * has are acknowledged here with their reasons: X-Ray's `Resource: *` and the pinned Node.js 22 runtime.
@@ -87,10 +87,12 @@ export function secureTable(scope: Construct, id: string, props: SecureTableProp
  * table.grant(fn, 'dynamodb:PutItem');
  */
 export function leastPrivilegeFunction(scope: Construct, id: string, props: SluiceFunctionProps): SluiceFunction {
-  const role = new Role(scope, `${id}Role`, {
-    assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-    description: `Execution role of ${scope.node.path}/${id}: grants are added by the construct that owns it`,
-  });
+  const role =
+    props.role ??
+    new Role(scope, `${id}Role`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${scope.node.path}/${id}: grants are added by the construct that owns it`,
+    });
   const fn = new SluiceFunction(scope, id, { ...props, role });
   fn.logGroup.grantWrite(role);
   acknowledgeNagFinding(
@@ -137,3 +139,14 @@ export function alarmAbove(scope: Construct, id: string, props: ThresholdAlarmPr
 
 /** One minute: SQS and Lambda publish these metrics each minute, so a shorter period has no data. */
 export const ALARM_PERIOD = Duration.minutes(1);
+
+/**
+ * Adds one action (an SNS topic, …) to each alarm; nothing when `action` is undefined.
+ *
+ * @example
+ * addAlarmAction(Object.values(pipeline.alarms), new SnsAction(topic));
+ */
+export function addAlarmAction(alarms: readonly Alarm[], action: IAlarmAction | undefined): void {
+  if (!action) return;
+  for (const alarm of alarms) alarm.addAlarmAction(action);
+}

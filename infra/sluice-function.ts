@@ -1,52 +1,115 @@
-import { relative } from 'node:path';
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Architecture, LoggingFormat, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, LoggingFormat, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-
-/** Repository root: entries are recorded relative to it so the local runtime can find them. */
-export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+import { withDefaults } from './with-defaults.ts';
 
 /** CloudFormation metadata keys the local runtime reads to run a function from its TypeScript source. */
 export const ENTRY_METADATA_KEY = 'sluice:entry';
 export const HANDLER_METADATA_KEY = 'sluice:handler';
+/** Context key the local runtime sets when it synthesizes: sluice functions then carry no code asset. */
+export const LOCAL_SYNTH_CONTEXT_KEY = 'sluice:skip-bundling';
 
-export interface SluiceFunctionProps extends Omit<NodejsFunctionProps, 'entry' | 'handler'> {
-  /** Path of the TypeScript entry, relative to the repository root, e.g. `functions/order-worker.ts`. */
+/**
+ * What users may set on any function sluice creates: everything `NodejsFunction` takes except what the
+ * construct owns (its code, entry and handler, its role and event sources).
+ */
+export type SluiceFunctionOverrides = Omit<NodejsFunctionProps, 'entry' | 'handler' | 'code' | 'events'>;
+
+export interface SluiceFunctionProps extends SluiceFunctionOverrides {
+  /**
+   * The handler's source file (TypeScript or JavaScript). Resolved like `NodejsFunction`'s: an absolute
+   * path, or a path relative to the working directory of the CDK app (the folder of its `cdk.json`).
+   */
   readonly entry: string;
   /** Exported handler name (default `handler`). */
   readonly handler?: string;
 }
 
 /**
- * A `NodejsFunction` with sluice's defaults: Node.js 22 on arm64, ESM bundle minified by esbuild
- * (no Docker), AWS SDK v3 left external (the runtime ships it), JSON logs with a retention-bound
- * log group, X-Ray active tracing. It records its TypeScript entry as resource metadata so the local
- * runtime can run the very same function from the synthesized template.
+ * sluice's defaults for every function: Node.js 22 on arm64, 512 MiB, 30 s, X-Ray, JSON logs in a log
+ * group kept a month, ESM bundle minified with source maps, AWS SDK v3 left to the runtime.
+ */
+const FUNCTION_DEFAULTS = {
+  runtime: Runtime.NODEJS_22_X,
+  architecture: Architecture.ARM_64,
+  memorySize: 512,
+  timeout: Duration.seconds(30),
+  tracing: Tracing.ACTIVE,
+  loggingFormat: LoggingFormat.JSON,
+} satisfies Partial<NodejsFunctionProps>;
+
+const BUNDLING_DEFAULTS = {
+  format: OutputFormat.ESM,
+  minify: true,
+  sourceMap: true,
+  target: 'node22',
+  externalModules: ['@aws-sdk/*'],
+  // ESM bundles need `require` for the CommonJS dependencies esbuild inlines.
+  banner: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);",
+} satisfies BundlingOptions;
+
+/**
+ * Resolves a function entry the way `NodejsFunction` does: absolute, or relative to the working
+ * directory (where `cdk synth` runs the app: the folder of `cdk.json`). Never relative to sluice's own
+ * install folder.
+ *
+ * @throws Error naming the path tried and the folder it was resolved from.
+ * @example
+ * resolveEntry('handlers/invoice-worker.ts'); // '/home/me/my-app/handlers/invoice-worker.ts'
+ */
+export function resolveEntry(entry: string, cwd: string = process.cwd()): string {
+  const absolute = resolve(cwd, entry);
+  if (!existsSync(absolute)) {
+    throw new Error(
+      `Cannot find entry file at ${absolute}` + (isAbsolute(entry) ? '' : ` (relative entries resolve from the app's working directory ${cwd}, like NodejsFunction's)`),
+    );
+  }
+  return absolute;
+}
+
+/**
+ * The entry of one of sluice's own functions (the batch job's split, partition, reduce and starter):
+ * beside this module, as TypeScript when sluice runs from its sources and as JavaScript from `dist/`.
  *
  * @example
- * const fn = new SluiceFunction(this, 'Worker', { entry: 'functions/order-worker.ts', timeout: Duration.seconds(30) });
+ * new SluiceFunction(this, 'Split', { entry: sluiceFunctionEntry('batch-split') });
+ */
+export function sluiceFunctionEntry(name: string): string {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return fileURLToPath(new URL(`../functions/${name}${extension}`, import.meta.url));
+}
+
+/**
+ * A `NodejsFunction` with sluice's defaults: Node.js 22 on arm64, 512 MiB, 30 s, ESM bundle minified by
+ * esbuild (no Docker), AWS SDK v3 left external (the runtime ships it), JSON logs with a retention-bound
+ * log group, X-Ray active tracing. Every prop you pass wins over a default, and a prop passed as
+ * `undefined` keeps the default. It records its entry (relative to the app's folder) as resource metadata
+ * so the local runtime can run the very same source from the synthesized template.
+ *
+ * @example
+ * const fn = new SluiceFunction(this, 'Worker', { entry: 'handlers/invoice-worker.ts', memorySize: 1024 });
  */
 export class SluiceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SluiceFunctionProps) {
-    const { entry, handler = 'handler', bundling, environment, ...rest } = props;
+    const { entry, handler = 'handler', bundling, environment, logGroup, ...rest } = props;
+    const entryPath = resolveEntry(entry);
     // Where bundling is skipped (tests, the local runtime) CDK would fingerprint the whole project
     // folder, node_modules included, for a hash nobody uses: a fixed one keeps synth in-process fast.
     const skipBundling = !Stack.of(scope).bundlingRequired;
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    // The local runtime runs sluice functions from their source and may bundle the stack's other
+    // functions: a placeholder keeps this one out of that bundling pass.
+    const localOnly = scope.node.tryGetContext(LOCAL_SYNTH_CONTEXT_KEY) === true;
     super(scope, id, {
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 512,
-      timeout: Duration.seconds(30),
-      tracing: Tracing.ACTIVE,
-      loggingFormat: LoggingFormat.JSON,
-      logGroup,
-      ...rest,
-      entry: `${repoRoot}${entry}`,
-      handler,
+      ...(localOnly ? { code: Code.fromInline(`// sluice runs ${relative(process.cwd(), entryPath)} from its source locally`), handler: `index.${handler}` } : {}),
+      ...withDefaults(FUNCTION_DEFAULTS, rest),
+      logGroup: logGroup ?? new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
+      entry: entryPath,
+      ...(localOnly ? {} : { handler }),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: 'sluice',
@@ -54,19 +117,12 @@ export class SluiceFunction extends NodejsFunction {
         ...environment,
       },
       bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node22',
-        externalModules: ['@aws-sdk/*'],
-        // ESM bundles need `require` for the CommonJS dependencies esbuild inlines.
-        banner: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);",
-        ...(skipBundling ? { assetHash: `unbundled:${entry}` } : {}),
-        ...bundling,
+        ...withDefaults(BUNDLING_DEFAULTS, bundling ?? {}),
+        ...(skipBundling ? { assetHash: `unbundled:${relative(process.cwd(), entryPath)}` } : {}),
       },
     });
     const cfn = this.node.defaultChild as CfnFunction;
-    cfn.addMetadata(ENTRY_METADATA_KEY, relative(repoRoot, `${repoRoot}${entry}`));
+    cfn.addMetadata(ENTRY_METADATA_KEY, relative(process.cwd(), entryPath));
     cfn.addMetadata(HANDLER_METADATA_KEY, handler);
   }
 

@@ -1,20 +1,29 @@
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration } from 'aws-cdk-lib';
+import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
-import { Stream, StreamEncryption, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { Stream, StreamEncryption, StreamMode, type IStream } from 'aws-cdk-lib/aws-kinesis';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFinding, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureQueue, secureTable } from './secure-defaults.ts';
-import type { SluiceFunction } from './sluice-function.ts';
+import { acknowledgeNagFinding, addAlarmAction, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureQueue, secureTable } from './secure-defaults.ts';
+import type { SluiceFunction, SluiceFunctionOverrides } from './sluice-function.ts';
+import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
+import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
 
 /** Dead letters of a stream are pointers (shard + sequence range): keep them as long as SQS allows. */
 const FAILURE_RETENTION = Duration.days(14);
 
 export interface StreamPipelineProps {
-  /** Consumer's TypeScript entry, relative to the repository root, e.g. `functions/stream-order-aggregator.ts`. */
+  /**
+   * The consumer's source file: absolute, or relative to the app's working directory (the folder of
+   * `cdk.json`), as for `NodejsFunction`.
+   */
   readonly entry: string;
+  /** Exported handler name in `entry`. Default `handler`. */
+  readonly handler?: string;
+  /** Consume this stream instead of creating one (its shards, retention and encryption are then yours). */
+  readonly existingStream?: IStream;
   /** Names the pipeline in result keys (`SLUICE_PIPELINE_NAME`). Default: the construct id. */
   readonly pipelineName?: string;
   /** Provisioned shards. Default 1. Ignored when `onDemand`. */
@@ -41,12 +50,13 @@ export interface StreamPipelineProps {
   readonly tumblingWindow?: Duration;
   /** Lambda event filter on the decoded record data, AWS filter-rule syntax, e.g. `{ type: ['order'] }`. Default: every record. */
   readonly dataFilter?: Record<string, unknown>;
-  /** Consumer timeout. Default 30 seconds. */
-  readonly functionTimeout?: Duration;
-  /** Consumer memory in MiB. Default: SluiceFunction's (512). */
-  readonly memorySize?: number;
-  /** Extra environment for the consumer (sluice's own variables win on a clash). */
-  readonly environment?: Record<string, string>;
+  /**
+   * The consumer's function props over sluice's defaults (512 MiB, 30 s, Node.js 22, arm64, …); sluice's
+   * own `SLUICE_*` variables win over `environment` on a clash. A prop set to `undefined` keeps the default.
+   */
+  readonly functionProps?: SluiceFunctionOverrides;
+  /** Added to every alarm of the pipeline, e.g. `new SnsAction(topic)`. Default: alarms without actions. */
+  readonly alarmAction?: IAlarmAction;
   /** Alarm when the consumer's iterator age (how far behind it reads) exceeds this. Default: tumbling window + 5 minutes. */
   readonly maxIteratorAge?: Duration;
 }
@@ -81,13 +91,14 @@ export interface StreamPipelineAlarms {
  * orders.addOutputs(); // OrderStreamStreamName, OrderStreamResultsTableName, OrderStreamFailureQueueUrl, OrderStreamConsumerName
  */
 export class StreamPipeline extends Construct {
-  readonly stream: Stream;
+  readonly stream: IStream;
   readonly consumer: SluiceFunction;
   /** One item per committed window part. */
   readonly resultsTable: Table;
   /** On-failure destination of the mapping, and where the consumer reports records it rejects. */
   readonly failureQueue: Queue;
   readonly alarms: StreamPipelineAlarms;
+  private readonly offered: OfferedOutput[];
 
   constructor(scope: Construct, id: string, props: StreamPipelineProps) {
     super(scope, id);
@@ -95,11 +106,13 @@ export class StreamPipeline extends Construct {
     const tumblingWindow = props.tumblingWindow ?? Duration.minutes(1);
     validateProps(props, tumblingWindow);
 
-    this.stream = new Stream(this, 'Stream', {
-      encryption: StreamEncryption.MANAGED,
-      retentionPeriod,
-      ...(props.onDemand ? { streamMode: StreamMode.ON_DEMAND } : { streamMode: StreamMode.PROVISIONED, shardCount: props.shardCount ?? 1 }),
-    });
+    this.stream =
+      props.existingStream ??
+      new Stream(this, 'Stream', {
+        encryption: StreamEncryption.MANAGED,
+        retentionPeriod,
+        ...(props.onDemand ? { streamMode: StreamMode.ON_DEMAND } : { streamMode: StreamMode.PROVISIONED, shardCount: props.shardCount ?? 1 }),
+      });
     this.failureQueue = secureQueue(this, 'FailureQueue', { retentionPeriod: FAILURE_RETENTION });
     acknowledgeNagFinding(
       this.failureQueue,
@@ -112,12 +125,12 @@ export class StreamPipeline extends Construct {
     });
 
     this.consumer = leastPrivilegeFunction(this, 'Consumer', {
-      entry: props.entry,
-      timeout: props.functionTimeout ?? Duration.seconds(30),
-      memorySize: props.memorySize,
       description: `sluice stream consumer of ${this.node.path}`,
+      ...props.functionProps,
+      entry: props.entry,
+      handler: props.handler,
       environment: {
-        ...props.environment,
+        ...props.functionProps?.environment,
         SLUICE_PIPELINE_NAME: props.pipelineName ?? id,
         SLUICE_RESULTS_TABLE: this.resultsTable.tableName,
         SLUICE_FAILURE_QUEUE_URL: this.failureQueue.queueUrl,
@@ -144,6 +157,13 @@ export class StreamPipeline extends Construct {
     this.failureQueue.grantSendMessages(this.consumer);
 
     this.alarms = this.createAlarms(props.maxIteratorAge ?? tumblingWindow.plus(Duration.minutes(5)));
+    addAlarmAction(Object.values(this.alarms), props.alarmAction);
+    this.offered = [
+      offerOutput(this.stream, `${id}${OUTPUT_SUFFIXES.streamName}`, this.stream.streamName, `${id} Kinesis stream name`),
+      offerOutput(this.resultsTable, `${id}${OUTPUT_SUFFIXES.resultsTableName}`, this.resultsTable.tableName, `${id} window results table`),
+      offerOutput(this.failureQueue, `${id}${OUTPUT_SUFFIXES.failureQueueUrl}`, this.failureQueue.queueUrl, `${id} failure queue URL (discarded batches, rejected records)`),
+      offerOutput(this.consumer, `${id}${OUTPUT_SUFFIXES.consumerName}`, this.consumer.functionName, `${id} consumer function name`),
+    ];
   }
 
   /**
@@ -154,11 +174,7 @@ export class StreamPipeline extends Construct {
    * orders.addOutputs('OrderStream');
    */
   addOutputs(prefix: string = this.node.id): void {
-    const stack = Stack.of(this);
-    new CfnOutput(stack, `${prefix}StreamName`, { value: this.stream.streamName, description: `${prefix} Kinesis stream name` });
-    new CfnOutput(stack, `${prefix}ResultsTableName`, { value: this.resultsTable.tableName, description: `${prefix} window results table` });
-    new CfnOutput(stack, `${prefix}FailureQueueUrl`, { value: this.failureQueue.queueUrl, description: `${prefix} failure queue URL (discarded batches, rejected records)` });
-    new CfnOutput(stack, `${prefix}ConsumerName`, { value: this.consumer.functionName, description: `${prefix} consumer function name` });
+    addStackOutputs(this, this.offered, this.node.id, prefix);
   }
 
   private createAlarms(maxIteratorAge: Duration): StreamPipelineAlarms {

@@ -5,8 +5,8 @@ import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynam
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { intEnv, requireEnv } from '../../shared/config.ts';
-import { orderWrite } from '../../shared/orders/effect.ts';
-import { OrderJob } from '../../shared/orders/schema.ts';
+import { orderWrite } from '../../examples/orders/lib/order-effect.ts';
+import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 
 // The benchmark's baseline: the order worker's work written the way the Powertools docs show it
 // (BatchProcessor + makeIdempotent over DynamoDB), reading the same QueuePipeline environment.

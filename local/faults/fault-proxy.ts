@@ -1,6 +1,6 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { seededRandom } from '../demo/seeded-random.ts';
+import { seededRandom } from './seeded-random.ts';
 import { seededChoice } from './seeded-choice.ts';
 import { internalError, throttlingError, type ProxiedService, type WireError } from './wire-errors.ts';
 

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Handler } from 'aws-lambda';
 import { InvocationTimeoutError } from '../../shared/errors.ts';
@@ -9,7 +8,7 @@ export interface LocalFunction {
   readonly logicalId: string;
   readonly functionName: string;
   readonly arn: string;
-  /** Path of the TypeScript entry, relative to the project root. */
+  /** Where the code comes from, for humans: the entry relative to the project, or the asset. */
   readonly entry: string;
   readonly timeoutMs: number;
   readonly memoryLimitInMB: number;
@@ -23,11 +22,12 @@ export interface LocalFunctionDefinition {
   readonly functionName: string;
   readonly arn: string;
   readonly entry: string;
+  /** Absolute path of the module to load (a source entry, or a copy of a bundled asset). */
+  readonly modulePath: string;
   readonly handlerName: string;
   readonly timeoutSeconds: number;
   readonly memoryLimitInMB: number;
   readonly environment: Record<string, string>;
-  readonly projectRoot: string;
 }
 
 // Module loads are serialized: each sets process.env to its function's environment while the
@@ -35,7 +35,7 @@ export interface LocalFunctionDefinition {
 let loading: Promise<unknown> = Promise.resolve();
 
 async function loadHandler(definition: LocalFunctionDefinition, generation: number): Promise<Handler> {
-  const url = `${pathToFileURL(resolve(definition.projectRoot, definition.entry)).href}?function=${encodeURIComponent(definition.functionName)}&generation=${generation}`;
+  const url = `${pathToFileURL(definition.modulePath).href}?function=${encodeURIComponent(definition.functionName)}&generation=${generation}`;
   const load = loading.then(async () => {
     const saved = { ...process.env };
     Object.assign(process.env, definition.environment);

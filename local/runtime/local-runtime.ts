@@ -1,14 +1,14 @@
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
-import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY } from '../../infra/sluice-function.ts';
+import { OUTPUT_METADATA_KEY } from '../../shared/stack-outputs.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
 import { emulatorEnvironment } from '../emulators/environment.ts';
-import { loadTemplate } from '../template/load-template.ts';
+import { loadApp, type AppSource, type LoadedApp } from '../template/load-template.ts';
 import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
 import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPollerStats } from '../pollers/sqs-poller.ts';
@@ -16,21 +16,25 @@ import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerS
 import { startStepFunctionsApi } from '../stepfunctions/api-server.ts';
 import { createTemplateStateMachines } from '../stepfunctions/from-template.ts';
 import type { LocalStateMachine, LocalStateMachineOptions } from '../stepfunctions/state-machine.ts';
+import { createWorkDir, functionCode } from './function-code.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { ResourceRegistry, type LocalResource } from './resources.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
-const projectRootDefault = fileURLToPath(new URL('../..', import.meta.url));
-
 export interface LocalRuntimeOptions {
-  /** The template to run (default: synthesize the sample app in-process). */
+  /** The app to run: a CDK project (default: the working directory's `cdk.json`), an in-process app, a cloud assembly or a template file. */
+  readonly app?: AppSource;
+  /** A template to run as it is (tests edit templates); its entries resolve from `projectRoot`. Wins over `app`. */
   readonly template?: CfnTemplate;
+  /** With `template`: the cloud assembly holding its assets, if other functions than sluice's must run. */
+  readonly assemblyDir?: string;
   /** Emulators already running (tests share one set); default: start them and stop them with the runtime. */
   readonly endpoints?: EmulatorEndpoints;
   /** Prefixed to every resource name, so several runtimes can share emulators. */
   readonly namePrefix?: string;
   readonly region?: string;
+  /** With `template`: where recorded entries resolve from (default: the working directory). */
   readonly projectRoot?: string;
   /** Start the event source pollers (default true). */
   readonly pollers?: boolean;
@@ -44,6 +48,12 @@ export interface LocalRuntimeOptions {
   readonly stateMachines?: Partial<Pick<LocalStateMachineOptions, 'retryIntervalMs' | 'retryIntervalOverrides' | 'onEvent'>> & {
     readonly wrapFunction?: (fn: LocalFunction) => LocalFunction;
   };
+}
+
+/** A function of the template the runtime does not run, and why. */
+export interface UnsupportedFunction {
+  readonly logicalId: string;
+  readonly reason: string;
 }
 
 /** What every event source poller offers the runtime. */
@@ -82,8 +92,8 @@ const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
  * environment, and runs one poller per event source mapping with Lambda's semantics.
  *
  * @example
- * const runtime = await LocalRuntime.start();
- * const queueUrl = runtime.resource('OrdersQueue').ref;
+ * const runtime = await LocalRuntime.start({ app: { projectDir: 'my-app' } });
+ * const queueUrl = runtime.output('InvoicesQueueUrl');
  * await runtime.drain();
  * await runtime.stop();
  */
@@ -101,19 +111,27 @@ export class LocalRuntime {
     readonly region: string,
     /** The template's state machines, their Task states bound to the local functions. */
     readonly stateMachines: readonly LocalStateMachine[],
+    /** Functions of the template the runtime cannot run, each with the reason. */
+    readonly unsupportedFunctions: readonly UnsupportedFunction[],
     private readonly ownedEmulators: Emulators | undefined,
     private readonly resolver: TemplateResolver,
-    private readonly stopStepFunctionsApi: () => Promise<void>,
+    private readonly release: () => Promise<void>,
   ) {}
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const region = options.region ?? 'us-east-1';
     const log = options.log ?? (() => undefined);
-    const ownedEmulators = options.endpoints ? undefined : await startEmulators();
+    let app = await LocalRuntime.loadApp(options);
+    const workDir = createWorkDir();
+    const ownedEmulators = options.endpoints ? undefined : await startEmulators().catch((err: unknown) => {
+      app.dispose();
+      throw err;
+    });
     let stopApi: (() => Promise<void>) | undefined;
     try {
       const emulatorEndpoints = options.endpoints ?? ownedEmulators!.endpoints;
-      const template = options.template ?? (await loadTemplate());
+      app = await LocalRuntime.bundleIfNeeded(app, workDir, log);
+      const { template } = app;
       // The Step Functions API must be up before any function module loads: a starter function's
       // SFNClient reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
       const machines: LocalStateMachine[] = [];
@@ -142,7 +160,8 @@ export class LocalRuntime {
         ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
       };
       await provisionResources(resources, resolver, clients, options.overrides);
-      const functions = LocalRuntime.createFunctions(resources, resolver, options, region, log);
+      const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir });
+      for (const { logicalId, reason } of unsupported) log(`not running function ${logicalId} locally: ${reason}`);
       const { wrapFunction, ...machineOptions } = options.stateMachines ?? {};
       machines.push(
         ...createTemplateStateMachines({
@@ -156,16 +175,50 @@ export class LocalRuntime {
         }),
       );
       const { mappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, ownedEmulators, resolver, async () => {
+      const release = async () => {
         await api?.stop();
-      });
+        app.dispose();
+        rmSync(workDir, { recursive: true, force: true });
+      };
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, ownedEmulators, resolver, release);
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {
       await stopApi?.();
       await ownedEmulators?.stop();
+      app.dispose();
+      rmSync(workDir, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  private static async loadApp(options: LocalRuntimeOptions): Promise<LoadedApp> {
+    if (!options.template) return loadApp(options.app ?? { projectDir: process.cwd() });
+    return {
+      template: options.template,
+      stackName: 'local',
+      projectRoot: options.projectRoot ?? process.cwd(),
+      ...(options.assemblyDir ? { assemblyDir: options.assemblyDir } : {}),
+      dispose: () => undefined,
+    };
+  }
+
+  /** Synthesizes once more with bundling on when a function only exists as a bundled asset. */
+  private static async bundleIfNeeded(app: LoadedApp, workDir: string, log: (line: string) => void): Promise<LoadedApp> {
+    const needsBundling = Object.entries(app.template.Resources).some(([id, resource]) => {
+      if (resource.Type !== 'AWS::Lambda::Function') return false;
+      const code = LocalRuntime.codeOf(id, resource, app, workDir);
+      return code.kind === 'unsupported' && code.needsBundling === true;
+    });
+    if (!needsBundling || !app.bundleAssets) return app;
+    log('bundling the functions that are not sluice functions (esbuild), to run them as they ship…');
+    const bundled = await app.bundleAssets();
+    app.dispose();
+    return bundled;
+  }
+
+  private static codeOf(logicalId: string, resource: CfnTemplate['Resources'][string], app: LoadedApp, workDir: string) {
+    return functionCode(logicalId, resource, { projectRoot: app.projectRoot, workDir, ...(app.assemblyDir ? { assemblyDir: app.assemblyDir } : {}) });
   }
 
   private static createFunctions(
@@ -173,13 +226,14 @@ export class LocalRuntime {
     resolver: TemplateResolver,
     options: LocalRuntimeOptions,
     region: string,
-    log: (line: string) => void,
-  ): Map<string, LocalFunction> {
+    code: { app: LoadedApp; workDir: string },
+  ): { functions: Map<string, LocalFunction>; unsupported: UnsupportedFunction[] } {
     const functions = new Map<string, LocalFunction>();
+    const unsupported: UnsupportedFunction[] = [];
     for (const resource of resources.ofType('AWS::Lambda::Function')) {
-      const entry = resource.definition.Metadata?.[ENTRY_METADATA_KEY];
-      if (typeof entry !== 'string') {
-        log(`skipping function ${resource.logicalId}: no ${ENTRY_METADATA_KEY} metadata (not a sluice function)`);
+      const source = LocalRuntime.codeOf(resource.logicalId, resource.definition, code.app, code.workDir);
+      if (source.kind === 'unsupported') {
+        unsupported.push({ logicalId: resource.logicalId, reason: source.reason });
         continue;
       }
       const props = resource.definition.Properties ?? {};
@@ -202,16 +256,16 @@ export class LocalRuntime {
           logicalId: resource.logicalId,
           functionName: resource.physicalName,
           arn: resource.attributes.Arn!,
-          entry,
-          handlerName: String(resource.definition.Metadata?.[HANDLER_METADATA_KEY] ?? 'handler'),
+          entry: source.entry,
+          modulePath: source.modulePath,
+          handlerName: source.handlerName,
           timeoutSeconds: Number(props.Timeout ?? 3),
           memoryLimitInMB: memory,
           environment,
-          projectRoot: options.projectRoot ?? projectRootDefault,
         }),
       );
     }
-    return functions;
+    return { functions, unsupported };
   }
 
   private static createMappings(
@@ -273,10 +327,17 @@ export class LocalRuntime {
 
   /**
    * The stack's outputs resolved to the local resources: the same names a deployed stack exposes, so
-   * tools find queues and tables the same way on every target.
+   * tools find queues and tables the same way on every target. Resources of sluice's constructs are
+   * offered under their output names even when the app does not call `addOutputs()`.
    */
   outputs(): Record<string, string> {
-    return Object.fromEntries(Object.entries(this.template.Outputs ?? {}).map(([name, o]) => [name, String(this.resolver.resolve(o.Value))]));
+    const offered = Object.entries(this.template.Resources).flatMap(([logicalId, resource]) => {
+      const name = resource.Metadata?.[OUTPUT_METADATA_KEY];
+      const local = this.resources.get(logicalId);
+      return typeof name === 'string' && local ? [[name, local.ref] as const] : [];
+    });
+    const declared = Object.entries(this.template.Outputs ?? {}).map(([name, o]) => [name, String(this.resolver.resolve(o.Value))] as const);
+    return Object.fromEntries([...offered, ...declared]);
   }
 
   /** The value of one stack output; throws when the template has no such output. */
@@ -359,7 +420,7 @@ export class LocalRuntime {
 
   async stop(): Promise<void> {
     await this.stopPollers();
-    await this.stopStepFunctionsApi();
+    await this.release();
     for (const client of Object.values(this.clients)) (client as { destroy(): void }).destroy();
     await this.ownedEmulators?.stop();
   }

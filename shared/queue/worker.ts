@@ -4,29 +4,38 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import type { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { clientConfig } from '../aws-clients.ts';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Clock } from '../clock.ts';
 import { addQueueMetrics, createObservability, emptyTally } from '../observability.ts';
 import type { QueueTally } from '../observability.ts';
-import { ClaimInProgressError } from '../errors.ts';
+import { DedupStore } from '../dedup/store.ts';
+import { ClaimInProgressError, ConfigurationError } from '../errors.ts';
+import { queueWorkerEnv } from './config.ts';
 import { processSqsBatch } from './batch.ts';
 import { DeadLetterQueue } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
 import { createMessageProcessor } from './message-processor.ts';
-import type { DedupOptions, MessageEffect, MessageOutcome } from './message-processor.ts';
+import type { DedupOptions, MessageEffect, MessageOutcome, MessageProcessorOptions } from './message-processor.ts';
 import type { z } from 'zod';
 
 export type QueueWorkerOptions<T> = MessageEffect<T> & {
   /** zod schema of the body; a body that fails it goes to the DLQ with reason `schema-invalid`. */
   schema: z.ZodType<T>;
-  /** Omit to run without dedup (then only `handle` is allowed). */
-  dedup?: DedupOptions;
-  sqs: SQSClient;
-  /** The consumed queue (SLUICE_QUEUE_URL): delay hops go back to it. */
-  queueUrl: string;
-  /** The dead-letter queue (SLUICE_DLQ_URL). */
-  dlqUrl: string;
+  /**
+   * Dedup settings. Default: the dedup table the QueuePipeline construct wired (`SLUICE_DEDUP_TABLE`,
+   * `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`), or none when that is not set. `false` runs
+   * without dedup (then only `handle` is allowed).
+   */
+  dedup?: DedupOptions | false;
+  /** Default: an SQS client with sluice's client settings. */
+  sqs?: SQSClient;
+  /** The consumed queue: delay hops go back to it. Default `SLUICE_QUEUE_URL`. */
+  queueUrl?: string;
+  /** The dead-letter queue. Default `SLUICE_DLQ_URL`. */
+  dlqUrl?: string;
   /** Default: SLUICE_FIFO=true or an event source ARN ending in `.fifo`. */
   fifo?: boolean;
   /** Records (standard) or message groups (FIFO) processed at once. Default 10. */
@@ -47,24 +56,28 @@ export type QueueWorkerHandler = MiddyfiedHandler<SQSEvent, SQSBatchResponse, Er
  * Metrics (EMF on stdout) after every invocation: received, processed, duplicate, delayed-hop, retried,
  * dlq{reason}.
  *
+ * Call it at module scope: everything not passed comes from the environment the QueuePipeline construct
+ * sets (queue, DLQ, dedup table and scope) with clients created once per cold start.
+ *
  * @example
+ * // The effect's DynamoDB writes commit with the dedup record in one transaction: exactly once.
  * export const handler = createQueueWorker({
- *   schema: OrderJob,
- *   dedup: { store: new DedupStore({ client: dynamodb, tableName }), scope: 'orders' },
- *   atomic: (order) => orderWrite(order, { tableName: ordersTable, totalsTableName, processedAt: Date.now() }),
- *   sqs, queueUrl, dlqUrl,
+ *   schema: Invoice,
+ *   atomic: (invoice) => [{ Put: { TableName: process.env.INVOICES_TABLE, Item: marshall(invoice) } }],
  * });
  */
 export function createQueueWorker<T>(options: QueueWorkerOptions<T>): QueueWorkerHandler {
   const observability = options.logger && options.metrics ? undefined : createObservability();
   const logger = options.logger ?? (observability as { logger: Logger }).logger;
   const metrics = options.metrics ?? (observability as { metrics: Metrics }).metrics;
-  const dlq = new DeadLetterQueue({ client: options.sqs, queueUrl: options.dlqUrl, ...(options.clock ? { clock: options.clock } : {}) });
-  const processMessage = createMessageProcessor<T>({ ...options, dlq });
+  const wiring = workerWiring(options);
+  const dlq = new DeadLetterQueue({ client: wiring.sqs, queueUrl: wiring.dlqUrl, ...(options.clock ? { clock: options.clock } : {}) });
+  const processMessage = createMessageProcessor<T>({ ...options, ...wiring, dlq } as MessageProcessorOptions<T>);
+  const envFifo = process.env.SLUICE_FIFO ? process.env.SLUICE_FIFO === 'true' : undefined;
 
   const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const records = event.Records ?? [];
-    const fifo = options.fifo ?? isFifoQueue(records[0]?.eventSourceARN);
+    const fifo = options.fifo ?? envFifo ?? isFifoQueue(records[0]?.eventSourceARN);
     const tally = emptyTally();
     tally.received = records.length;
     const invocation = { fifo, remainingTimeMs: () => context.getRemainingTimeInMillis() };
@@ -87,6 +100,22 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>): QueueWorke
   };
 
   return middy<SQSEvent, SQSBatchResponse, Error, Context>(handler).use(injectLambdaContext(logger)).use(logMetrics(metrics));
+}
+
+/** The clients, queues and dedup store a worker uses: what was passed, else what the environment names. */
+function workerWiring<T>(options: QueueWorkerOptions<T>): { sqs: SQSClient; queueUrl: string; dlqUrl: string; dedup?: DedupOptions } {
+  const env = process.env;
+  const queueUrl = options.queueUrl ?? env.SLUICE_QUEUE_URL;
+  const dlqUrl = options.dlqUrl ?? env.SLUICE_DLQ_URL;
+  if (!queueUrl || !dlqUrl) {
+    throw new ConfigurationError('a queue worker needs queueUrl and dlqUrl, or SLUICE_QUEUE_URL and SLUICE_DLQ_URL (the QueuePipeline construct sets them)');
+  }
+  const sqs = options.sqs ?? new SQSClient(clientConfig({ service: 'sqs' }));
+  if (options.dedup !== undefined) return { sqs, queueUrl, dlqUrl, ...(options.dedup ? { dedup: options.dedup } : {}) };
+  if (!env.SLUICE_DEDUP_TABLE) return { sqs, queueUrl, dlqUrl };
+  const config = queueWorkerEnv(env);
+  const store = new DedupStore({ client: new DynamoDBClient(clientConfig()), tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds });
+  return { sqs, queueUrl, dlqUrl, dedup: { store, scope: config.dedupScope } };
 }
 
 function count(tally: QueueTally, record: SQSRecord, outcome: MessageOutcome, logger: Logger): void {

@@ -2,13 +2,13 @@ import { isDeepStrictEqual } from 'node:util';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ENTRY_METADATA_KEY } from '../../infra/sluice-function.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
-import { orderWorkload, type WorkloadMessage } from '../../local/demo/order-workload.ts';
+import { orderWorkload, type WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
 import { startFaultProxy, type FaultProxy, type WireExchange, type WireFaultRule } from '../../local/faults/fault-proxy.ts';
 import { queueFaultPlan, type QueueFaultRates } from '../../local/faults/queue-fault-plan.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
-import { loadTemplate } from '../../local/template/load-template.ts';
+import { sampleTemplate } from '../helpers/sample-app.ts';
 import type { CfnTemplate } from '../../local/template/types.ts';
-import type { OrderJob } from '../../shared/orders/schema.ts';
+import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { QueueProducer } from '../../shared/queue/producer.ts';
 import { REDRIVE_REASON } from '../../local/cli/commands/dlq/dead-letters.ts';
 import { replayDeadLetters } from '../../local/cli/commands/dlq/replay.ts';
@@ -58,9 +58,9 @@ export const COMPRESSED_TIMEOUT_SECONDS = 5;
 
 /** The sample template with the order worker's Timeout compressed to match the compressed visibility timeout. */
 export async function chaosTemplate(): Promise<CfnTemplate> {
-  const template = structuredClone(await loadTemplate());
+  const template = structuredClone(await sampleTemplate());
   for (const resource of Object.values(template.Resources)) {
-    if (resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.[ENTRY_METADATA_KEY] === 'functions/order-worker.ts') {
+    if (resource.Type === 'AWS::Lambda::Function' && resource.Metadata?.[ENTRY_METADATA_KEY] === 'examples/orders/functions/order-worker.ts') {
       if (resource.Properties) resource.Properties.Timeout = COMPRESSED_TIMEOUT_SECONDS;
     }
   }

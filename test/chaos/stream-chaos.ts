@@ -9,7 +9,7 @@ import { seededChoice } from '../../local/faults/seeded-choice.ts';
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { InvocationTimeoutError } from '../../shared/errors.ts';
-import { orderFilterPattern } from '../../shared/stream/order-pipeline.ts';
+import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import { createQueue, createResultsTable, createStream, drainQueue, eventually, inProcessFunction, readWholeStream, scanResults, ShiftedClock, uniqueName } from '../helpers/kinesis-fixtures.ts';
@@ -86,7 +86,7 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
 
     // The handler's module reads its configuration at import and its clients find the endpoint per request.
     Object.assign(process.env, { SLUICE_PIPELINE_NAME: 'orders', SLUICE_RESULTS_TABLE: resultsTable, SLUICE_FAILURE_QUEUE_URL: failureQueue.url, POWERTOOLS_LOG_LEVEL: 'SILENT' });
-    const { handler } = (await import('../../functions/stream-order-aggregator.ts')) as { handler: (e: KinesisStreamTumblingWindowEvent) => Promise<KinesisStreamStateResponse> };
+    const { handler } = (await import('../../examples/orders/functions/stream-order-aggregator.ts')) as { handler: (e: KinesisStreamTumblingWindowEvent) => Promise<KinesisStreamStateResponse> };
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbProxy.endpoint;
 
     const injected = { 'crashes before work': 0, 'crashes after work': 0, 'timeouts after work': 0, 'crashes after final commit': 0 };

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { BatchRecord } from '../../shared/batch/fields.ts';
 import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
-import { orderAggregates } from '../../local/demo/batch-orders.ts';
+import { orderAggregates } from '../../examples/orders/demo/batch-orders.ts';
 
 /** fast-check: order-like records with a small key space so groups and ties are frequent. */
 export const orderRecord = (): fc.Arbitrary<BatchRecord> =>
@@ -13,7 +13,7 @@ export const orderRecord = (): fc.Arbitrary<BatchRecord> =>
   });
 
 /** Generated orders: the demo's generator, shared so tests and `npm start` run the same data. */
-export { generateOrders } from '../../local/demo/batch-orders.ts';
+export { generateOrders } from '../../examples/orders/demo/batch-orders.ts';
 
 /** A valid job spec with sensible defaults; override any field. */
 export function jobSpecInput(overrides: Partial<JobSpecInput> = {}): JobSpecInput {

@@ -17,8 +17,7 @@ export function fifoTestTemplate(): CfnTemplate {
     contentBasedDeduplication: true,
     dedupTable,
     batchSize: 10,
-    functionTimeout: Duration.seconds(10),
-    environment: { LEDGER_TABLE_NAME: ledger.tableName },
+    functionProps: { timeout: Duration.seconds(10), environment: { LEDGER_TABLE_NAME: ledger.tableName } },
   });
   ledger.grant(pipeline.consumer, 'dynamodb:UpdateItem');
   pipeline.addOutputs();

@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
-import type { OrderEvent } from '../../shared/stream/order-pipeline.ts';
+import type { OrderEvent } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { toEventWindow, windowContaining } from '../../shared/stream/tumbling-window.ts';
 
 export const TEST_STREAM_ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/orders';

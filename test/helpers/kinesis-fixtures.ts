@@ -54,7 +54,7 @@ export async function createResultsTable(dynamodb: DynamoDBClient, tableName: st
 }
 
 /** Every item of a results table (the demo's reader). */
-export { scanWindowResults as scanResults } from '../../local/demo/stream-reader.ts';
+export { scanWindowResults as scanResults } from '../../examples/orders/demo/stream-reader.ts';
 
 /** Receives (and deletes) every message currently in a queue, parsed as JSON. */
 export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string): Promise<T[]> {
@@ -68,7 +68,7 @@ export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string):
 }
 
 // The independent stream reader is shared with the demo's stream stage.
-export { readWholeStream, type StreamRecordSnapshot } from '../../local/demo/stream-reader.ts';
+export { readWholeStream, type StreamRecordSnapshot } from '../../examples/orders/demo/stream-reader.ts';
 
 /** Waits until `done()` holds, polling every 50 ms. */
 export async function eventually(done: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {

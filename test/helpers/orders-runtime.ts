@@ -4,9 +4,9 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime/local-runtime.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
-import { loadTemplate } from '../../local/template/load-template.ts';
+import { sampleTemplate } from './sample-app.ts';
 import { DLQ_ATTRIBUTES } from '../../shared/envelope.ts';
-import type { WorkloadMessage } from '../../local/demo/order-workload.ts';
+import type { WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
 
 /**
  * Starts the local runtime on the sample template over the shared test emulators, with its own name
@@ -14,7 +14,7 @@ import type { WorkloadMessage } from '../../local/demo/order-workload.ts';
  */
 export async function startOrdersRuntime(options: Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
   return LocalRuntime.start({
-    template: await loadTemplate(),
+    template: await sampleTemplate(),
     endpoints: endpointsFromEnvironment()!,
     namePrefix: `t${randomUUID().slice(0, 6)}-`,
     overrides: { visibilityTimeoutSeconds: 2 },

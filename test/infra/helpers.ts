@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
-import { createApp, STACK_NAME } from '../../infra/app.ts';
+import { createApp, STACK_NAME } from '../../examples/orders/infra/app.ts';
 
 /** Context that skips esbuild bundling: the template is the same, minus the asset contents. */
 export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] } as const;

@@ -1,10 +1,11 @@
 import { Duration } from 'aws-cdk-lib';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { DedupTable } from '../../infra/dedup-table.ts';
 import { QueuePipeline, type QueuePipelineProps } from '../../infra/queue-pipeline.ts';
 import { newTestStack, synthSampleTemplate } from './helpers.ts';
 
-const ENTRY = 'functions/order-worker.ts';
+const ENTRY = 'examples/orders/functions/order-worker.ts';
 
 /** A stack holding one QueuePipeline with the given props, and its template. */
 function synthPipeline(props: Partial<QueuePipelineProps> = {}): { pipeline: QueuePipeline; template: Template } {
@@ -207,7 +208,7 @@ describe('QueuePipeline options', () => {
 
   it('derives the visibility timeout as 6 × the function timeout when there is no batching window', () => {
     // Act
-    const { template } = synthPipeline({ functionTimeout: Duration.seconds(45) });
+    const { template } = synthPipeline({ functionProps: { timeout: Duration.seconds(45) } });
 
     // Assess
     template.hasResourceProperties('AWS::SQS::Queue', { VisibilityTimeout: 270 });
@@ -255,7 +256,7 @@ describe('QueuePipeline options', () => {
 
   it('passes extra environment and memory to the consumer without letting it override sluice variables', () => {
     // Act
-    const { template } = synthPipeline({ memorySize: 1024, environment: { GREETING: 'hi', SLUICE_FIFO: 'true' } });
+    const { template } = synthPipeline({ functionProps: { memorySize: 1024, environment: { GREETING: 'hi', SLUICE_FIFO: 'true' } } });
 
     // Assess
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -269,7 +270,7 @@ describe('QueuePipeline options', () => {
     const { pipeline } = synthPipeline();
 
     // Assess
-    expect(pipeline.queue.deadLetterQueue?.queue).toBe(pipeline.deadLetterQueue);
+    expect((pipeline.queue as Queue).deadLetterQueue?.queue).toBe(pipeline.deadLetterQueue);
     expect(pipeline.consumer.timeout?.toSeconds()).toBe(30);
     expect(Object.keys(pipeline.alarms).sort()).toEqual(['deadLetters', 'functionErrors', 'functionThrottles', 'oldestMessageAge']);
   });

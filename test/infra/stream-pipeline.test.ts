@@ -2,10 +2,10 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { StreamPipeline, type StreamPipelineProps } from '../../infra/stream-pipeline.ts';
-import { orderFilterPattern } from '../../shared/stream/order-pipeline.ts';
+import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { newTestStack, synthSampleTemplate } from './helpers.ts';
 
-const ENTRY = 'functions/stream-order-aggregator.ts';
+const ENTRY = 'examples/orders/functions/stream-order-aggregator.ts';
 
 function synthPipeline(props: Partial<StreamPipelineProps> = {}): { pipeline: StreamPipeline; template: Template } {
   const stack = newTestStack();
@@ -200,6 +200,6 @@ describe('StreamPipeline in the sample stack (OrderStream)', () => {
 
   it('records the consumer entry so the local runtime can run it', () => {
     // Assess
-    template.hasResource('AWS::Lambda::Function', { Metadata: Match.objectLike({ 'sluice:entry': 'functions/stream-order-aggregator.ts' }) });
+    template.hasResource('AWS::Lambda::Function', { Metadata: Match.objectLike({ 'sluice:entry': 'examples/orders/functions/stream-order-aggregator.ts' }) });
   });
 });

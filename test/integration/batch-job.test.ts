@@ -3,7 +3,7 @@ import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BatchRecord } from '../../shared/batch/fields.ts';
 import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
 import type { LocalFunction } from '../../local/runtime/local-function.ts';
-import { SinglePassOrders } from '../../local/demo/batch-orders.ts';
+import { SinglePassOrders } from '../../examples/orders/demo/batch-orders.ts';
 import { generateOrders, jobSpecInput } from '../helpers/batch-records.ts';
 import { startBatchHarness, type BatchHarness } from '../helpers/batch-runtime.ts';
 

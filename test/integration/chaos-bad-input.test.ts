@@ -1,7 +1,7 @@
 import { SendMessageCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { ENVELOPE_ATTRIBUTES } from '../../shared/envelope.ts';
-import { OrderJob } from '../../shared/orders/schema.ts';
+import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { badBody } from '../unit/fuzz/bad-input.ts';
 import { drainDeadLetters, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
 

@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { orderWorkload } from '../../local/demo/order-workload.ts';
+import { orderWorkload } from '../../examples/orders/demo/order-workload.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { startFaultProxy } from '../../local/faults/fault-proxy.ts';
 import { startRestartableFauxqs } from '../../local/faults/restartable-fauxqs.ts';
-import type { OrderJob } from '../../shared/orders/schema.ts';
+import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { QueueProducer } from '../../shared/queue/producer.ts';
 import { chaosTemplate, COMPRESSED_TIMEOUT_SECONDS, replayRedrivenOrders } from '../chaos/queue-chaos.ts';
 import { customerTotals, drainDeadLetters, expectedTotals, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';

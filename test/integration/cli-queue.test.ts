@@ -105,7 +105,7 @@ describe('sluice CLI against a running `sluice dev` (queues, DLQ list, status, s
   it.each([
     [['send', 'Nope', '--count', '1', '--template', '{}'], /^sluice send: unknown queue or stream "Nope": expected one of (\w+, )*Orders, (\w+, )*OrderStream(, \w+)*\n$/],
     [['dlq', 'list', 'OrderStreamFailure'], /^sluice dlq list: queue "OrderStreamFailure" has no dead-letter queue output: expected one of (\w+, )*Orders(, \w+)*\n$/],
-    [['send', 'OrderStream', '--count', '1', '--template', '{}', '--delay', '5'], /^sluice send: --delay, --dedup-key and --group apply to queues, not streams\n$/],
+    [['send', 'OrderStream', '--count', '1', '--template', '{}', '--delay', '5'], /^sluice send: --delay, --ttl, --dedup-key and --group apply to queues, not streams\n$/],
     [['send', 'Orders', '--count', '2'], /^sluice send: --count needs --template <T>: a JSON message with \{\{i\}\}, \{\{now\}\}, \{\{uuid\}\} placeholders, or @file.json\n$/],
     [['send', 'Orders', '--count', '0', '--template', '{}'], /^sluice send: option '--count <N>' argument '0' is invalid\. expected an integer from 1 to 1000000, got "0" \(usage: sluice send \[options\] <name>\)\n$/],
     [['send', 'Orders', '--file', 'x.jsonl', '--count', '2'], /^sluice send: give either --file <F.jsonl> or --count <N> with --template <T>\n$/],
@@ -132,13 +132,13 @@ describe('sluice CLI against a running `sluice dev` (queues, DLQ list, status, s
 
   it('prints help for every command with exit 0', async () => {
     // Act
-    const results = await Promise.all([[], ['send'], ['dlq'], ['dlq', 'list'], ['dlq', 'replay'], ['status'], ['dev'], ['batch', 'start'], ['batch', 'status']].map((path) => runCli([...path, '--help'])));
+    const results = await Promise.all([[], ['init'], ['send'], ['dlq'], ['dlq', 'list'], ['dlq', 'replay'], ['status'], ['dev'], ['batch', 'start'], ['batch', 'status']].map((path) => runCli([...path, '--help'])));
     // Assess
     for (const result of results) {
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/^Usage: sluice/);
     }
-    expect(results[0]!.stdout).toMatch(/demo[\s\S]*dev[\s\S]*send[\s\S]*batch[\s\S]*dlq[\s\S]*status/);
+    expect(results[0]!.stdout).toMatch(/init[\s\S]*dev[\s\S]*send[\s\S]*batch[\s\S]*dlq[\s\S]*status/);
   });
 
   it('stops every emulator and child process on Ctrl-C and removes its state file', async () => {

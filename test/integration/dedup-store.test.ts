@@ -14,8 +14,8 @@ import type { Clock } from '../../shared/clock.ts';
 import { DedupStore } from '../../shared/dedup/store.ts';
 import type { ClaimResult } from '../../shared/dedup/store.ts';
 import { ClaimInProgressError, ClaimLostError } from '../../shared/errors.ts';
-import { orderWrite } from '../../shared/orders/effect.ts';
-import { OrderJob } from '../../shared/orders/schema.ts';
+import { orderWrite } from '../../examples/orders/lib/order-effect.ts';
+import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { createQueueWorker } from '../../shared/queue/worker.ts';
 import { sqsEvent, sqsRecord, testContext } from '../helpers/sqs-events.ts';
 

@@ -2,9 +2,9 @@ import { startFauxqs } from '../../local/emulators/fauxqs.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { VirtualClock } from '../../local/runtime/clock.ts';
 import type { RunningEmulator } from '../../local/emulators/emulator.ts';
-import { orderWorkload } from '../../local/demo/order-workload.ts';
+import { orderWorkload } from '../../examples/orders/demo/order-workload.ts';
 import { QueueProducer } from '../../shared/queue/producer.ts';
-import type { OrderJob } from '../../shared/orders/schema.ts';
+import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { customerTotals, startOrdersRuntime } from '../helpers/orders-runtime.ts';
 

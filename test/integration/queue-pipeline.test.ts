@@ -1,7 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { QueueProducer } from '../../shared/queue/producer.ts';
-import type { OrderJob } from '../../shared/orders/schema.ts';
-import { orderWorkload } from '../../local/demo/order-workload.ts';
+import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
+import { orderWorkload } from '../../examples/orders/demo/order-workload.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import { chosen, customerTotals, drainDeadLetters, expectedTotals, orderIdOf, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
 

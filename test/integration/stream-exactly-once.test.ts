@@ -1,6 +1,6 @@
 import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
-import { orderFilterPattern } from '../../shared/stream/order-pipeline.ts';
+import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import {
@@ -33,7 +33,7 @@ describe('stream pipeline under crashes (kinesis-mock, DynamoDB Local)', () => {
     failureQueue = await createQueue(sqs, uniqueName('order-failures-crash'));
     await createResultsTable(dynamodb, tableName);
     Object.assign(process.env, { SLUICE_PIPELINE_NAME: 'orders', SLUICE_RESULTS_TABLE: tableName, SLUICE_FAILURE_QUEUE_URL: failureQueue.url, POWERTOOLS_LOG_LEVEL: 'WARN' });
-    ({ handler } = await import('../../functions/stream-order-aggregator.ts'));
+    ({ handler } = await import('../../examples/orders/functions/stream-order-aggregator.ts'));
   });
 
   afterAll(async () => {

@@ -1,7 +1,7 @@
 import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import type { RejectedRecordReport } from '../../shared/stream/failure-reporter.ts';
-import { orderFilterPattern } from '../../shared/stream/order-pipeline.ts';
+import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import {
@@ -48,7 +48,7 @@ describe('stream pipeline: orders → revenue per category per window (kinesis-m
       SLUICE_FAILURE_QUEUE_URL: failureQueue.url,
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
-    ({ handler } = await import('../../functions/stream-order-aggregator.ts'));
+    ({ handler } = await import('../../examples/orders/functions/stream-order-aggregator.ts'));
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { LOCAL_ACCOUNT_ID, LocalRuntime } from '../../local/runtime/local-runtime.ts';
-import { loadTemplate } from '../../local/template/load-template.ts';
+import { sampleTemplate } from '../helpers/sample-app.ts';
 import { TemplateResolver } from '../../local/template/resolver.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
@@ -20,7 +20,7 @@ describe('OrderStream of the synthesized sample stack, run locally', () => {
 
   beforeAll(async () => {
     runtime = await LocalRuntime.start({
-      template: await loadTemplate(),
+      template: await sampleTemplate(),
       endpoints: endpointsFromEnvironment()!,
       namePrefix: `s${randomUUID().slice(0, 6)}-`,
       pollers: false,

@@ -45,6 +45,6 @@ export function applyErrorConventions(command: Command): void {
   command.configureOutput({
     outputError: (text, write) => write(`${commandPath(command)}: ${text.replace(/^error: /, '').trimEnd()} (usage: ${commandPath(command)} ${command.usage()})\n`),
   });
-  command.exitOverride((err) => process.exit(err.exitCode === 1 && err.code !== 'commander.help' ? 2 : err.exitCode));
+  command.exitOverride((err) => process.exit(err.exitCode === 1 && err.code !== 'commander.help' && err.code !== 'commander.version' ? 2 : err.exitCode));
   for (const sub of command.commands) applyErrorConventions(sub);
 }

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import type { LocalRuntime } from '../../runtime/local-runtime.ts';
 import { stackQueues } from '../targets/stack-resources.ts';
@@ -7,16 +6,33 @@ import { readDevState, removeDevState, stateFilePath, writeDevState, type DevSta
 import { cliAction } from './cli-action.ts';
 import { endpointsBanner } from './dev/endpoints-banner.ts';
 import { statusLine } from './dev/status-line.ts';
+import { configuredStackName } from './options.ts';
 import { queueStatus } from './status/queue-status.ts';
 import { UsageError } from './usage-error.ts';
-
-const PROJECT_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+import type { AppSource } from '../../template/load-template.ts';
 
 interface DevCliOptions {
   stateFile?: string;
-  templateFile?: string;
+  app?: string;
+  template?: string;
+  stack?: string;
   pollers: boolean;
   statusInterval: number;
+}
+
+/**
+ * What `sluice dev` runs: a synthesized template (`--template`), a cloud assembly (`--app cdk.out`),
+ * or the CDK app of the working directory (its `cdk.json`), synthesized as `cdk synth` would.
+ *
+ * @example
+ * appSource({ app: 'cdk.out', stack: 'MyStack' }); // { assembly: '/home/me/app/cdk.out', stack: 'MyStack' }
+ */
+export function appSource(opts: Pick<DevCliOptions, 'app' | 'template' | 'stack'>, cwd: string = process.cwd()): AppSource {
+  if (opts.template && opts.app) throw new UsageError('give --template or --app, not both');
+  if (opts.template) return { templateFile: resolve(cwd, opts.template) };
+  const stack = opts.stack ?? configuredStackName(cwd);
+  if (opts.app) return { assembly: resolve(cwd, opts.app), ...(stack ? { stack } : {}) };
+  return { projectDir: cwd, ...(stack ? { stack } : {}) };
 }
 
 /** The live `sluice dev` that owns the state file, if any. */
@@ -56,11 +72,14 @@ export function devCommand(): Command {
   return new Command('dev')
     .description('run the whole stack locally from the synthesized template until Ctrl-C, with endpoints for the AWS CLI/SDKs and a live status line')
     .option('--state-file <path>', 'where to publish endpoints and outputs for other sluice commands (default $SLUICE_STATE_FILE or .sluice/dev.json)')
-    .option('--template-file <path>', 'run this synthesized template (e.g. cdk.out/Sluice.template.json) instead of synthesizing the app')
+    .option('--app <cdk.out>', 'run a cloud assembly already synthesized (default: synthesize the CDK app of this folder, as `cdk synth` does)')
+    .option('--template <file>', 'run one synthesized template (e.g. cdk.out/MyStack.template.json)')
+    .option('--template-file <file>', 'same as --template')
+    .option('--stack <name>', 'the stack to run when the app has several (default: cdk.json\'s "sluice:stack" context, or the only stack)')
     .option('--no-pollers', 'create the resources but run no consumers (messages stay in the queues)')
     .option('--status-interval <ms>', 'how often the status line refreshes', (v) => Math.max(100, Number(v) || 1000), 1000)
     .action(
-      cliAction(async (opts: DevCliOptions) => {
+      cliAction(async (opts: DevCliOptions & { templateFile?: string }) => {
         const file = stateFilePath(opts.stateFile);
         const running = runningDev(file);
         if (running) throw new UsageError(`a \`sluice dev\` (pid ${running.pid}) already runs with ${file}: stop it, or give this one another --state-file`);
@@ -68,12 +87,10 @@ export function devCommand(): Command {
         const started = Date.now();
         process.stderr.write('starting emulators (fauxqs, DynamoDB Local, kinesis-mock) and the local runtime from the synthesized template…\n');
         // Loaded here so the other commands start without CDK and the runtime.
-        const [{ LocalRuntime }, { loadTemplate }] = await Promise.all([import('../../runtime/local-runtime.ts'), import('../../template/load-template.ts')]);
-        const template = opts.templateFile ? await loadTemplate({ templateFile: resolve(opts.templateFile) }) : undefined;
-        // CDK looks for the lock file and writes cdk.out relative to the working directory: synthesize from the project.
-        process.chdir(PROJECT_ROOT);
+        const source = appSource({ ...opts, template: opts.template ?? opts.templateFile });
+        const { LocalRuntime } = await import('../../runtime/local-runtime.ts');
         const runtime = await LocalRuntime.start({
-          ...(template ? { template } : {}),
+          app: source,
           pollers: opts.pollers,
           log: (line) => process.stderr.write(`${line}\n`),
         });
@@ -81,10 +98,12 @@ export function devCommand(): Command {
         let timer: NodeJS.Timeout | undefined;
         try {
           writeDevState(file, state);
+          const mappings = runtime.mappings.length + runtime.streamMappings.length;
           console.log(
             `sluice dev: ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ` +
-              `${opts.pollers ? runtime.mappings.length : 0} event source mappings running\n`,
+              `${opts.pollers ? mappings : 0} event source mappings running\n`,
           );
+          for (const { logicalId, reason } of runtime.unsupportedFunctions) console.log(`  not run locally: ${logicalId}: ${reason}`);
           console.log(endpointsBanner(state, file));
           timer = startStatusLine(runtime, state, opts.statusInterval);
           const signal = await stopRequested;

@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { DEFAULT_STACK_NAME, TARGET_NAMES, type TargetName, type TargetOptions } from '../targets/target.ts';
 
@@ -17,8 +18,35 @@ export interface TargetCliOptions {
 export function withTargetOptions(command: Command): Command {
   return command
     .addOption(new Option('--target <target>', 'where to act: a running `sluice dev`, LocalStack, or AWS').choices(TARGET_NAMES).default('local'))
-    .option('--stack <name>', 'CloudFormation stack whose outputs name the resources (localstack, aws)', DEFAULT_STACK_NAME)
+    .option('--stack <name>', 'CloudFormation stack whose outputs name the resources (localstack, aws; default: cdk.json\'s "sluice:stack" context)', defaultStackName())
     .option('--state-file <path>', 'state file of the running `sluice dev` (local; default $SLUICE_STATE_FILE or .sluice/dev.json)');
+}
+
+/**
+ * The `sluice:stack` context of the app's `cdk.json` in `cwd` (`sluice init` writes it), if any.
+ *
+ * @example
+ * configuredStackName(); // 'InvoicesApp'
+ */
+export function configuredStackName(cwd: string = process.cwd()): string | undefined {
+  const file = `${cwd}/cdk.json`;
+  if (!existsSync(file)) return undefined;
+  try {
+    const stack = (JSON.parse(readFileSync(file, 'utf8')) as { context?: Record<string, unknown> }).context?.['sluice:stack'];
+    return typeof stack === 'string' && stack !== '' ? stack : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The stack a command acts on when `--stack` is not given: {@link configuredStackName}, else the sample's `Sluice`.
+ *
+ * @example
+ * defaultStackName(); // 'Sluice'
+ */
+export function defaultStackName(cwd: string = process.cwd()): string {
+  return configuredStackName(cwd) ?? DEFAULT_STACK_NAME;
 }
 
 /**

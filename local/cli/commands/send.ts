@@ -15,6 +15,7 @@ interface SendCliOptions extends TargetCliOptions {
   count?: number;
   template?: string;
   delay?: number;
+  ttl?: number;
   dedupKey?: string;
   group?: string;
   partitionKey: string;
@@ -80,6 +81,7 @@ async function sendToQueue(target: ResolvedTarget, url: string, messages: Outgoi
       if (opts.delay <= MAX_DELAY_SECONDS) options.delaySeconds = opts.delay;
       else options.deliverAt = now + opts.delay * 1000;
     }
+    if (opts.ttl !== undefined) options.expiresAt = now + opts.ttl * 1000;
     if (opts.dedupKey !== undefined) options.dedupKey = expandText(opts.dedupKey, m.context);
     if (opts.group !== undefined) options.groupId = expandText(opts.group, m.context);
     return { id: m.id, payload: m.payload, options };
@@ -105,6 +107,7 @@ export function sendCommand(): Command {
       .option('--count <N>', 'generate N messages from --template', integerIn(1, 1_000_000))
       .option('--template <T>', 'message template (JSON, or @file.json); strings may use {{i}}, {{now}}, {{uuid}}')
       .option('--delay <S>', `deliver after S seconds (≤ ${MAX_DELAY_SECONDS}: SQS delay; longer: sluice deliver-at, honoured by hops)`, integerIn(0, MAX_DELAY_DAYS * 86_400))
+      .option('--ttl <S>', 'expire S seconds after sending: a consumer that receives the message later dead-letters it (reason expired)', integerIn(1, 14 * 86_400))
       .option('--dedup-key <K>', 'idempotency key per message (placeholders allowed, e.g. order-{{i}}); default: hash of the body')
       .option('--group <G>', 'FIFO message group id (placeholders allowed)')
       .option('--partition-key <P>', 'stream partition key (placeholders allowed)', '{{uuid}}'),
@@ -119,7 +122,7 @@ export function sendCommand(): Command {
         await sendToQueue(target, destination.queue.url, messages, opts, now);
         console.log(`sent ${messages.length} message${messages.length === 1 ? '' : 's'} to queue ${destination.queue.name} (${target.name})`);
       } else {
-        if (opts.delay || opts.dedupKey || opts.group) throw new UsageError('--delay, --dedup-key and --group apply to queues, not streams');
+        if (opts.delay || opts.dedupKey || opts.group || opts.ttl) throw new UsageError('--delay, --ttl, --dedup-key and --group apply to queues, not streams');
         const records = messages.map((m) => ({ data: m.payload, partitionKey: expandText(opts.partitionKey, m.context) }));
         await putRecords(target.clients.kinesis, destination.stream.streamName, records);
         console.log(`sent ${records.length} record${records.length === 1 ? '' : 's'} to stream ${destination.stream.name} (${target.name})`);

@@ -34,7 +34,7 @@ describe('renderReport', () => {
   it('judges the bundle target from the measured sizes and says by how much it is missed', () => {
     // Prepare
     const coldStart: ColdStartResult[] = [
-      { target: { name: 'order-worker', entry: 'functions/order-worker.ts' }, sdkExternal: bundle(300 * 1024), sdkBundled: bundle(600 * 1024) },
+      { target: { name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, sdkExternal: bundle(300 * 1024), sdkBundled: bundle(600 * 1024) },
       { target: { name: 'baseline', entry: 'bench/baselines/powertools-order-worker.ts' }, sdkExternal: bundle(400 * 1024), sdkBundled: bundle(800 * 1024) },
     ];
     // Act
@@ -45,7 +45,7 @@ describe('renderReport', () => {
 
   it('marks the bundle target met when the handler is at most half the baseline', () => {
     const coldStart: ColdStartResult[] = [
-      { target: { name: 'order-worker', entry: 'functions/order-worker.ts' }, sdkExternal: bundle(100 * 1024), sdkBundled: bundle(600 * 1024) },
+      { target: { name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, sdkExternal: bundle(100 * 1024), sdkBundled: bundle(600 * 1024) },
       { target: { name: 'baseline', entry: 'bench/baselines/powertools-order-worker.ts' }, sdkExternal: bundle(400 * 1024), sdkBundled: bundle(800 * 1024) },
     ];
     expect(renderReport(results({ coldStart }))).toContain('| 25 % (100.0 KiB vs 400.0 KiB) | met |');

@@ -2,7 +2,7 @@ import { bytesByPackage } from '../../../bench/cold-start.ts';
 import { ownerOfUrl, selfTimeByOwner } from '../../../bench/cpu-profile-summary.ts';
 import { orderMessages } from '../../../bench/order-messages.ts';
 import { perDuplicate } from '../../../bench/queue-scenarios.ts';
-import { OrderJob } from '../../../shared/orders/schema.ts';
+import { OrderJob } from '../../../examples/orders/lib/order-schema.ts';
 
 describe('orderMessages', () => {
   it('makes the requested share of copies, each a copy of an order from the first half, queued after every original', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { MalformedMessageError, SchemaValidationError, type SluiceError } from '../../../shared/errors.ts';
-import { orderEventSchema, orderRevenuePipeline } from '../../../shared/stream/order-pipeline.ts';
+import { orderEventSchema, orderRevenuePipeline } from '../../../examples/orders/lib/order-revenue-pipeline.ts';
 import { processWindowBatch } from '../../../shared/stream/processor.ts';
 import type { WindowCommit } from '../../../shared/stream/window-results.ts';
 import { kinesisRecord, orderEvent, tumblingWindowEvent } from '../../helpers/kinesis-events.ts';

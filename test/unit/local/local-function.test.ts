@@ -7,7 +7,7 @@ import { InvocationTimeoutError } from '../../../shared/errors.ts';
 function definitionFor(source: string, timeoutSeconds = 1, environment: Record<string, string> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-fn-'));
   writeFileSync(join(dir, 'handler.mjs'), source);
-  return { logicalId: 'Fn', functionName: `fn-${Math.random()}`, arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', entry: 'handler.mjs', handlerName: 'handler', timeoutSeconds, memoryLimitInMB: 256, environment, projectRoot: dir };
+  return { logicalId: 'Fn', functionName: `fn-${Math.random()}`, arn: 'arn:aws:lambda:us-east-1:000000000000:function:fn', entry: 'handler.mjs', modulePath: join(dir, 'handler.mjs'), handlerName: 'handler', timeoutSeconds, memoryLimitInMB: 256, environment };
 }
 
 describe('createLocalFunction', () => {

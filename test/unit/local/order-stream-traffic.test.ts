@@ -1,6 +1,6 @@
-import { orderRecordFate, orderStreamWorkload } from '../../../local/demo/order-stream-traffic.ts';
+import { orderRecordFate, orderStreamWorkload } from '../../../examples/orders/demo/order-stream-traffic.ts';
 import { matchesPattern } from '../../../local/event-filter.ts';
-import { orderEventSchema, orderFilterPattern, orderRevenuePipeline } from '../../../shared/stream/order-pipeline.ts';
+import { orderEventSchema, orderFilterPattern, orderRevenuePipeline } from '../../../examples/orders/lib/order-revenue-pipeline.ts';
 
 /** What the real pipeline pieces (the mapping's filter, the schema, the transform) do with a record's data. */
 function pipelineFate(data: string): string {

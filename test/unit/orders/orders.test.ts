@@ -1,5 +1,5 @@
-import { orderWrite } from '../../../shared/orders/effect.ts';
-import { OrderJob } from '../../../shared/orders/schema.ts';
+import { orderWrite } from '../../../examples/orders/lib/order-effect.ts';
+import { OrderJob } from '../../../examples/orders/lib/order-schema.ts';
 
 const order = {
   orderId: 'o-1',

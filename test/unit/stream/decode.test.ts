@@ -1,6 +1,6 @@
 import { MalformedMessageError, SchemaValidationError } from '../../../shared/errors.ts';
 import { decodeRecordData, validatePayload } from '../../../shared/stream/decode.ts';
-import { orderEventSchema } from '../../../shared/stream/order-pipeline.ts';
+import { orderEventSchema } from '../../../examples/orders/lib/order-revenue-pipeline.ts';
 import { kinesisRecord, orderEvent } from '../../helpers/kinesis-events.ts';
 
 describe('decodeRecordData', () => {

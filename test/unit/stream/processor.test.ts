@@ -1,6 +1,6 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import { mergeAggregates } from '../../../shared/stream/aggregates.ts';
-import { orderRevenuePipeline } from '../../../shared/stream/order-pipeline.ts';
+import { orderRevenuePipeline } from '../../../examples/orders/lib/order-revenue-pipeline.ts';
 import { processWindowBatch } from '../../../shared/stream/processor.ts';
 import { Transform } from '../../../shared/stream/transform.ts';
 import { kinesisRecord, orderEvent, tumblingWindowEvent } from '../../helpers/kinesis-events.ts';

@@ -1,5 +1,5 @@
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
-import type { OrderJob } from './schema.ts';
+import type { OrderJob } from './order-schema.ts';
 
 /**
  * The sample's effect: put the order into the orders table (key `orderId`, S) and add it to its

@@ -1,9 +1,9 @@
-import type { KeyAggregate, KeyedAggregates } from '../../shared/stream/aggregates.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
-import { windowContaining } from '../../shared/stream/tumbling-window.ts';
-import { totalsByWindow } from '../../shared/stream/window-results.ts';
-import type { VirtualClock } from '../runtime/clock.ts';
-import type { LocalRuntime } from '../runtime/local-runtime.ts';
+import type { KeyAggregate, KeyedAggregates } from 'sluice/stream';
+import { putRecords } from 'sluice/stream';
+import { windowContaining } from 'sluice/stream';
+import { totalsByWindow } from 'sluice/stream';
+import type { VirtualClock } from 'sluice/local';
+import type { LocalRuntime } from 'sluice/local';
 import { expectedRevenueByWindow, orderRecordFate, orderStreamWorkload } from './order-stream-traffic.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
 import { readWholeStream, scanWindowResults } from './stream-reader.ts';

@@ -1,11 +1,11 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { QueueProducer } from '../../shared/queue/producer.ts';
-import type { OrderJob } from '../../shared/orders/schema.ts';
-import { QUEUE_METRICS } from '../../shared/observability.ts';
-import type { LocalRuntime } from '../runtime/local-runtime.ts';
-import type { MetricsCollector } from '../runtime/metrics-collector.ts';
-import type { VirtualClock } from '../runtime/clock.ts';
+import { QueueProducer } from 'sluice/queue';
+import type { OrderJob } from '../lib/order-schema.ts';
+import { QUEUE_METRICS } from 'sluice';
+import type { LocalRuntime } from 'sluice/local';
+import type { MetricsCollector } from 'sluice/local';
+import type { VirtualClock } from 'sluice/local';
 import { orderWorkload, type OrderWorkloadOptions, type WorkloadMessage } from './order-workload.ts';
 
 export interface QueueStageResult {

@@ -1,6 +1,6 @@
-import type { OrderJob } from '../../shared/orders/schema.ts';
-import type { SendOptions } from '../../shared/queue/producer.ts';
-import { seededRandom } from './seeded-random.ts';
+import type { OrderJob } from '../lib/order-schema.ts';
+import type { SendOptions } from 'sluice/queue';
+import { seededRandom } from 'sluice/local';
 
 /** One message of a generated workload and what must become of it. */
 export interface WorkloadMessage {

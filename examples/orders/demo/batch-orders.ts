@@ -1,5 +1,5 @@
-import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
-import type { BatchRecord } from '../../shared/batch/fields.ts';
+import type { JobSpecInput } from 'sluice/batch';
+import type { BatchRecord } from 'sluice/batch';
 
 /**
  * Deterministic generated orders (a linear congruential generator, so a run and an independent

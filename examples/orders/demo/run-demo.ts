@@ -1,11 +1,8 @@
-import { LocalRuntime } from '../runtime/local-runtime.ts';
-import { MetricsCollector } from '../runtime/metrics-collector.ts';
-import { VirtualClock } from '../runtime/clock.ts';
-import { runQueueStage, type QueueStageResult } from '../demo/queue-stage.ts';
-import { runStreamStage, type StreamStageResult } from '../demo/stream-stage.ts';
-import { runBatchStage, stateMachineEventTap, type BatchStageResult } from '../demo/batch-stage.ts';
-import { createProgress } from './progress.ts';
-import { formatCount, formatTable } from './table.ts';
+import { createProgress, formatCount, formatTable, LocalRuntime, MetricsCollector, VirtualClock } from 'sluice/local';
+import { createApp, STACK_NAME } from '../infra/app.ts';
+import { runQueueStage, type QueueStageResult } from './queue-stage.ts';
+import { runStreamStage, type StreamStageResult } from './stream-stage.ts';
+import { runBatchStage, stateMachineEventTap, type BatchStageResult } from './batch-stage.ts';
 
 export interface DemoOptions {
   readonly orders: number;
@@ -86,7 +83,7 @@ function batchSummary(r: BatchStageResult): string {
 }
 
 /**
- * `sluice demo` (what `npm start` runs): starts the emulators and the local runtime from the
+ * The Orders demo (what `npm start` runs): starts the emulators and the local runtime from the
  * synthesized template, pushes the sample workload through the pipelines with progress bars, and
  * prints one summary. Exits non-zero if any message is unaccounted for.
  *
@@ -103,6 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
   process.stderr.write('starting emulators (fauxqs, DynamoDB Local, kinesis-mock) and the local runtime from the synthesized template…\n');
   const batchEvents = stateMachineEventTap();
   const runtime = await LocalRuntime.start({
+    app: { app: (props) => createApp(props), stack: STACK_NAME },
     stateMachines: { onEvent: batchEvents.onEvent },
     functionEnvironment: { POWERTOOLS_METRICS_DISABLED: 'false', POWERTOOLS_LOG_LEVEL: verbose ? 'INFO' : 'ERROR' },
     log: (line) => process.stderr.write(`${line}\n`),

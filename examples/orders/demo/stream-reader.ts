@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { WindowResultItem } from '../../shared/stream/window-results.ts';
+import type { WindowResultItem } from 'sluice/stream';
 
 /** A record as an independent reader of the stream sees it. */
 export interface StreamRecordSnapshot {

@@ -1,6 +1,6 @@
-import type { KeyedAggregates } from '../../shared/stream/aggregates.ts';
-import type { ProducerRecord } from '../../shared/stream/producer.ts';
-import { seededRandom } from './seeded-random.ts';
+import type { KeyedAggregates } from 'sluice/stream';
+import type { ProducerRecord } from 'sluice/stream';
+import { seededRandom } from 'sluice/local';
 import type { StreamRecordSnapshot } from './stream-reader.ts';
 
 export const CATEGORIES = ['books', 'games', 'music', 'garden', 'toys', 'tools'] as const;

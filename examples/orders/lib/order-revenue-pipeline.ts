@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { StreamPipelineDefinition } from './processor.ts';
-import { Transform } from './transform.ts';
+import { Transform, type StreamPipelineDefinition } from 'sluice/stream';
 
 /** An order (or cart) event as producers put it on the stream. Amounts are integer cents so sums are exact. */
 export const orderEventSchema = z.object({
@@ -25,7 +24,7 @@ export const orderFilterPattern = { data: { type: ['order'] } } as const;
  * carry no revenue and are dropped by the chain's filter step.
  *
  * @example
- * await processWindowBatch(event, orderRevenuePipeline('orders'), { results, failures });
+ * export const handler = createStreamConsumer(orderRevenuePipeline(requireEnv('SLUICE_PIPELINE_NAME')));
  */
 export function orderRevenuePipeline(name: string): StreamPipelineDefinition<OrderEvent> {
   return {

@@ -1,14 +1,14 @@
 import { createInterface } from 'node:readline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
-import { JobSummaryStore } from '../../shared/batch/job-summary-store.ts';
-import { openObject, uploadLines } from '../../shared/batch/s3-objects.ts';
-import type { LocalRuntime } from '../runtime/local-runtime.ts';
-import type { ExecutionDescription, LocalStateMachine, StateMachineEvent } from '../stepfunctions/state-machine.ts';
+import type { JobSpecInput } from 'sluice/batch';
+import { JobSummaryStore } from 'sluice/batch';
+import { openObject, uploadLines } from 'sluice/batch';
+import type { LocalRuntime } from 'sluice/local';
+import type { ExecutionDescription, LocalStateMachine, StateMachineEvent } from 'sluice/local';
 import { generateOrders, orderAggregates, SinglePassOrders, type ExpectedGroup } from './batch-orders.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
-import { seededRandom } from './seeded-random.ts';
+import { seededRandom } from 'sluice/local';
 
 export interface BatchStageOptions {
   /** Valid records in the generated input (default 100,000). */

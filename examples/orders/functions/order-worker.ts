@@ -1,0 +1,18 @@
+import { requireEnv } from 'sluice';
+import { createQueueWorker } from 'sluice/queue';
+import { orderWrite } from '../lib/order-effect.ts';
+import { OrderJob } from '../lib/order-schema.ts';
+
+// Module scope: read once per cold start, reused by every invocation.
+const ordersTable = requireEnv('ORDERS_TABLE_NAME');
+const totalsTable = requireEnv('CUSTOMER_TOTALS_TABLE_NAME');
+
+/**
+ * SQS → validated OrderJob → the order written to the orders table and added to its customer's totals,
+ * exactly once: the writes commit with the dedup record in one transaction. Queue, DLQ and dedup table
+ * come from the environment the QueuePipeline construct sets.
+ */
+export const handler = createQueueWorker({
+  schema: OrderJob,
+  atomic: (order) => orderWrite(order, { tableName: ordersTable, totalsTableName: totalsTable, processedAt: Date.now() }),
+});

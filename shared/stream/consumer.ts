@@ -1,0 +1,51 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
+import { clientConfig } from '../aws-clients.ts';
+import { intEnv, requireEnv } from '../config.ts';
+import { createObservability } from '../observability.ts';
+import { SqsFailureReporter, type FailureReporter } from './failure-reporter.ts';
+import { DEFAULT_MAX_STATE_BYTES, processWindowBatch, type StreamPipelineDefinition } from './processor.ts';
+import { WindowResultStore } from './window-results.ts';
+
+export type StreamConsumerOptions<TEvent> = Omit<StreamPipelineDefinition<TEvent>, 'name'> & {
+  /** Names the pipeline in result keys. Default `SLUICE_PIPELINE_NAME` (set by the StreamPipeline construct). */
+  name?: string;
+  /** Default: the results table `SLUICE_RESULTS_TABLE` through a client made once per cold start. */
+  results?: Pick<WindowResultStore, 'commit'>;
+  /** Default: reports to `SLUICE_FAILURE_QUEUE_URL`. */
+  failures?: FailureReporter;
+  /** Default `SLUICE_MAX_STATE_BYTES`, else {@link DEFAULT_MAX_STATE_BYTES}. */
+  maxStateBytes?: number;
+  logger?: Logger;
+};
+
+/** The Lambda handler a stream consumer is. */
+export type StreamConsumerHandler = (event: KinesisStreamTumblingWindowEvent) => Promise<KinesisStreamStateResponse>;
+
+/**
+ * Builds a Kinesis tumbling-window consumer for a StreamPipeline: decode → validate (`schema`) →
+ * `transform` to `{ key, value }` → per-key count/sum/min/max per window, committed exactly once per
+ * (pipeline, shard, window) part. Bad records go to the failure queue and are acknowledged. Call it at
+ * module scope: what is not passed comes from the construct's environment.
+ *
+ * @example
+ * export const handler = createStreamConsumer({
+ *   schema: PageView,
+ *   transform: Transform.of<PageView>().map((view) => ({ key: view.page, value: view.durationMs })),
+ * });
+ */
+export function createStreamConsumer<TEvent>(options: StreamConsumerOptions<TEvent>): StreamConsumerHandler {
+  const name = options.name ?? requireEnv('SLUICE_PIPELINE_NAME');
+  const pipeline: StreamPipelineDefinition<TEvent> = { name, schema: options.schema, transform: options.transform };
+  const results = options.results ?? new WindowResultStore(new DynamoDBClient(clientConfig()), requireEnv('SLUICE_RESULTS_TABLE'));
+  const failures = options.failures ?? new SqsFailureReporter(new SQSClient(clientConfig({ service: 'sqs' })), requireEnv('SLUICE_FAILURE_QUEUE_URL'), name);
+  const maxStateBytes = options.maxStateBytes ?? intEnv('SLUICE_MAX_STATE_BYTES', DEFAULT_MAX_STATE_BYTES);
+  const logger = options.logger ?? createObservability().logger;
+  return async (event) => {
+    const { response, summary } = await processWindowBatch(event, pipeline, { results, failures, maxStateBytes });
+    logger.info('stream batch', { window: event.window, final: event.isFinalInvokeForWindow, records: event.Records.length, ...summary });
+    return response;
+  };
+}

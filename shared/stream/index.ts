@@ -1,0 +1,14 @@
+/**
+ * `sluice/stream`: Kinesis tumbling-window consumers with exactly-once window results, and a producer.
+ *
+ * @example
+ * import { createStreamConsumer, Transform, putRecords } from 'sluice/stream';
+ */
+export { createStreamConsumer, type StreamConsumerOptions, type StreamConsumerHandler } from './consumer.ts';
+export { Transform } from './transform.ts';
+export { processWindowBatch, DEFAULT_MAX_STATE_BYTES, type StreamPipelineDefinition, type StreamProcessorDependencies, type StreamBatchSummary } from './processor.ts';
+export { WindowResultStore, windowResultKey, totalsByWindow, type WindowResultItem, type WindowCommit } from './window-results.ts';
+export { SqsFailureReporter, type FailureReporter, type RejectedRecordReport } from './failure-reporter.ts';
+export { putRecords, MAX_RECORDS_PER_CALL, MAX_BYTES_PER_CALL, MAX_RECORD_BYTES, type ProducerRecord, type PutRecordsOptions, type PutRecordsSummary } from './producer.ts';
+export { mergeAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
+export { windowContaining, type WindowBounds } from './tumbling-window.ts';
