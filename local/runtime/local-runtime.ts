@@ -123,7 +123,8 @@ export class LocalRuntime {
     const log = options.log ?? (() => undefined);
     let app = await LocalRuntime.loadApp(options);
     const workDir = createWorkDir();
-    const ownedEmulators = options.endpoints ? undefined : await startEmulators().catch((err: unknown) => {
+    const hasStreams = Object.values(app.template.Resources).some((r) => r.Type === 'AWS::Kinesis::Stream');
+    const ownedEmulators = options.endpoints ? undefined : await startEmulators({ kinesis: hasStreams }).catch((err: unknown) => {
       app.dispose();
       throw err;
     });

@@ -126,6 +126,8 @@ export class LocalApp {
  * const app = await startLocalApp({ app: { projectDir: '.' } });
  */
 export async function startLocalApp(options: LocalAppOptions = {}): Promise<LocalApp> {
+  // Powertools reads this when a metric is made, during invocations: EMF lines would only clutter test output.
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   const runtime = await LocalRuntime.start({
     functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
     ...options,
