@@ -11,6 +11,8 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testEnvironment: 'node',
+  // Fails a test that leaves Object.prototype (or another shared built-in) changed, e.g. by a `__proto__` key.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/prototype-guard.ts'],
 };
 
 export default {
