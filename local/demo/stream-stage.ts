@@ -1,4 +1,4 @@
-import type { KeyAggregate, KeyedAggregates } from '../../shared/stream/aggregates.ts';
+import { aggregateOf, emptyAggregates, type KeyAggregate, type KeyedAggregates } from '../../shared/stream/aggregates.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
 import { windowContaining } from '../../shared/stream/tumbling-window.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
@@ -75,9 +75,9 @@ function sameAggregate(a: KeyAggregate | undefined, b: KeyAggregate | undefined)
 function countMismatches(actual: Map<string, KeyedAggregates>, expected: Map<string, KeyedAggregates>): number {
   let mismatches = 0;
   for (const window of new Set([...actual.keys(), ...expected.keys()])) {
-    const got = actual.get(window) ?? {};
-    const want = expected.get(window) ?? {};
-    for (const key of new Set([...Object.keys(got), ...Object.keys(want)])) if (!sameAggregate(got[key], want[key])) mismatches += 1;
+    const got = actual.get(window) ?? emptyAggregates();
+    const want = expected.get(window) ?? emptyAggregates();
+    for (const key of new Set([...Object.keys(got), ...Object.keys(want)])) if (!sameAggregate(aggregateOf(got, key), aggregateOf(want, key))) mismatches += 1;
   }
   return mismatches;
 }
