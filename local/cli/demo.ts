@@ -4,6 +4,7 @@ import { VirtualClock } from '../runtime/clock.ts';
 import { runQueueStage, type QueueStageResult } from '../demo/queue-stage.ts';
 import { runStreamStage, type StreamStageResult } from '../demo/stream-stage.ts';
 import { runBatchStage, stateMachineEventTap, type BatchStageResult } from '../demo/batch-stage.ts';
+import { describeMappings } from './commands/dev/consumer-counts.ts';
 import { createProgress } from './progress.ts';
 import { formatCount, formatTable } from './table.ts';
 
@@ -108,7 +109,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   try {
-    process.stderr.write(`runtime ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ${runtime.mappings.length} event source mappings\n`);
+    process.stderr.write(`runtime ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ${describeMappings(runtime)}\n`);
     const queue = await runQueueStage(runtime, collector, clock, { orders: options.orders, seed: options.seed, duplicateRate: 0.2, longDelayRate: 0.02, shortDelayRate: 0.05, expiredRate: 0.02, malformedRate: 0.01 }, createProgress('queue'));
     // The collector keeps swallowing the functions' log lines until every stage is done.
     const stream = options.skipStream ? undefined : await runStreamStage(runtime, clock, { events: options.events ?? 5_000, seed: options.seed }, createProgress('stream'));
