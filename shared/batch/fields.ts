@@ -1,5 +1,3 @@
-import { ownValue } from '../keyed-record.ts';
-
 /** A parsed input record: one JSON Lines object or one CSV row. */
 export type BatchRecord = Record<string, unknown>;
 
@@ -26,7 +24,10 @@ export function fieldReader(path: string): (record: BatchRecord) => unknown {
   const steps = path.split('.');
   return (record) => {
     let value: unknown = record;
-    for (const step of steps) value = ownValue(value, step);
+    for (const step of steps) {
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
+      value = (value as Record<string, unknown>)[step];
+    }
     return value;
   };
 }
