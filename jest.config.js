@@ -13,6 +13,8 @@ const common = {
   testEnvironment: 'node',
   // The Orders example imports sluice by its public name (`sluice/queue` …): resolve it to the sources.
   testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'sluice-source'] },
+  // Fails a test that leaves Object.prototype (or another shared built-in) changed, e.g. by a `__proto__` key.
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/prototype-guard.ts'],
 };
 
 export default {

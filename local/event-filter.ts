@@ -1,3 +1,5 @@
+import { ownValue } from '../shared/keyed-record.ts';
+
 /**
  * Lambda event filtering (the `FilterCriteria` of an event source mapping), evaluated locally with the
  * rule syntax AWS documents in "Control which events Lambda sends to your function": a pattern is a JSON
@@ -67,7 +69,8 @@ export function matchesPattern(pattern: FilterPattern, event: unknown): boolean 
       if (!(rule as FilterPattern[]).some((alternative) => matchesPattern(alternative, event))) return false;
       continue;
     }
-    const value = isObject(event) ? event[key] : undefined;
+    // Only the event's own fields: a pattern key `constructor` must not find what every object inherits.
+    const value = isObject(event) ? ownValue(event, key) : undefined;
     if (Array.isArray(rule)) {
       if (!rule.some((condition) => matchesCondition(condition, value))) return false;
     } else if (!matchesPattern(rule as FilterPattern, value)) {
@@ -79,7 +82,7 @@ export function matchesPattern(pattern: FilterPattern, event: unknown): boolean 
 
 function matchesCondition(condition: unknown, value: unknown): boolean {
   if (isObject(condition)) {
-    if ('exists' in condition) return condition.exists === isPresentLeaf(value);
+    if (Object.hasOwn(condition, 'exists')) return condition.exists === isPresentLeaf(value);
     if (value === undefined) return false;
     return anyElement(value, (v) => matchesOperator(condition, v));
   }

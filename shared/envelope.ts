@@ -1,6 +1,7 @@
 import type { MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttributes } from 'aws-lambda';
 import { InvalidAttributeError } from './errors.ts';
+import { keyedRecord } from './keyed-record.ts';
 
 /**
  * Names of the message attributes sluice reads. The body stays the user's plain JSON, so any producer
@@ -51,6 +52,7 @@ export interface Envelope {
   hops: number;
 }
 
+/** Attributes by name; built prototype-free, as names are the sender's (`constructor` is a valid SQS attribute name). */
 type SendAttributes = Record<string, MessageAttributeValue>;
 
 /**
@@ -94,7 +96,7 @@ function readInteger(attrs: SQSMessageAttributes, name: string): number | undefi
  * new SendMessageCommand({ QueueUrl, MessageBody, MessageAttributes: envelopeAttributes({ deliverAt, hops: 0 }) });
  */
 export function envelopeAttributes(envelope: Partial<Envelope>): SendAttributes {
-  const attributes: SendAttributes = {};
+  const attributes = keyedRecord<MessageAttributeValue>();
   if (envelope.dedupKey !== undefined) {
     attributes[ENVELOPE_ATTRIBUTES.dedupKey] = { DataType: 'String', StringValue: envelope.dedupKey };
   }
@@ -116,7 +118,7 @@ function numberAttribute(value: number): MessageAttributeValue {
  * const attributes = toSendAttributes(record.messageAttributes);
  */
 export function toSendAttributes(attributes: SQSMessageAttributes | undefined): SendAttributes {
-  const converted: SendAttributes = {};
+  const converted = keyedRecord<MessageAttributeValue>();
   for (const [name, attribute] of Object.entries(attributes ?? {})) {
     const value: MessageAttributeValue = { DataType: attribute.dataType };
     if (attribute.stringValue !== undefined) value.StringValue = attribute.stringValue;
@@ -139,7 +141,7 @@ export function hopAttributes(
   hops: number,
 ): { attributes: SendAttributes; hopsRecorded: boolean } {
   const attributes = toSendAttributes(original);
-  const hasRoom = ENVELOPE_ATTRIBUTES.hops in attributes || Object.keys(attributes).length < MAX_MESSAGE_ATTRIBUTES;
+  const hasRoom = Object.hasOwn(attributes, ENVELOPE_ATTRIBUTES.hops) || Object.keys(attributes).length < MAX_MESSAGE_ATTRIBUTES;
   if (hasRoom) attributes[ENVELOPE_ATTRIBUTES.hops] = numberAttribute(hops);
   return { attributes, hopsRecorded: hasRoom };
 }
@@ -163,18 +165,19 @@ export interface DeadLetterInfo {
  * const attributes = deadLetterAttributes(record.messageAttributes, { reason: 'expired', error, sourceMessageId, failedAt });
  */
 export function deadLetterAttributes(original: SQSMessageAttributes | undefined, info: DeadLetterInfo): SendAttributes {
-  const attributes: SendAttributes = {
-    [DLQ_ATTRIBUTES.reason]: { DataType: 'String', StringValue: info.reason },
-    [DLQ_ATTRIBUTES.error]: { DataType: 'String', StringValue: truncate(info.error || info.reason, MAX_ERROR_LENGTH) },
-    [DLQ_ATTRIBUTES.sourceMessageId]: { DataType: 'String', StringValue: info.sourceMessageId },
-    [DLQ_ATTRIBUTES.failedAt]: numberAttribute(info.failedAt),
-  };
+  const attributes = keyedRecord<MessageAttributeValue>([
+    [DLQ_ATTRIBUTES.reason, { DataType: 'String', StringValue: info.reason }],
+    [DLQ_ATTRIBUTES.error, { DataType: 'String', StringValue: truncate(info.error || info.reason, MAX_ERROR_LENGTH) }],
+    [DLQ_ATTRIBUTES.sourceMessageId, { DataType: 'String', StringValue: info.sourceMessageId }],
+    [DLQ_ATTRIBUTES.failedAt, numberAttribute(info.failedAt)],
+  ]);
   const originals = Object.entries(original ?? {})
-    .filter(([name]) => !(name in attributes))
+    .filter(([name]) => !Object.hasOwn(attributes, name))
     .sort(([a], [b]) => originalRank(a) - originalRank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const room = MAX_MESSAGE_ATTRIBUTES - Object.keys(attributes).length;
   const fits = originals.length <= room;
   const kept = fits ? originals : originals.slice(0, room - 1);
+  // fromEntries defines own properties (an attribute named `__proto__` stays one); the target has no prototype.
   Object.assign(attributes, toSendAttributes(Object.fromEntries(kept)));
   if (!fits) {
     attributes[DLQ_ATTRIBUTES.overflow] = {

@@ -12,3 +12,4 @@ export { clientConfig } from './aws-clients.ts';
 export { requireEnv, intEnv } from './config.ts';
 export { systemClock, type Clock } from './clock.ts';
 export { createObservability, QUEUE_METRICS } from './observability.ts';
+export { keyedRecord, ownValue } from './keyed-record.ts';

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { keyedRecord } from './keyed-record.ts';
 
 /**
  * Names of the queue worker's metrics (all Count). `dlq` carries a `reason` dimension
@@ -43,7 +44,7 @@ export interface QueueTally {
   duplicate: number;
   delayedHop: number;
   retried: number;
-  /** DLQ'd records by reason. */
+  /** DLQ'd records by reason (prototype-free: a handler's error may name its own reason). */
   dlq: Record<string, number>;
 }
 
@@ -54,7 +55,7 @@ export interface QueueTally {
  * const tally = emptyTally(); tally.processed += 1;
  */
 export function emptyTally(): QueueTally {
-  return { received: 0, processed: 0, duplicate: 0, delayedHop: 0, retried: 0, dlq: {} };
+  return { received: 0, processed: 0, duplicate: 0, delayedHop: 0, retried: 0, dlq: keyedRecord<number>() };
 }
 
 /**

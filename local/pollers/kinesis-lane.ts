@@ -236,8 +236,10 @@ export class KinesisLane {
 
   private keepState(first: KinesisStreamRecord, state: Record<string, unknown>): void {
     const bounds = this.window?.bounds ?? this.windowOf(first);
-    const tooLarge = Buffer.byteLength(JSON.stringify(state)) > MAX_WINDOW_STATE_BYTES;
-    this.window = { bounds, state, owed: true, tooLarge, finalRetries: 0 };
+    const text = JSON.stringify(state);
+    const tooLarge = Buffer.byteLength(text) > MAX_WINDOW_STATE_BYTES;
+    // Lambda keeps the state as JSON: the next invocation gets a parsed copy, never the function's own object.
+    this.window = { bounds, state: JSON.parse(text) as Record<string, unknown>, owed: true, tooLarge, finalRetries: 0 };
   }
 
   /** The window's final invocation. Lambda holds the shard until it succeeds; early termination keeps the window open with fresh state. */

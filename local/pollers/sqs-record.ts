@@ -19,10 +19,11 @@ function toRecordAttribute(value: MessageAttributeValue) {
  * const event = { Records: messages.map((m) => toSqsRecord(m, queueArn, 'us-east-1')) };
  */
 export function toSqsRecord(message: Message, eventSourceARN: string, awsRegion: string): SQSRecord {
-  const messageAttributes: SQSMessageAttributes = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    messageAttributes[name] = toRecordAttribute(value) as SQSMessageAttributes[string];
-  }
+  // As Lambda's JSON.parse gives them: own properties (so an attribute named `__proto__` stays one) of an
+  // ordinary object, since handlers may call its methods.
+  const messageAttributes: SQSMessageAttributes = Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, toRecordAttribute(value) as SQSMessageAttributes[string]]),
+  );
   return {
     messageId: message.MessageId!,
     receiptHandle: message.ReceiptHandle!,

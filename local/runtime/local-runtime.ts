@@ -8,6 +8,7 @@ import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { OUTPUT_METADATA_KEY } from '../../shared/stack-outputs.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
 import { emulatorEnvironment } from '../emulators/environment.ts';
+import { withReceivedProtoAttributes } from '../sqs-received-attributes.ts';
 import { loadApp, type AppSource, type LoadedApp } from '../template/load-template.ts';
 import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
@@ -155,7 +156,7 @@ export class LocalRuntime {
         parameterDefault: (name) => template.Parameters?.[name]?.Default,
       });
       const clients: RuntimeClients = {
-        sqs: new SQSClient(clientConfig({ service: 'sqs' })),
+        sqs: withReceivedProtoAttributes(new SQSClient(clientConfig({ service: 'sqs' }))),
         dynamodb: new DynamoDBClient(clientConfig()),
         s3: new S3Client(clientConfig({ service: 's3' })),
         ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),

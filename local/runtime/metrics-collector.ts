@@ -1,3 +1,5 @@
+import { keyedRecord, ownValue } from '../../shared/keyed-record.ts';
+
 /** One metric total, keyed by name and its dimensions (e.g. `dlq{reason=expired}`). */
 export type MetricTotals = Map<string, number>;
 
@@ -33,9 +35,10 @@ export function addEmfLine(line: string, totals: MetricTotals): boolean {
   if (!directives) return false;
   for (const directive of directives) {
     const dimensionNames = [...new Set((directive.Dimensions ?? []).flat())];
-    const dimensions = Object.fromEntries(dimensionNames.map((d) => [d, String(doc[d])]));
+    // Names are the functions' (a dimension or metric may be called anything): read own fields only.
+    const dimensions = Object.fromEntries(dimensionNames.map((d) => [d, String(ownValue(doc, d))]));
     for (const { Name } of directive.Metrics ?? []) {
-      const raw = doc[Name];
+      const raw = ownValue(doc, Name);
       const values = Array.isArray(raw) ? raw : [raw];
       const sum = values.reduce((acc: number, v) => acc + Number(v ?? 0), 0);
       const key = metricKey(Name, dimensions);
@@ -92,7 +95,7 @@ export class MetricsCollector {
 
   /** Every series of a metric, by its dimension string (e.g. `reason=expired`). */
   series(name: string): Record<string, number> {
-    const out: Record<string, number> = {};
+    const out = keyedRecord<number>();
     for (const [key, value] of this.totals) {
       const match = /^([^{]+)(?:\{(.*)\})?$/.exec(key);
       if (match?.[1] === name) out[match[2] ?? ''] = value;

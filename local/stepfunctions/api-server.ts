@@ -97,7 +97,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, machines: reado
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
-    const operation = operations[target.replace(/^AWSStepFunctions\./, '')];
+    const name = target.replace(/^AWSStepFunctions\./, '');
+    // The header is the client's: `AWSStepFunctions.constructor` names no operation.
+    const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
     if (!target.startsWith('AWSStepFunctions.') || !operation) {
       send(400, { __type: 'UnknownOperationException', message: `operation ${target || '(none)'} is not supported locally` }, 'UnknownOperationException');
       return;

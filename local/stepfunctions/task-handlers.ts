@@ -57,7 +57,7 @@ export function taskHandler(stateName: string, state: AslState, bindings: TaskBi
     };
   }
   const dynamo = /^dynamodb:(\w+)$/.exec(integration ?? '')?.[1];
-  if (dynamo && dynamoActions[dynamo]) {
+  if (dynamo && Object.hasOwn(dynamoActions, dynamo)) {
     return async (input) => {
       if (!bindings.dynamodb) throw new TaskError('States.Runtime', `${stateName}: no DynamoDB client configured for ${resource}`);
       try {

@@ -72,7 +72,7 @@ export class TemplateResolver {
   private getAtt(arg: Json): string {
     const [logicalId, attribute] = typeof arg === 'string' ? (arg.split('.', 2) as [string, string]) : (arg as [string, string]);
     const identity = this.context.identityOf(logicalId);
-    const value = identity?.attributes[attribute];
+    const value = identity && Object.hasOwn(identity.attributes, attribute) ? identity.attributes[attribute] : undefined;
     if (value === undefined) throw new Error(`cannot resolve Fn::GetAtt ${logicalId}.${attribute} locally`);
     return value;
   }
@@ -107,7 +107,7 @@ export class TemplateResolver {
     const resolvedVars = this.resolve(vars) as Record<string, Json>;
     return template.replace(/\$\{([^}]+)\}/g, (_, expr: string) => {
       if (expr.startsWith('!')) return `\${${expr.slice(1)}}`;
-      if (expr in resolvedVars) return String(resolvedVars[expr]);
+      if (Object.hasOwn(resolvedVars, expr)) return String(resolvedVars[expr]);
       if (expr.includes('.')) return this.getAtt(expr);
       return String(this.ref(expr));
     });

@@ -1,4 +1,5 @@
 import { AggregateLimitError } from '../errors.ts';
+import { keyedRecord } from '../keyed-record.ts';
 import { compareValues } from './compare.ts';
 import { canonicalKey, fieldReader, type BatchRecord } from './fields.ts';
 import type { AggregateSpec } from './job-spec.ts';
@@ -300,7 +301,10 @@ export function mergePartials(
   return merger.result();
 }
 
-/** One group of a job's result: its key and one value per aggregate, by {@link aggregateName}. */
+/**
+ * One group of a job's result: its key and one value per aggregate, by {@link aggregateName}. `values`
+ * is prototype-free: an `as` name such as `constructor` or `__proto__` is a result like any other.
+ */
 export interface GroupResult {
   readonly group: unknown;
   readonly values: Record<string, unknown>;
@@ -315,8 +319,8 @@ export interface GroupResult {
 export function finalizeGroups(specs: readonly AggregateSpec[], groups: readonly GroupPartial[]): GroupResult[] {
   return groups.map((group) => ({
     group: group.key,
-    values: Object.fromEntries(
-      specs.map((spec, i) => {
+    values: keyedRecord<unknown>(
+      specs.map((spec, i): [string, unknown] => {
         const value = group.values[i];
         switch (spec.op) {
           case 'mean': {

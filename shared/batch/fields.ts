@@ -2,19 +2,15 @@
 export type BatchRecord = Record<string, unknown>;
 
 /**
- * Reads a dotted path (`customer.id`) from a record; `undefined` when any step is missing.
+ * Reads a dotted path (`customer.id`) from a record; `undefined` when any step is missing. Only the
+ * record's own fields count: a path `constructor` or `toString` names a field like any other, never what
+ * every object inherits (which is not in the data).
  *
  * @example
  * getField({ customer: { id: 7 } }, 'customer.id'); // 7
  */
 export function getField(record: BatchRecord, path: string): unknown {
-  if (!path.includes('.')) return record[path];
-  let value: unknown = record;
-  for (const step of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[step];
-  }
-  return value;
+  return fieldReader(path)(record);
 }
 
 /**
@@ -24,12 +20,12 @@ export function getField(record: BatchRecord, path: string): unknown {
  * const amountOf = fieldReader('amount'); amountOf(record);
  */
 export function fieldReader(path: string): (record: BatchRecord) => unknown {
-  if (!path.includes('.')) return (record) => record[path];
+  if (!path.includes('.')) return (record) => (Object.hasOwn(record, path) ? record[path] : undefined);
   const steps = path.split('.');
   return (record) => {
     let value: unknown = record;
     for (const step of steps) {
-      if (value === null || typeof value !== 'object') return undefined;
+      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
       value = (value as Record<string, unknown>)[step];
     }
     return value;

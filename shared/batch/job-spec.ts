@@ -1,10 +1,19 @@
 import { z } from 'zod';
 import { JobSpecError } from '../errors.ts';
+import { aggregateName } from './aggregates.ts';
 
 /** A record field, addressed by a dotted path (`customer.id`). */
 const fieldPath = z.string().min(1).max(256);
 const s3Location = z.object({ bucket: z.string().min(3).max(63), key: z.string().min(1).max(1024) }).strict();
 const scalar = z.union([z.number(), z.string()]);
+
+/**
+ * An inline record is any JSON object, kept as given: zod's record parsing would rebuild it and silently
+ * drop a field named `__proto__`, which a JSON Lines record in S3 keeps.
+ */
+const inlineRecord = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
+  message: 'Invalid input: expected a JSON object',
+});
 
 const inputSchema = z.preprocess(
   // An inline array is shorthand for `{ format: 'inline', records }`.
@@ -13,7 +22,7 @@ const inputSchema = z.preprocess(
     z.object({ format: z.literal('jsonl'), s3: s3Location }).strict(),
     z.object({ format: z.literal('csv'), s3: s3Location }).strict(),
     // Inline records travel in the execution input, which Step Functions caps at 256 KiB.
-    z.object({ format: z.literal('inline'), records: z.array(z.record(z.string(), z.unknown())).max(10_000) }).strict(),
+    z.object({ format: z.literal('inline'), records: z.array(inlineRecord).max(10_000) }).strict(),
   ]),
 );
 
@@ -56,7 +65,19 @@ export const jobSpecSchema = z
     partition: partitionSchema,
     sort: z.object({ key: fieldPath, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
     groupBy: fieldPath,
-    aggregates: z.array(aggregateSchema).min(1).max(50),
+    aggregates: z
+      .array(aggregateSchema)
+      .min(1)
+      .max(50)
+      .superRefine((aggregates, ctx) => {
+        // Each aggregate is a field of every result row: two of one name would leave one of them out.
+        const seen = new Set<string>();
+        aggregates.forEach((aggregate, i) => {
+          const name = aggregateName(aggregate);
+          if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `result name ${JSON.stringify(name)} is used twice: give one of them another \`as\``, path: [i] });
+          seen.add(name);
+        });
+      }),
     output: z.object({ bucket: z.string().min(3).max(63), prefix: z.string().max(512).default('') }).strict(),
     badRecordPolicy: z.enum(['skip', 'fail']).default('fail'),
     /** Exact distinct sets are kept per group; a group with more distinct values fails the job. */

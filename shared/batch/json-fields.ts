@@ -1,4 +1,5 @@
 import type { AggregateSpec, SortSpec } from './job-spec.ts';
+import { ownValue } from '../keyed-record.ts';
 import { decodeKey } from './run-lines.ts';
 
 /**
@@ -26,8 +27,9 @@ export class JsonFieldReader {
   }
 
   /**
-   * Whether every path can be read from text: a path naming a property that objects or arrays inherit
-   * (`constructor`, `toString`, `__proto__`, …) reads something that is not in the text.
+   * Whether the job's paths are read from text. Paths naming a property that objects or arrays inherit
+   * (`constructor`, `toString`, `__proto__`, …) take the parsed path instead: it reads own fields only,
+   * as this reader does, and such names are too rare to need the fast path.
    *
    * @example
    * JsonFieldReader.canRead(['amount', 'customer.id']); // true
@@ -71,10 +73,7 @@ export class JsonFieldReader {
 /** The rest of a dotted path, exactly as `fieldReader` walks it. */
 function walk(start: unknown, steps: readonly string[]): unknown {
   let value = start;
-  for (const step of steps) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[step];
-  }
+  for (const step of steps) value = ownValue(value, step);
   return value;
 }
 

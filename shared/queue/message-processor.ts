@@ -99,6 +99,7 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
 
   return async function processMessage(record: SQSRecord, invocation: InvocationInfo): Promise<MessageOutcome> {
     let envelope: Envelope;
+    let body: unknown;
     let payload: T;
     try {
       envelope = readEnvelope(record.messageAttributes);
@@ -114,7 +115,8 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
         });
         return { kind: 'delayed', delaySeconds };
       }
-      payload = parsePayload(record.body, options.schema);
+      body = parseBody(record.body);
+      payload = validateBody(body, options.schema);
     } catch (err) {
       if (isPermanent(err)) return deadLetter(record, err);
       throw err;
@@ -137,7 +139,9 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
 
     const { key, source } = idempotencyKey({
       explicitKey: envelope.dedupKey,
-      payload: options.dedup.hashContent === false ? undefined : payload,
+      // The parsed body, not the schema's output: keys the schema strips (zod drops `__proto__` even from a
+      // loose object) or values it coerces must not merge distinct messages into one.
+      payload: options.dedup.hashContent === false ? undefined : body,
       messageId: record.messageId,
     });
     meta.dedupKey = dedupRecordKey(options.dedup.scope, key);
@@ -191,12 +195,18 @@ async function runEffect(
  * const order = parsePayload(record.body, OrderJob);
  */
 export function parsePayload<T>(body: string, schema: z.ZodType<T>): T {
-  let json: unknown;
+  return validateBody(parseBody(body), schema);
+}
+
+function parseBody(body: string): unknown {
   try {
-    json = JSON.parse(body);
+    return JSON.parse(body);
   } catch (err) {
     throw new MalformedMessageError(`body is not JSON: ${(err as Error).message}`, { cause: err });
   }
+}
+
+function validateBody<T>(json: unknown, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));

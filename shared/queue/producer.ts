@@ -6,6 +6,7 @@ import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
 import { contentHash } from '../dedup/key.ts';
 import { envelopeAttributes, MAX_DEDUP_KEY_LENGTH, MAX_MESSAGE_ATTRIBUTES } from '../envelope.ts';
+import { keyedRecord } from '../keyed-record.ts';
 import {
   DelayUnsupportedError,
   InvalidAttributeError,
@@ -100,7 +101,7 @@ export class QueueProducer<T = unknown> {
    * Sends many messages in SendMessageBatch calls of ≤ 10 entries and ≤ 1 MiB, in order. Entries SQS
    * rejects as the sender's fault are not retried; the others are, up to `maxAttempts`.
    *
-   * @returns message ids by entry id.
+   * @returns message ids by entry id (a prototype-free object: `constructor` is a valid entry id).
    * @throws PartialSendError naming the entries that still failed (the rest were sent).
    * @example
    * const { messageIds } = await producer.sendBatch([{ id: 'a', payload: a }, { id: 'b', payload: b }]);
@@ -109,7 +110,7 @@ export class QueueProducer<T = unknown> {
     const entries = items.map((item, index) => this.#entry(item.id ?? String(index), item.payload, item.options ?? {}));
     const ids = new Set(entries.map((entry) => entry.Id));
     if (ids.size !== entries.length) throw new InvalidAttributeError('batch entry ids must be unique');
-    const messageIds: Record<string, string> = {};
+    const messageIds = keyedRecord<string>();
     const failed: PartialSendError['failed'][number][] = [];
     for (const chunk of chunkEntries(entries)) {
       const result = await this.#sendChunk(chunk);
@@ -124,7 +125,7 @@ export class QueueProducer<T = unknown> {
 
   async #sendChunk(chunk: Entry[]) {
     const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 4);
-    const messageIds: Record<string, string> = {};
+    const messageIds = keyedRecord<string>();
     const failed: PartialSendError['failed'][number][] = [];
     let pending = chunk;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
@@ -184,10 +185,11 @@ export class QueueProducer<T = unknown> {
     if (this.fifo && !options.groupId) throw new InvalidAttributeError('FIFO queues need a groupId on every message');
 
     const body = JSON.stringify(payload);
-    const attributes = {
-      ...options.attributes,
-      ...envelopeAttributes({ dedupKey: options.dedupKey, deliverAt: options.deliverAt, expiresAt: options.expiresAt }),
-    };
+    const attributes = Object.assign(
+      keyedRecord<MessageAttributeValue>(),
+      options.attributes,
+      envelopeAttributes({ dedupKey: options.dedupKey, deliverAt: options.deliverAt, expiresAt: options.expiresAt }),
+    );
     if (Object.keys(attributes).length > MAX_MESSAGE_ATTRIBUTES) {
       throw new InvalidAttributeError(`SQS allows ${MAX_MESSAGE_ATTRIBUTES} message attributes, ${id} has ${Object.keys(attributes).length}`);
     }

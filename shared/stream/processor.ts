@@ -60,7 +60,8 @@ export async function processWindowBatch<TEvent>(
   const maxStateBytes = deps.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES;
   const shardId = shardIdOf(event);
   const summary: StreamBatchSummary = { aggregated: 0, filtered: 0, rejected: 0, committedParts: 0, duplicateCommits: 0 };
-  let state = structuredClone(readWindowState(event.state));
+  // A copy with prototype-free aggregates (not structuredClone, which would give them a prototype again).
+  let state = readWindowState(event.state);
   const commit = async (committed: WindowState, terminatedEarly: boolean) => {
     const outcome = await deps.results.commit({ pipeline: pipeline.name, shardId, window: event.window, state: committed, terminatedEarly });
     if (outcome === 'committed') summary.committedParts += 1;

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { mergeAggregates, type KeyedAggregates } from './aggregates.ts';
+import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { keyedRecord } from '../keyed-record.ts';
+import { emptyAggregates, mergeAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
 import type { WindowState } from './window-state.ts';
 
 /** One committed part of a window's result, as stored. */
@@ -35,21 +35,20 @@ export interface WindowCommit {
  * by (pipeline, shard, window start) and the part's first sequence number, so when Lambda retries a batch
  * or a final invocation (a crash after the write, a timeout), the second write is refused and the window
  * is counted once. The key is a pure function of the records, so every retry computes the same key.
+ * Items are written and read with the plain DynamoDB client and {@link windowResultAttributes} /
+ * {@link windowResultFromAttributes}: the document client's (un)marshalling drops or refuses map keys
+ * such as `__proto__` and `constructor`, and the aggregates are keyed by category, which comes with the data.
  *
  * @example
  * const results = new WindowResultStore(new DynamoDBClient(clientConfig()), process.env.SLUICE_RESULTS_TABLE!);
  * await results.commit({ pipeline: 'orders', shardId, window: event.window, state, terminatedEarly: false });
  */
 export class WindowResultStore {
-  private readonly documents: DynamoDBDocumentClient;
-
   constructor(
-    dynamodb: DynamoDBClient,
+    private readonly dynamodb: DynamoDBClient,
     readonly tableName: string,
     private readonly now: () => number = Date.now,
-  ) {
-    this.documents = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
-  }
+  ) {}
 
   /** Writes a part once: `'duplicate'` when an earlier attempt already wrote it, `'empty'` when it has no records. */
   async commit(commit: WindowCommit): Promise<'committed' | 'duplicate' | 'empty'> {
@@ -71,7 +70,7 @@ export class WindowResultStore {
       committedAt: new Date(this.now()).toISOString(),
     };
     try {
-      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await this.dynamodb.send(new PutItemCommand({ TableName: this.tableName, Item: windowResultAttributes(item), ConditionExpression: 'attribute_not_exists(pk)' }));
       return 'committed';
     } catch (err) {
       if (err instanceof ConditionalCheckFailedException) return 'duplicate';
@@ -82,17 +81,17 @@ export class WindowResultStore {
   /** Every committed part of one shard's window. */
   async parts(pipeline: string, shardId: string, windowStart: string): Promise<WindowResultItem[]> {
     const items: WindowResultItem[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
-      const page = await this.documents.send(
+      const page = await this.dynamodb.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': windowResultKey(pipeline, shardId, windowStart) },
+          ExpressionAttributeValues: { ':pk': { S: windowResultKey(pipeline, shardId, windowStart) } },
           ExclusiveStartKey,
         }),
       );
-      items.push(...((page.Items ?? []) as WindowResultItem[]));
+      items.push(...(page.Items ?? []).map(windowResultFromAttributes));
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
     return items;
@@ -117,6 +116,83 @@ export function windowResultKey(pipeline: string, shardId: string, windowStart: 
  */
 export function totalsByWindow(items: readonly WindowResultItem[]): Map<string, KeyedAggregates> {
   const totals = new Map<string, KeyedAggregates>();
-  for (const item of items) totals.set(item.windowStart, mergeAggregates(totals.get(item.windowStart) ?? {}, item.aggregates));
+  for (const item of items) totals.set(item.windowStart, mergeAggregates(totals.get(item.windowStart) ?? emptyAggregates(), item.aggregates));
   return totals;
+}
+
+/**
+ * A window result as DynamoDB attribute values; the aggregates become a map keyed by category, whatever
+ * the category's name.
+ *
+ * @example
+ * new PutItemCommand({ TableName, Item: windowResultAttributes(item) });
+ */
+export function windowResultAttributes(item: WindowResultItem): Record<string, AttributeValue> {
+  return {
+    pk: { S: item.pk },
+    sk: { S: item.sk },
+    pipeline: { S: item.pipeline },
+    shardId: { S: item.shardId },
+    windowStart: { S: item.windowStart },
+    windowEnd: { S: item.windowEnd },
+    records: number(item.records),
+    rejected: number(item.rejected),
+    aggregates: { M: keyedRecord(Object.entries(item.aggregates).map(([key, aggregate]) => [key, aggregateAttribute(aggregate)])) },
+    firstSequenceNumber: { S: item.firstSequenceNumber },
+    lastSequenceNumber: { S: item.lastSequenceNumber },
+    terminatedEarly: { BOOL: item.terminatedEarly },
+    committedAt: { S: item.committedAt },
+  };
+}
+
+/**
+ * A window result read from DynamoDB (GetItem, Query or Scan), its aggregates prototype-free.
+ *
+ * @throws Error naming the attribute when the item is not a window result.
+ * @example
+ * const parts = (await dynamodb.send(new ScanCommand({ TableName }))).Items?.map(windowResultFromAttributes);
+ */
+export function windowResultFromAttributes(attributes: Record<string, AttributeValue>): WindowResultItem {
+  const text = (name: string) => read(attributes, name, 'S');
+  const aggregates = emptyAggregates();
+  for (const [key, value] of Object.entries(read(attributes, 'aggregates', 'M'))) {
+    const fields = value.M;
+    if (!fields) throw new Error(`window result ${text('pk')}: aggregate of ${JSON.stringify(key)} is not a map`);
+    aggregates[key] = { count: numberIn(fields, 'count'), sum: numberIn(fields, 'sum'), min: numberIn(fields, 'min'), max: numberIn(fields, 'max') };
+  }
+  return {
+    pk: text('pk'),
+    sk: text('sk'),
+    pipeline: text('pipeline'),
+    shardId: text('shardId'),
+    windowStart: text('windowStart'),
+    windowEnd: text('windowEnd'),
+    records: numberIn(attributes, 'records'),
+    rejected: numberIn(attributes, 'rejected'),
+    aggregates,
+    firstSequenceNumber: text('firstSequenceNumber'),
+    lastSequenceNumber: text('lastSequenceNumber'),
+    terminatedEarly: read(attributes, 'terminatedEarly', 'BOOL'),
+    committedAt: text('committedAt'),
+  };
+}
+
+function number(value: number): AttributeValue.NMember {
+  return { N: String(value) };
+}
+
+function aggregateAttribute(aggregate: KeyAggregate): AttributeValue.MMember {
+  return { M: { count: number(aggregate.count), sum: number(aggregate.sum), min: number(aggregate.min), max: number(aggregate.max) } };
+}
+
+type Scalar = { S: string; N: string; BOOL: boolean; M: Record<string, AttributeValue> };
+
+function read<K extends keyof Scalar>(attributes: Record<string, AttributeValue>, name: string, type: K): Scalar[K] {
+  const value = (Object.hasOwn(attributes, name) ? (attributes[name] as Partial<Scalar>) : undefined)?.[type];
+  if (value === undefined) throw new Error(`window result: attribute ${name} is missing or not of type ${type}`);
+  return value as Scalar[K];
+}
+
+function numberIn(attributes: Record<string, AttributeValue>, name: string): number {
+  return Number(read(attributes, name, 'N'));
 }

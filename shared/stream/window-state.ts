@@ -1,4 +1,4 @@
-import { addValue, type KeyedAggregates } from './aggregates.ts';
+import { addValue, aggregateOf, copyAggregates, emptyAggregates, type KeyedAggregates } from './aggregates.ts';
 
 /**
  * What the stream processor keeps in Lambda's tumbling-window `state` between invocations of one
@@ -13,6 +13,7 @@ export interface WindowState {
   records: number;
   /** Records that could not be decoded or validated (reported to the failure destination). */
   rejected: number;
+  /** Prototype-free in memory; a plain JSON object between invocations, rebuilt by {@link readWindowState}. */
   aggregates: KeyedAggregates;
   /** Running estimate of the serialized size, kept per record so early commits happen at the same record on every retry. */
   approxBytes: number;
@@ -23,14 +24,24 @@ const BYTES_PER_KEY = 96;
 const BASE_BYTES = 256;
 
 /**
- * A fresh state, or the one Lambda passed in (an empty object at the start of a window).
+ * A fresh state, or a copy of the one Lambda passed in (an empty object at the start of a window). The
+ * copy is the processor's to change (Lambda hands the same state again on a retry), and its aggregates
+ * are rebuilt prototype-free: Lambda passes state through JSON, which gives plain objects back.
  *
  * @example
  * const state = readWindowState(event.state);
  */
 export function readWindowState(raw: Record<string, unknown> | undefined): WindowState {
-  if (!raw || raw.aggregates === undefined) return { records: 0, rejected: 0, aggregates: {}, approxBytes: BASE_BYTES };
-  return raw as unknown as WindowState;
+  if (!raw || raw.aggregates === undefined) return { records: 0, rejected: 0, aggregates: emptyAggregates(), approxBytes: BASE_BYTES };
+  const state = raw as unknown as WindowState;
+  return {
+    ...(state.firstSequenceNumber !== undefined ? { firstSequenceNumber: state.firstSequenceNumber } : {}),
+    ...(state.lastSequenceNumber !== undefined ? { lastSequenceNumber: state.lastSequenceNumber } : {}),
+    records: state.records,
+    rejected: state.rejected,
+    aggregates: copyAggregates(state.aggregates),
+    approxBytes: state.approxBytes,
+  };
 }
 
 /**
@@ -41,8 +52,9 @@ export function readWindowState(raw: Record<string, unknown> | undefined): Windo
  * const undo = addToWindowState(state, 'books', 1299, record.kinesis.sequenceNumber);
  */
 export function addToWindowState(state: WindowState, key: string, value: number, sequenceNumber: string): () => void {
-  const before = { ...state, previous: state.aggregates[key] ? { ...state.aggregates[key] } : undefined };
-  if (!state.aggregates[key]) state.approxBytes += BYTES_PER_KEY + key.length;
+  const existing = aggregateOf(state.aggregates, key);
+  const before = { ...state, previous: existing ? { ...existing } : undefined };
+  if (!existing) state.approxBytes += BYTES_PER_KEY + key.length;
   addValue(state.aggregates, key, value);
   state.records += 1;
   state.firstSequenceNumber ??= sequenceNumber;

@@ -122,4 +122,12 @@ describe('local Step Functions API (AWS JSON 1.0)', () => {
     await expect(missing).rejects.toMatchObject({ name: 'ExecutionDoesNotExist' });
     await expect(noMachine).rejects.toMatchObject({ name: 'StateMachineDoesNotExist' });
   });
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('refuses the operation AWSStepFunctions.%s, named like a built-in, as unknown', async (name) => {
+    // Act
+    const response = await fetch(api.endpoint, { method: 'POST', headers: { 'x-amz-target': `AWSStepFunctions.${name}`, 'content-type': 'application/x-amz-json-1.0' }, body: '{}' });
+    // Assess
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ __type: 'UnknownOperationException', message: `operation AWSStepFunctions.${name} is not supported locally` });
+  });
 });

@@ -44,6 +44,8 @@ describe('sluice CLI against a running `sluice dev` (queues, DLQ list, status, s
     // Assess
     expect(dev.output.stdout).toContain(`export AWS_ENDPOINT_URL_SQS=${dev.state.endpoints.sqs}`);
     expect(dev.output.stdout).toContain(`OrdersQueueUrl`);
+    // The sample stack: Orders and the batch request queue on SQS, OrderStream on Kinesis.
+    expect(dev.output.stdout).toMatch(/^sluice dev: ready in [\d.]+ s: \d+ functions, 3 event source mappings \(2 SQS, 1 Kinesis\) running$/m);
     expect(dev.state.outputs.OrdersQueueUrl).toContain(dev.state.endpoints.sqs);
     expect(dev.state.pid).toBe(dev.child.pid);
   });
@@ -70,6 +72,10 @@ describe('sluice CLI against a running `sluice dev` (queues, DLQ list, status, s
     const sent = await runCli(['send', 'OrderStream', '--file', file, '--partition-key', 'c-{{i}}'], { stateFile: dev.stateFile });
     // Assess
     expect(sent).toMatchObject({ code: 0, stdout: 'sent 2 records to stream OrderStream (local)\n' });
+    // The mapping's filter keeps the order (the consumer then rejects it: no orderId) and drops the cart event.
+    const deadline = Date.now() + 30_000;
+    while (!/ · 1 stream records\n/.test(dev.output.stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(dev.output.stderr).toMatch(/\| \d+ messages handled · 1 stream records\n/);
   });
 
   it('groups more than ten dead letters by reason without consuming them', async () => {

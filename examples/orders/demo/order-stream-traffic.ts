@@ -1,5 +1,5 @@
-import type { KeyedAggregates } from 'sluice/stream';
-import type { ProducerRecord } from 'sluice/stream';
+import { keyedRecord } from 'sluice';
+import type { KeyAggregate, KeyedAggregates, ProducerRecord } from 'sluice/stream';
 import { seededRandom } from 'sluice/local';
 import type { StreamRecordSnapshot } from './stream-reader.ts';
 
@@ -93,20 +93,24 @@ export function orderRecordFate(data: string): OrderRecordFate {
  * const expected = expectedRevenueByWindow(await readWholeStream(kinesis, streamName), 60);
  */
 export function expectedRevenueByWindow(records: readonly StreamRecordSnapshot[], windowSeconds: number): Map<string, KeyedAggregates> {
-  const expected = new Map<string, KeyedAggregates>();
+  // Categories come with the data: a Map per window, so `constructor` or `__proto__` is one more category.
+  const expected = new Map<string, Map<string, KeyAggregate>>();
   for (const record of records) {
     const outcome = orderRecordFate(record.data);
     if (outcome.fate !== 'aggregated') continue;
     const { category, amountCents } = outcome;
     const start = new Date(Math.floor(record.arrivalMs / (windowSeconds * 1000)) * windowSeconds * 1000).toISOString();
-    const window = expected.get(start) ?? {};
-    const current = window[category];
-    window[category] = current
-      ? { count: current.count + 1, sum: current.sum + amountCents, min: Math.min(current.min, amountCents), max: Math.max(current.max, amountCents) }
-      : { count: 1, sum: amountCents, min: amountCents, max: amountCents };
+    const window = expected.get(start) ?? new Map<string, KeyAggregate>();
+    const current = window.get(category);
+    window.set(
+      category,
+      current
+        ? { count: current.count + 1, sum: current.sum + amountCents, min: Math.min(current.min, amountCents), max: Math.max(current.max, amountCents) }
+        : { count: 1, sum: amountCents, min: amountCents, max: amountCents },
+    );
     expected.set(start, window);
   }
-  return expected;
+  return new Map([...expected].map(([start, window]) => [start, keyedRecord(window)]));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createProgress, formatCount, formatTable, LocalRuntime, MetricsCollector, VirtualClock } from 'sluice/local';
+import { createProgress, describeMappings, formatCount, formatTable, LocalRuntime, MetricsCollector, VirtualClock } from 'sluice/local';
 import { createApp, STACK_NAME } from '../infra/app.ts';
 import { runQueueStage, type QueueStageResult } from './queue-stage.ts';
 import { runStreamStage, type StreamStageResult } from './stream-stage.ts';
@@ -106,7 +106,7 @@ export async function runDemo(options: DemoOptions): Promise<boolean> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   try {
-    process.stderr.write(`runtime ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ${runtime.mappings.length} event source mappings\n`);
+    process.stderr.write(`runtime ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ${describeMappings(runtime)}\n`);
     const queue = await runQueueStage(runtime, collector, clock, { orders: options.orders, seed: options.seed, duplicateRate: 0.2, longDelayRate: 0.02, shortDelayRate: 0.05, expiredRate: 0.02, malformedRate: 0.01 }, createProgress('queue'));
     // The collector keeps swallowing the functions' log lines until every stage is done.
     const stream = options.skipStream ? undefined : await runStreamStage(runtime, clock, { events: options.events ?? 5_000, seed: options.seed }, createProgress('stream'));

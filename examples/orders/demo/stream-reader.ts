@@ -1,7 +1,6 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetRecordsCommand, GetShardIteratorCommand, ListShardsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { WindowResultItem } from 'sluice/stream';
+import { windowResultFromAttributes, type WindowResultItem } from 'sluice/stream';
 
 /** A record as an independent reader of the stream sees it. */
 export interface StreamRecordSnapshot {
@@ -49,12 +48,11 @@ export async function readWholeStream(kinesis: KinesisClient, streamName: string
  * const parts = await scanWindowResults(dynamodb, runtime.output('OrderStreamResultsTableName'));
  */
 export async function scanWindowResults(dynamodb: DynamoDBClient, tableName: string): Promise<WindowResultItem[]> {
-  const documents = DynamoDBDocumentClient.from(dynamodb);
   const items: WindowResultItem[] = [];
-  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
   do {
-    const page = await documents.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
-    items.push(...((page.Items ?? []) as WindowResultItem[]));
+    const page = await dynamodb.send(new ScanCommand({ TableName: tableName, ExclusiveStartKey }));
+    items.push(...(page.Items ?? []).map(windowResultFromAttributes));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;

@@ -1,9 +1,5 @@
-import type { KeyAggregate, KeyedAggregates } from 'sluice/stream';
-import { putRecords } from 'sluice/stream';
-import { windowContaining } from 'sluice/stream';
-import { totalsByWindow } from 'sluice/stream';
-import type { VirtualClock } from 'sluice/local';
-import type { LocalRuntime } from 'sluice/local';
+import { aggregateOf, emptyAggregates, putRecords, totalsByWindow, windowContaining, type KeyAggregate, type KeyedAggregates } from 'sluice/stream';
+import type { LocalRuntime, VirtualClock } from 'sluice/local';
 import { expectedRevenueByWindow, orderRecordFate, orderStreamWorkload } from './order-stream-traffic.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
 import { readWholeStream, scanWindowResults } from './stream-reader.ts';
@@ -75,9 +71,9 @@ function sameAggregate(a: KeyAggregate | undefined, b: KeyAggregate | undefined)
 function countMismatches(actual: Map<string, KeyedAggregates>, expected: Map<string, KeyedAggregates>): number {
   let mismatches = 0;
   for (const window of new Set([...actual.keys(), ...expected.keys()])) {
-    const got = actual.get(window) ?? {};
-    const want = expected.get(window) ?? {};
-    for (const key of new Set([...Object.keys(got), ...Object.keys(want)])) if (!sameAggregate(got[key], want[key])) mismatches += 1;
+    const got = actual.get(window) ?? emptyAggregates();
+    const want = expected.get(window) ?? emptyAggregates();
+    for (const key of new Set([...Object.keys(got), ...Object.keys(want)])) if (!sameAggregate(aggregateOf(got, key), aggregateOf(want, key))) mismatches += 1;
   }
   return mismatches;
 }

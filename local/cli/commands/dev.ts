@@ -4,6 +4,7 @@ import type { LocalRuntime } from '../../runtime/local-runtime.ts';
 import { stackQueues } from '../targets/stack-resources.ts';
 import { readDevState, removeDevState, stateFilePath, writeDevState, type DevState } from '../targets/dev-state.ts';
 import { cliAction } from './cli-action.ts';
+import { describeMappings, handledSoFar } from '../../runtime/consumer-counts.ts';
 import { endpointsBanner } from './dev/endpoints-banner.ts';
 import { statusLine } from './dev/status-line.ts';
 import { configuredStackName } from './options.ts';
@@ -98,10 +99,9 @@ export function devCommand(): Command {
         let timer: NodeJS.Timeout | undefined;
         try {
           writeDevState(file, state);
-          const mappings = runtime.mappings.length + runtime.streamMappings.length;
           console.log(
             `sluice dev: ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ` +
-              `${opts.pollers ? mappings : 0} event source mappings running\n`,
+              `${opts.pollers ? `${describeMappings(runtime)} running` : 'no event source mappings running (--no-pollers)'}\n`,
           );
           for (const { logicalId, reason } of runtime.unsupportedFunctions) console.log(`  not run locally: ${logicalId}: ${reason}`);
           console.log(endpointsBanner(state, file));
@@ -118,21 +118,6 @@ export function devCommand(): Command {
         process.exit(process.exitCode ?? 0);
       }),
     );
-}
-
-/**
- * Messages the SQS consumers acknowledged and records the stream consumers received. Stats are read by
- * name because the runtime's mappings are of several kinds (SQS `deleted`, Kinesis `delivered`).
- */
-function handledSoFar(runtime: LocalRuntime): { messages: number; records: number } {
-  let messages = 0;
-  let records = 0;
-  for (const mapping of runtime.mappings) {
-    const stats = mapping.poller.stats as unknown as Partial<Record<string, number>>;
-    messages += stats.deleted ?? 0;
-    records += stats.delivered ?? 0;
-  }
-  return { messages, records };
 }
 
 /** Refreshes the status line: in place on a terminal, and only when it changes elsewhere (logs, tests). */

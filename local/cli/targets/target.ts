@@ -6,6 +6,7 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../shared/aws-clients.ts';
 import { emulatorEnvironment } from '../../emulators/environment.ts';
+import { withReceivedProtoAttributes } from '../../sqs-received-attributes.ts';
 import { readDevState, stateFilePath } from './dev-state.ts';
 
 export const TARGET_NAMES = ['local', 'localstack', 'aws'] as const;
@@ -76,7 +77,7 @@ export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessE
   }
   const sdk = (service: string) => ({ ...clientConfig({ env }), ...sdkOverrides(options.target, service, env) });
   const clients: TargetClients = {
-    sqs: new SQSClient({ ...clientConfig({ service: 'sqs', env }), ...sdkOverrides(options.target, 'SQS', env) }),
+    sqs: withReceivedProtoAttributes(new SQSClient({ ...clientConfig({ service: 'sqs', env }), ...sdkOverrides(options.target, 'SQS', env) })),
     kinesis: new KinesisClient(sdk('KINESIS')),
     dynamodb: new DynamoDBClient(sdk('DYNAMODB')),
     ...(options.target !== 'local' || env.AWS_ENDPOINT_URL_SFN ? { sfn: new SFNClient(sdk('SFN')) } : {}),

@@ -36,6 +36,24 @@ describe('parseJobSpec', () => {
     expect(parse).toThrow(new RegExp(`(: |; )${field.replace(/\./g, '\\.')}: `));
   });
 
+  it('refuses aggregates that share a result name, naming the second', () => {
+    // Act
+    const parse = () => parseJobSpec(jobSpecInput({ aggregates: [{ op: 'count' }, { op: 'sum', field: 'amount', as: 'count' }] }));
+    // Assess
+    expect(parse).toThrow('invalid batch job spec: aggregates.1: result name "count" is used twice: give one of them another `as`');
+  });
+
+  it('keeps inline records as given, a field named __proto__ included', () => {
+    // Act
+    const spec = parseJobSpec(jobSpecInput({ input: JSON.parse('[{"__proto__":"p","constructor":"c"}]') as never }));
+    // Assess
+    const [record] = spec.input.format === 'inline' ? spec.input.records : [];
+    expect(Object.entries(record!)).toEqual([
+      ['__proto__', 'p'],
+      ['constructor', 'c'],
+    ]);
+  });
+
   it('rejects unknown fields so typos do not pass silently', () => {
     // Assess
     expect(() => parseJobSpec({ ...jobSpecInput(), groupby: 'x' })).toThrow(/unrecognized key/i);

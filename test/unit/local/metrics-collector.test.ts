@@ -22,6 +22,17 @@ describe('addEmfLine', () => {
     expect(Object.fromEntries(totals)).toEqual({ processed: 10, duplicate: 1, 'dlq{reason=expired}': 3 });
   });
 
+  it('reads dimensions and metrics named like built-ins from the line only', () => {
+    // Prepare
+    const totals: MetricTotals = new Map();
+    const line = emf({ constructor: 2 }, { toString: 'x' }).replace('"Dimensions":[["service","toString"]]', '"Dimensions":[["service","toString","valueOf"]]');
+    // Act
+    addEmfLine(line, totals);
+    addEmfLine(emf({ hasOwnProperty: 1 }), totals);
+    // Assess
+    expect(Object.fromEntries(totals)).toEqual({ 'constructor{toString=x,valueOf=undefined}': 2, hasOwnProperty: 1 });
+  });
+
   it('leaves ordinary log lines alone', () => {
     // Prepare
     const totals: MetricTotals = new Map();

@@ -9,6 +9,16 @@ function resolver() {
 }
 
 describe('TemplateResolver', () => {
+  it('finds Fn::Sub variables and Fn::GetAtt attributes named like built-ins only when the template gives them', () => {
+    // Prepare
+    const queue = { ref: 'q', attributes: { Arn: 'arn:aws:sqs:us-east-1:000000000000:q' } };
+    const named = new TemplateResolver({ region: 'us-east-1', accountId: '000000000000', stackName: 'local', identityOf: (id) => (id === 'Queue' ? queue : undefined) });
+    // Act / Assess
+    expect(named.resolve({ 'Fn::Sub': ['${constructor}-${toString}', { constructor: 'c', toString: 't' }] })).toBe('c-t');
+    expect(() => named.resolve({ 'Fn::Sub': ['${toString}', {}] })).toThrow('cannot resolve Ref toString: no such local resource or parameter');
+    expect(() => named.resolve({ 'Fn::GetAtt': ['Queue', 'constructor'] })).toThrow('cannot resolve Fn::GetAtt Queue.constructor locally');
+  });
+
   it('resolves Ref, Fn::GetAtt (both forms), pseudo parameters and parameter defaults', () => {
     // Act
     const out = resolver().resolve({

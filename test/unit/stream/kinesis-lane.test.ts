@@ -62,6 +62,24 @@ describe('KinesisLane tumbling windows', () => {
     ]);
   });
 
+  it('hands the window state back as Lambda keeps it: a JSON copy, never the function’s own object', async () => {
+    // Prepare: the function returns state that JSON changes (a Date, an undefined field)
+    const returned: Record<string, unknown>[] = [];
+    const { lane, clock, events, drain } = laneWith({ TumblingWindowInSeconds: 10, BatchSize: 1 }, () => {
+      const state = { at: new Date(T0), gone: undefined, nested: { n: 1 } };
+      returned.push(state);
+      return { state };
+    });
+    lane.push([at(1_000), at(2_000)]);
+    // Act
+    await drain();
+    clock.now = T0 + 10_000;
+    await drain();
+    // Assess
+    expect(events.map((e) => e.state)).toEqual([{}, { at: '2026-01-01T00:00:00.000Z', nested: { n: 1 } }, { at: '2026-01-01T00:00:00.000Z', nested: { n: 1 } }]);
+    expect(Object.keys(events[1]!.state!)).toEqual(['at', 'nested']);
+  });
+
   it('does not end a window before the clock passes its end', async () => {
     // Prepare
     const { lane, clock, events, drain } = laneWith({ TumblingWindowInSeconds: 10 }, countingState);

@@ -1,6 +1,7 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttributes } from 'aws-lambda';
 import { DLQ_ATTRIBUTES, toSendAttributes } from '../../../../shared/envelope.ts';
+import { keyedRecord } from '../../../../shared/keyed-record.ts';
 
 /** Reason shown for dead letters without `sluice-reason`: SQS's redrive policy moved them after maxReceiveCount. */
 export const REDRIVE_REASON = 'redrive';
@@ -36,7 +37,7 @@ const DEAD_LETTER_NAMES = new Set<string>(Object.values(DLQ_ATTRIBUTES));
  * new SendMessageCommand({ QueueUrl: source, MessageBody: m.Body, MessageAttributes: originalAttributes(m) });
  */
 export function originalAttributes(message: Message): Record<string, MessageAttributeValue> {
-  const attributes: Record<string, MessageAttributeValue> = {};
+  const attributes = keyedRecord<MessageAttributeValue>();
   for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
     if (!DEAD_LETTER_NAMES.has(name)) attributes[name] = cleanAttribute(value);
   }
