@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { repoRoot } from './repo-root.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { startKinesisMock } from '../local/emulators/kinesis-mock.ts';
-import { clientConfig } from '../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../shared/stream/kinesis-client-config.ts';
 import { runBatchScenarios } from './batch-scenarios.ts';
 import { benchTemplate } from './bench-stack.ts';
 import { buildChart } from './chart.ts';
@@ -131,7 +131,7 @@ async function streamBenchmarks(): Promise<BenchResults['stream']> {
   const kinesisMock = await startKinesisMock();
   const saved = process.env.AWS_ENDPOINT_URL_KINESIS;
   process.env.AWS_ENDPOINT_URL_KINESIS = kinesisMock.endpoint;
-  const kinesis = new KinesisClient(clientConfig());
+  const kinesis = new KinesisClient(kinesisClientConfig());
   try {
     const emulator = await measureKinesisMock(kinesis, emulatorRecords);
     return { records: settings.streamRecords, emulatorRecords, processingPerSecond: processing.recordsPerSecond, ...emulator };

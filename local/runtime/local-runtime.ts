@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { OUTPUT_METADATA_KEY } from '../../shared/stack-outputs.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
@@ -159,7 +160,7 @@ export class LocalRuntime {
         sqs: withReceivedProtoAttributes(new SQSClient(clientConfig({ service: 'sqs' }))),
         dynamodb: new DynamoDBClient(clientConfig()),
         s3: new S3Client(clientConfig({ service: 's3' })),
-        ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
+        ...(endpoints.kinesis ? { kinesis: new KinesisClient(kinesisClientConfig()) } : {}),
       };
       await provisionResources(resources, resolver, clients, options.overrides);
       const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir });

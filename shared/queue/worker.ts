@@ -19,11 +19,14 @@ import { DeadLetterQueue } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
 import { createMessageProcessor } from './message-processor.ts';
 import type { DedupOptions, MessageEffect, MessageOutcome, MessageProcessorOptions } from './message-processor.ts';
-import type { z } from 'zod';
+import type { Schema } from '../schema.ts';
 
 export type QueueWorkerOptions<T> = MessageEffect<T> & {
-  /** zod schema of the body; a body that fails it goes to the DLQ with reason `schema-invalid`. */
-  schema: z.ZodType<T>;
+  /**
+   * Schema of the body, any [Standard Schema](https://standardschema.dev) (zod, `zod/mini`, valibot, …);
+   * a body that fails it goes to the DLQ with reason `schema-invalid`.
+   */
+  schema: Schema<T>;
   /**
    * Dedup settings. Default: the dedup table the QueuePipeline construct wired (`SLUICE_DEDUP_TABLE`,
    * `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`), or none when that is not set. `false` runs

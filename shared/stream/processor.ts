@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord, KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type { Schema } from '../schema.ts';
 import { isPermanent } from '../errors.ts';
 import { decodeRecordData, validatePayload } from './decode.ts';
 import type { FailureReporter } from './failure-reporter.ts';
@@ -14,7 +14,7 @@ import { addToWindowState, nextPartState, readWindowState, type WindowState } fr
 export interface StreamPipelineDefinition<TEvent> {
   /** Names the pipeline in result keys and reports. */
   readonly name: string;
-  readonly schema: z.ZodType<TEvent>;
+  readonly schema: Schema<TEvent>;
   readonly transform: Transform<TEvent, { key: string; value: number }>;
 }
 

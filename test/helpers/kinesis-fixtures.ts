@@ -3,11 +3,12 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 
 /** Clients for the emulators the integration global setup started. */
 export function emulatorClients() {
   return {
-    kinesis: new KinesisClient(clientConfig()),
+    kinesis: new KinesisClient(kinesisClientConfig()),
     sqs: new SQSClient(clientConfig({ service: 'sqs' })),
     dynamodb: new DynamoDBClient(clientConfig()),
   };
