@@ -18,7 +18,7 @@ class ReadableFakeDedup extends FakeDedup implements ReadableDedupStore {
   }
 }
 
-const twoItemEffect: TransactWriteItem[] = [{ Put: { TableName: 'orders', Item: {} } }, { Update: { TableName: 'totals', Key: {} } }];
+const twoItemEffect: TransactWriteItem[] = [{ Put: { TableName: 'orders', Item: {} } }, { Update: { TableName: 'totals', Key: {}, UpdateExpression: 'ADD n :one' } }];
 
 /** `count` keys, each `duplicateEvery`-th a copy of an earlier one (0: all new). */
 async function commitStream(store: ReturnType<typeof readFirst>, count: number, duplicateEvery: number, prefix: string) {
