@@ -1,8 +1,8 @@
 import type { ColdStartResult } from '../../../bench/cold-start.ts';
 import { renderReport, type BenchResults } from '../../../bench/report.ts';
 
-function bundle(bytes: number): ColdStartResult['sdkExternal'] {
-  return { bytes, gzipBytes: bytes / 4, byPackage: [['zod', bytes / 2]], importSamples: [100, 110], importMs: 105 };
+function bundle(bytes: number, importCpuMs = 80): ColdStartResult['sdkExternal'] {
+  return { bytes, gzipBytes: bytes / 4, byPackage: [['zod', bytes / 2]], importSamples: [100, 110], importMs: 105, importCpuSamples: [importCpuMs], importCpuMs };
 }
 
 function results(overrides: Partial<BenchResults> = {}): BenchResults {
@@ -26,28 +26,41 @@ describe('renderReport', () => {
     // Act
     const report = renderReport(results());
     // Assess
-    expect(report).toMatch(/\| queue worker ≥ 1.5× Powertools \| \*not measured yet\* \|/);
+    expect(report).toMatch(/\| queue worker ≥ 2× Powertools with AWS latency \| \*not measured yet\* \|/);
+    expect(report).toMatch(/\| cost per million messages ≤ Powertools in every column \| \*not measured yet\* \|/);
     expect(report).toMatch(/\| batch ≤ 1.5× single-process time at 1M records \| \*not measured yet\* \|/);
-    expect(report).toContain('## Stream\n\n*not measured yet*');
+    expect(report).toContain('### Stream\n\nMachine: 2 CPUs, Node 24.0.0. Load average (1/5/15 min) not recorded for this section.\n\n*not measured yet*');
   });
 
-  it('judges the bundle target from the measured sizes and says by how much it is missed', () => {
+  it('leads with the AWS terms and puts the raw-emulator figures after them', () => {
+    // Act
+    const report = renderReport(results());
+    // Assess
+    expect(report.indexOf('## In AWS terms')).toBeLessThan(report.indexOf('## On the raw emulators'));
+    expect(report.indexOf('### Cost per million messages')).toBeLessThan(report.indexOf('## On the raw emulators'));
+    expect(report).toContain('| DynamoDB on demand, us-east-1: $0.625 per million write request units');
+  });
+
+  it('judges the bundle and import targets from the measured sizes and CPU times, and says by how much they are missed', () => {
     // Prepare
     const coldStart: ColdStartResult[] = [
-      { target: { name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, sdkExternal: bundle(300 * 1024), sdkBundled: bundle(600 * 1024) },
-      { target: { name: 'baseline', entry: 'bench/baselines/powertools-order-worker.ts' }, sdkExternal: bundle(400 * 1024), sdkBundled: bundle(800 * 1024) },
+      { target: { name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, sdkExternal: bundle(160 * 1024, 70), sdkBundled: bundle(600 * 1024, 72) },
+      { target: { name: 'baseline', entry: 'bench/baselines/powertools-order-worker.ts' }, sdkExternal: bundle(400 * 1024, 80), sdkBundled: bundle(800 * 1024, 90) },
     ];
     // Act
     const report = renderReport(results({ coldStart }));
     // Assess
-    expect(report).toContain('| 75 % (300.0 KiB vs 400.0 KiB) | **missed** by 25 points |');
+    expect(report).toContain('| 160.0 KiB (Powertools baseline 400.0 KiB) | **missed** by 10.0 KiB |');
+    expect(report).toContain('| 0.80× (72.0 vs 90.0 ms); SDK external 0.88× | **missed** by 0.20× |');
   });
 
-  it('marks the bundle target met when the handler is at most half the baseline', () => {
+  it('marks the bundle and import targets met within the limits', () => {
     const coldStart: ColdStartResult[] = [
-      { target: { name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, sdkExternal: bundle(100 * 1024), sdkBundled: bundle(600 * 1024) },
-      { target: { name: 'baseline', entry: 'bench/baselines/powertools-order-worker.ts' }, sdkExternal: bundle(400 * 1024), sdkBundled: bundle(800 * 1024) },
+      { target: { name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, sdkExternal: bundle(100 * 1024, 40), sdkBundled: bundle(600 * 1024, 50) },
+      { target: { name: 'baseline', entry: 'bench/baselines/powertools-order-worker.ts' }, sdkExternal: bundle(400 * 1024, 80), sdkBundled: bundle(800 * 1024, 100) },
     ];
-    expect(renderReport(results({ coldStart }))).toContain('| 25 % (100.0 KiB vs 400.0 KiB) | met |');
+    const report = renderReport(results({ coldStart }));
+    expect(report).toContain('| 100.0 KiB (Powertools baseline 400.0 KiB) | met |');
+    expect(report).toContain('| 0.50× (50.0 vs 100.0 ms); SDK external 0.50× | met |');
   });
 });
