@@ -109,7 +109,8 @@ export async function bundleHandler(entry: string, options: { sdkExternal: boole
     metafile: true,
   });
   const bytes = (await stat(file)).size;
-  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
+  // The metafile lists the source map as an output too: the bundle's inputs are under the .mjs.
+  const inputs = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.mjs'))?.[1].inputs ?? {};
   const mapBytes = (await stat(`${file}.map`)).size;
   return { file, bytes, gzipBytes: gzipSync(await readFile(file)).length, mapBytes, byPackage: bytesByPackage(inputs) };
 }

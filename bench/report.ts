@@ -2,6 +2,7 @@ import { AWS_LATENCY, AWS_PRICES } from './aws-model.ts';
 import type { BatchPair, BatchResults } from './batch-scenarios.ts';
 import type { ColdStartResult } from './cold-start.ts';
 import { costPerMillion, type CostPerMillion } from './cost.ts';
+import { modelThroughput } from './latency-model.ts';
 import type { DuplicatePair, LatencyResults } from './latency-scenarios.ts';
 import { requestTotals, type OperationCounts } from './dynamodb-counter.ts';
 import { perDuplicate, type QueueScenarioResult, type WorkerSummary } from './queue-scenarios.ts';
@@ -61,6 +62,7 @@ const METHOD = [
   "- **Interleaving.** Runs go in pairs, sluice and Powertools back to back, alternating who goes first (A B, B A, …). The ratio is the median of the per-pair ratios, with its min–max.",
   "- **Duplicates.** In the 20 % runs, 20 % of the messages are exact copies of orders from the first half of the workload, queued after all originals, so they meet a completed record (a duplicate) rather than a live claim.",
   "- **AWS latency.** In the latency-true runs, fault proxies (local/faults/fault-proxy.ts) sit in front of DynamoDB Local and fauxqs for everything the runtime, the poller and the function send. While the clock runs, each answer leaves no earlier than a latency drawn (log-normal through the published p50 and p99, seeded) for its operation after the request arrived: the emulator's own time is inside the latency, not added to it; the last column of the table counts the answers the emulator made later than their latency (then the emulator, not AWS's latency, set the pace). Throughput per concurrent batch is messages/s ÷ the mapping's MaximumConcurrency. The local poller receives, invokes and deletes in turn, so the mapping's two SQS round trips per batch count against both workers alike; Lambda's own pollers may overlap them with the invocation.",
+  "- **The model column.** bench/latency-model.ts predicts each worker's throughput per concurrent batch from the latency figures alone: each message makes, one after the other, the DynamoDB calls the worker was measured making per message (drawn independently), a batch of 10 waits for its slowest message, plus the mapping's receive and delete. It takes the machine out (CPU time, an overloaded emulator) and leaves out correlations between one message's calls. When many answers come later than their latency, the run measures the emulators as much as the latency, and the model is the better guide.",
   "- **What is billed.** The same proxies read every DynamoDB request and its answer in the timed window: write request units per KB written (a refused conditional PutItem included), 2 per item of a TransactWriteItems (cancelled ones included: the costly reading for sluice), 0.5 read units per eventually consistent GetItem (item ≤ 4 KB). Updates count as one 1 KB write (the totals and dedup records are far smaller). Lambda: each invocation's wall time rounded up to 1 ms, at the function's 512 MiB, plus its request. SQS: every request of the function and the poller except empty receives, plus one SendMessageBatch per 10 messages for the producer. Lambda's init phase and the free tiers are left out, for both workers alike.",
   "- **Counting DynamoDB requests on the raw emulators.** bench/dynamodb-counter.ts wraps `DynamoDBClient.prototype.send` once, before any handler loads, and adds two SDK middlewares to each client on its first send: at `initialize` (one count per request, with the command name and its items written) and at `deserialize` (inside the retry loop: one count per HTTP attempt). Only the timed window is counted. Per first-time message = the 0 % runs' count ÷ messages; per duplicate = (20 % runs' count − unique orders × per-first-time) ÷ copies.",
   "- **Cold start.** Each handler is bundled with the esbuild API as SluiceFunction bundles it for Lambda (ESM, minified, node22, the same `require` banner, a source map with mappings only): once with every dependency (as shipped) and once with `@aws-sdk/*` left to the runtime (NodejsFunction's default); sizes are the bundle files without the map. Import time is `await import(bundle)` inside a fresh `node --enable-source-maps` process (SluiceFunction's NODE_OPTIONS), median of N, all bundles round robin; the CPU time (user + system) of the import is the figure compared, as it depends far less on what else the shared machine runs than the wall time does.",
@@ -143,9 +145,9 @@ function targetsSection(results: BenchResults): string[] {
   const latency = results.latency;
   if (latency) {
     const { first, duplicates } = latency.twoItems;
-    const worst = Math.min(first.ratio.median, duplicates.ratio.median);
+    const worst = Math.min(first.ratio.median, duplicates.ratio.median, modelRatio(first), modelRatio(duplicates));
     rows.push(
-      `| queue worker ≥ ${TARGETS.latencyRatio}× Powertools in messages/s per concurrent batch, with AWS latency | ${formatNumber(first.ratio.median, 2)}× at 0 % dup, ${formatNumber(duplicates.ratio.median, 2)}× at 20 % dup (two-item effect) | ${missedBy(worst >= TARGETS.latencyRatio, `${formatNumber(TARGETS.latencyRatio - worst, 2)}×`)} |`,
+      `| queue worker ≥ ${TARGETS.latencyRatio}× Powertools in messages/s per concurrent batch, with AWS latency (judged on the lower of the run and the model) | run: ${formatNumber(first.ratio.median, 2)}× at 0 % dup, ${formatNumber(duplicates.ratio.median, 2)}× at 20 % dup (${pct(lateShare(first))} and ${pct(lateShare(duplicates))} of the answers later than their latency: the emulators, not the latency, set part of the pace); the published latencies alone: ${formatNumber(modelRatio(first), 2)}× and ${formatNumber(modelRatio(duplicates), 2)}× (two-item effect) | ${missedBy(worst >= TARGETS.latencyRatio, `${formatNumber(TARGETS.latencyRatio - worst, 2)}×`)} |`,
     );
   } else {
     rows.push(`| queue worker ≥ ${TARGETS.latencyRatio}× Powertools with AWS latency | ${NOT_MEASURED} | – |`);
@@ -220,24 +222,39 @@ export interface CostColumn {
  * const [twoItemsNoDuplicates] = costColumns(results.latency);
  */
 export function costColumns(latency: LatencyResults): CostColumn[] {
-  const column = (label: string, pair: DuplicatePair, which: 'first' | 'duplicates', extra: Omit<CostColumn, 'label' | 'sluice' | 'baseline'>): CostColumn => ({
+  // Every sluice variant of a column ran in pairs with the baseline: the baseline's cost pools all of
+  // those runs (its units are the same in each; its billed time is the average over more runs).
+  const column = (label: string, pairs: DuplicatePair[], which: 'first' | 'duplicates', extra: Omit<CostColumn, 'label' | 'sluice' | 'baseline'>): CostColumn => ({
     label,
-    sluice: costOf(pair[which].sluice),
-    baseline: costOf(pair[which].powertools),
+    sluice: costOf(pairs[0]![which].sluice),
+    baseline: costPerMillion(pairs.flatMap((pair) => pair[which].powertools.runs)),
     ...extra,
   });
+  const twoItems = [latency.twoItems, latency.readFirst.never, latency.readFirst.always];
+  const oneItem = [latency.oneItem.atomic, latency.oneItem.claim];
   return [
-    column('two items, 0 % dup', latency.twoItems, 'first', { never: costOf(latency.readFirst.never.first.sluice), always: costOf(latency.readFirst.always.first.sluice) }),
-    column('two items, 20 % dup', latency.twoItems, 'duplicates', { never: costOf(latency.readFirst.never.duplicates.sluice), always: costOf(latency.readFirst.always.duplicates.sluice) }),
-    column('one item, 0 % dup', latency.oneItem.atomic, 'first', { claim: costOf(latency.oneItem.claim.first.sluice) }),
-    column('one item, 20 % dup', latency.oneItem.atomic, 'duplicates', { claim: costOf(latency.oneItem.claim.duplicates.sluice) }),
+    column('two items, 0 % dup', twoItems, 'first', { never: costOf(latency.readFirst.never.first.sluice), always: costOf(latency.readFirst.always.first.sluice) }),
+    column('two items, 20 % dup', twoItems, 'duplicates', { never: costOf(latency.readFirst.never.duplicates.sluice), always: costOf(latency.readFirst.always.duplicates.sluice) }),
+    column('one item, 0 % dup', oneItem, 'first', { claim: costOf(latency.oneItem.claim.first.sluice) }),
+    column('one item, 20 % dup', oneItem, 'duplicates', { claim: costOf(latency.oneItem.claim.duplicates.sluice) }),
   ];
 }
 
+/** Share of the proxies' answers that the emulator made later than their drawn latency. */
+function lateShare(result: QueueScenarioResult): number {
+  const runs = [...result.sluice.runs, ...result.powertools.runs];
+  const overruns = runs.reduce((sum, run) => sum + (run.latency?.overruns ?? 0), 0);
+  const answered = runs.reduce((sum, run) => sum + (run.latency?.held ?? 0) + (run.latency?.overruns ?? 0), 0);
+  return answered > 0 ? overruns / answered : 0;
+}
+
+/** sluice ÷ Powertools as the published latencies alone predict it, from the calls each made per message. */
+function modelRatio(result: QueueScenarioResult): number {
+  return modelThroughput(result.sluice.runs, AWS_LATENCY).messagesPerSecondPerBatch / modelThroughput(result.powertools.runs, AWS_LATENCY).messagesPerSecondPerBatch;
+}
+
 function latencyRow(label: string, result: QueueScenarioResult, raw?: QueueScenarioResult): string {
-  const overruns = [...result.sluice.runs, ...result.powertools.runs].reduce((sum, run) => sum + (run.latency?.overruns ?? 0), 0);
-  const held = [...result.sluice.runs, ...result.powertools.runs].reduce((sum, run) => sum + (run.latency?.held ?? 0) + (run.latency?.overruns ?? 0), 0);
-  return `| ${label} | ${pct(result.scenario.duplicateShare)} | ${result.scenario.runs} + ${result.scenario.runs} | ${formatNumber(perBatch(result.sluice), 1)} | ${formatNumber(perBatch(result.powertools), 1)} | ${ratioCell(result)} | ${formatNumber(batchMs(result.sluice), 1)} / ${formatNumber(batchMs(result.powertools), 1)} | ${raw ? `${formatNumber(raw.ratio.median, 2)}×` : '–'} | ${pct(held > 0 ? overruns / held : 0)} |`;
+  return `| ${label} | ${pct(result.scenario.duplicateShare)} | ${result.scenario.runs} + ${result.scenario.runs} | ${formatNumber(perBatch(result.sluice), 1)} | ${formatNumber(perBatch(result.powertools), 1)} | ${ratioCell(result)} | ${formatNumber(modelRatio(result), 2)}× | ${formatNumber(batchMs(result.sluice), 1)} / ${formatNumber(batchMs(result.powertools), 1)} | ${raw ? `${formatNumber(raw.ratio.median, 2)}×` : '–'} | ${pct(lateShare(result))} |`;
 }
 
 function latencySection(results: BenchResults): string[] {
@@ -247,8 +264,8 @@ function latencySection(results: BenchResults): string[] {
   return [
     `Every DynamoDB and SQS call, the function's and the event source mapping's, answers after a latency drawn from AWS's published figures (see Sources): DynamoDB single-item calls p50 ${AWS_LATENCY.dynamodb.default!.p50Ms} ms / p99 ${AWS_LATENCY.dynamodb.default!.p99Ms} ms, TransactWriteItems p50 ${AWS_LATENCY.dynamodb.byOperation!.TransactWriteItems!.p50Ms} / p99 ${AWS_LATENCY.dynamodb.byOperation!.TransactWriteItems!.p99Ms} ms, SQS p50 ${AWS_LATENCY.sqs.default!.p50Ms} / p99 ${AWS_LATENCY.sqs.default!.p99Ms} ms. ${formatNumber(latency.messages)} messages per run, batches of 10, ${latency.maxConcurrency} concurrent batches.`,
     '',
-    '| effect, sluice mode | duplicates | runs (sluice + Powertools) | sluice msg/s per concurrent batch | Powertools msg/s per concurrent batch | sluice ÷ Powertools, paired (min–max) | billed ms per batch (sluice / Powertools, median) | raw-emulator ratio, same workload | answers the emulator made later than the latency |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| effect, sluice mode | duplicates | runs (sluice + Powertools) | sluice msg/s per concurrent batch | Powertools msg/s per concurrent batch | sluice ÷ Powertools, paired (min–max) | the published latencies alone (model) | billed ms per batch (sluice / Powertools, median) | raw-emulator ratio, same workload | answers later than their latency |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     latencyRow('two items, atomic, read-first adaptive (as shipped)', latency.twoItems.first, raw?.first),
     latencyRow('two items, atomic, read-first adaptive (as shipped)', latency.twoItems.duplicates, raw?.duplicates),
     latencyRow('two items, atomic, read-first never', latency.readFirst.never.first),
@@ -277,7 +294,7 @@ function costSection(results: BenchResults): string[] {
     header,
     rule,
     `| sluice as shipped (atomic, read-first adaptive) | ${columns.map((c) => cell(c.sluice)).join(' | ')} |`,
-    `| Powertools batch + idempotency | ${columns.map((c) => cell(c.baseline)).join(' | ')} |`,
+    `| Powertools batch + idempotency (all its runs in the column) | ${columns.map((c) => cell(c.baseline)).join(' | ')} |`,
     `| sluice atomic, read-first never | ${columns.map((c) => cell(c.never)).join(' | ')} |`,
     `| sluice atomic, read-first always | ${columns.map((c) => cell(c.always)).join(' | ')} |`,
     `| sluice claim mode | ${columns.map((c) => cell(c.claim)).join(' | ')} |`,

@@ -195,7 +195,8 @@ if (values['render-only']) {
 // With --only, the sections not measured now are kept from the last run (and the report says so), so
 // one slow section can be re-measured without losing the others.
 const last = settings.only.size < SECTIONS.length ? await readFile(resultsFile, 'utf8').then((text) => JSON.parse(text) as BenchResults).catch(() => undefined) : undefined;
-const kept = SECTIONS.filter((section) => !settings.only.has(section) && last);
+const measuredIn = (results: BenchResults, section: Section) => (section === 'cold' ? results.coldStart : results[section]) !== undefined;
+const kept = SECTIONS.filter((section) => !settings.only.has(section) && last && measuredIn(last, section));
 const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const results: BenchResults = {
   startedAt: new Date().toISOString(),

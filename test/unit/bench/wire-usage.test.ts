@@ -1,4 +1,5 @@
 import { costPerMillion } from '../../../bench/cost.ts';
+import { modelThroughput } from '../../../bench/latency-model.ts';
 import type { QueueRun } from '../../../bench/queue-benchmark.ts';
 import { dynamoDbUnits, itemSize, wireUsage } from '../../../bench/wire-usage.ts';
 
@@ -87,5 +88,33 @@ describe('costPerMillion (bench/cost.ts)', () => {
 
     // Assess
     expect(price).toThrow(/no wire usage/);
+  });
+});
+
+describe('modelThroughput (bench/latency-model.ts)', () => {
+  const run = (dynamodb: Record<string, number>) =>
+    ({
+      messages: 100,
+      wire: { dynamodb: Object.fromEntries(Object.entries(dynamodb).map(([op, requests]) => [op, { requests, refused: 0, writeUnits: 0, readUnits: 0 }])), sqs: {} },
+    }) as unknown as QueueRun;
+  const fixed = { dynamodb: { byOperation: { TransactWriteItems: { p50Ms: 30, p99Ms: 30 } }, default: { p50Ms: 10, p99Ms: 10 } }, sqs: { default: { p50Ms: 5, p99Ms: 5 } } };
+
+  it('adds each message\'s calls in turn and the mapping\'s receive and delete around the batch', () => {
+    // Act: one transaction per message against a put, a transaction and an update.
+    const one = modelThroughput([run({ TransactWriteItems: 100 })], fixed);
+    const three = modelThroughput([run({ PutItem: 100, TransactWriteItems: 100, UpdateItem: 100 })], fixed);
+
+    // Assess: 5 + 30 + 5 ms and 5 + 50 + 5 ms per batch of 10.
+    expect(one.batchMs).toBeCloseTo(40, 6);
+    expect(three.batchMs).toBeCloseTo(60, 6);
+    expect(one.messagesPerSecondPerBatch).toBeCloseTo(250, 6);
+  });
+
+  it('makes an operation seen 0.8 times per message in 80 % of the messages, so a batch waits for its slowest message', () => {
+    // Act
+    const model = modelThroughput([run({ PutItem: 100, TransactWriteItems: 80 })], fixed);
+
+    // Assess: with 10 messages a batch almost always holds one that makes both calls.
+    expect(model.batchMs).toBeCloseTo(50, 6);
   });
 });
