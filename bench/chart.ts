@@ -59,7 +59,7 @@ export function buildChart(results: BenchResults): string {
     panels.push({
       title: 'Handler bundle size (esbuild, minified, SDK external)',
       unit: 'KiB',
-      groups: results.coldStart.map((c) => ({ label: c.target.name.replace(' (baseline)', ''), bars: [{ label: c.target.entry.startsWith('bench/') ? 'Powertools batch + idempotency' : 'sluice', value: c.sdkExternal.bytes / 1024 }] })),
+      groups: results.coldStart.map((c) => ({ label: c.target.name.replace(' (baseline)', ''), bars: [{ label: seriesOf(c.target.entry), value: c.sdkExternal.bytes / 1024 }] })),
     });
   }
   if (results.batch) {
@@ -77,4 +77,10 @@ export function buildChart(results: BenchResults): string {
     });
   }
   return renderBarCharts(panels);
+}
+
+function seriesOf(entry: string): string {
+  if (entry.startsWith('bench/baselines/')) return 'Powertools batch + idempotency';
+  if (entry.startsWith('bench/floors/')) return 'AWS SDK alone';
+  return 'sluice';
 }

@@ -65,8 +65,8 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
 };
 
 /**
- * Every function sluice deploys itself (functions/), the Orders sample's (examples/orders/functions/)
- * and the Powertools baseline.
+ * Every function sluice deploys itself (functions/), the Orders sample's (examples/orders/functions/),
+ * the Powertools baseline, and the AWS SDK's DynamoDB client on its own (what both workers cannot go below).
  *
  * @example
  * const targets = await coldStartTargets(); // [{ name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, …]
@@ -77,6 +77,7 @@ export async function coldStartTargets(): Promise<ColdStartTarget[]> {
   return [
     ...functions.sort().map((entry) => ({ name: basename(entry, '.ts'), entry })),
     { name: 'powertools-order-worker (baseline)', entry: 'bench/baselines/powertools-order-worker.ts' },
+    { name: 'DynamoDB client alone (the floor of both)', entry: 'bench/floors/dynamodb-client.ts' },
   ];
 }
 
