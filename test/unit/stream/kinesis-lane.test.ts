@@ -6,7 +6,7 @@ import { kinesisRecord, orderEvent } from '../../helpers/kinesis-events.ts';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function newStats(): KinesisPollerStats {
-  return { fetched: 0, filtered: 0, delivered: 0, invocations: 0, finalInvocations: 0, functionErrors: 0, partialFailures: 0, bisections: 0, discarded: 0 };
+  return { fetched: 0, filtered: 0, delivered: 0, invocations: 0, finalInvocations: 0, functionErrors: 0, partialFailures: 0, bisections: 0, discarded: 0, discardedWindows: 0 };
 }
 
 /** A lane over a scripted function, with a clock the test sets. */
