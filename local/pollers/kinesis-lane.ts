@@ -295,7 +295,7 @@ export class KinesisLane {
   }
 
   private async giveUpOnWindow(window: OpenWindow, terminatedEarly: boolean, condition: KinesisDiscardCondition): Promise<void> {
-    await this.env.discard([window.first, window.last], condition, window.finalRetries + 1, condition === 'RetryAttemptsExhausted', window.count);
+    await this.env.discard([window.first, window.last], condition, window.finalRetries, window.finalRetries > 0, window.count);
     this.stats.discardedWindows += 1;
     this.endWindow(window, terminatedEarly);
   }
