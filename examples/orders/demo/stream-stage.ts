@@ -39,7 +39,7 @@ export interface StreamStageResult {
   readonly discarded: number;
   /** Records sent and not in any fate: `sent − (filtered + rejected + dropped + aggregated)`. */
   readonly unaccounted: number;
-  /** Distinct (shard, window) results committed, and the parts they were committed in. */
+  /** Distinct (shard, window) results committed, and the parts they were committed in (one or more per invocation). */
   readonly windowsCommitted: number;
   readonly windowParts: number;
   readonly windowSeconds: number;
@@ -126,7 +126,8 @@ export async function runStreamStage(
   progress.update(records.length * 2, 'done');
   progress.stop();
 
-  const parts = await scanWindowResults(runtime.clients.dynamodb, resultsTable);
+  const items = await scanWindowResults(runtime.clients.dynamodb, resultsTable);
+  const parts = items.filter((item) => item.kind === 'part');
   const committed = totalsByWindow(parts);
   const expectedWindows = expectedRevenueByWindow(onStream, windowSeconds);
   const expected: StreamFates = { filtered: 0, rejected: 0, dropped: 0, aggregated: 0 };
