@@ -33,10 +33,6 @@ export function buildCli(): Command {
     .option('--records <n>', 'generated records of the batch stage', positiveInt, 100_000)
     .option('--skip-batch', 'skip the batch stage')
     .action(async (opts: { orders: number; seed: number; events: number; skipStream?: boolean; records: number; skipBatch?: boolean }) => {
-      // Ctrl-C (or a CI timeout) exits through process.exit, whose hook kills the emulators' process
-      // groups: they run detached and would outlive a plain signal death.
-      process.once('SIGINT', () => process.exit(130));
-      process.once('SIGTERM', () => process.exit(143));
       // Loaded on use, so the other commands start without the runtime and CDK.
       const { runDemo } = await import('./demo.ts');
       const ok = await runDemo(opts);
