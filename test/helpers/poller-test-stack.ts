@@ -5,6 +5,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { SluiceFunction } from '../../infra/sluice-function.ts';
 import type { CfnTemplate } from '../../local/template/types.ts';
+import { TEST_VISIBILITY_TIMEOUT_SECONDS } from './test-visibility.ts';
 
 /**
  * A small synthesized stack for the SQS poller's semantics: a queue with a DLQ (maxReceiveCount 2)
@@ -18,10 +19,10 @@ export function pollerTestTemplate(options: { reportBatchItemFailures: boolean; 
   const queue = new Queue(stack, 'Work', {
     fifo: options.fifo,
     contentBasedDeduplication: options.fifo,
-    visibilityTimeout: Duration.seconds(2),
+    visibilityTimeout: Duration.seconds(TEST_VISIBILITY_TIMEOUT_SECONDS),
     deadLetterQueue: { queue: dlq, maxReceiveCount: 2 },
   });
-  const fn = new SluiceFunction(stack, 'Recorder', { entry: 'test/helpers/functions/recording-handler.ts', environment: { RECORD_TABLE: table.tableName }, timeout: Duration.seconds(2) });
+  const fn = new SluiceFunction(stack, 'Recorder', { entry: 'test/helpers/functions/recording-handler.ts', environment: { RECORD_TABLE: table.tableName }, timeout: Duration.seconds(TEST_VISIBILITY_TIMEOUT_SECONDS) });
   fn.addEventSource(
     new SqsEventSource(queue, {
       batchSize: options.batchSize ?? 10,
