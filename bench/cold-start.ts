@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -59,14 +59,15 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
     [
       'SLUICE_QUEUE_URL', 'SLUICE_DLQ_URL', 'SLUICE_DEDUP_TABLE', 'SLUICE_DEDUP_SCOPE', 'ORDERS_TABLE_NAME', 'CUSTOMER_TOTALS_TABLE_NAME',
       'DEDUP_TABLE_NAME', 'BATCH_BUCKET', 'BATCH_STATE_MACHINE_ARN', 'BATCH_SUMMARY_TABLE', 'SLUICE_PIPELINE_NAME', 'SLUICE_RESULTS_TABLE',
-      'SLUICE_FAILURE_QUEUE_URL',
+      'SLUICE_FAILURE_QUEUE_URL', 'INVOICES_TABLE', 'BALANCES_TABLE',
     ].map((name) => [name, name.endsWith('_URL') ? `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}` : `bench-${name.toLowerCase()}`]),
   ),
 };
 
 /**
  * Every function sluice deploys itself (functions/), the Orders sample's (examples/orders/functions/),
- * the Powertools baseline, and the AWS SDK's DynamoDB client on its own (what both workers cannot go below).
+ * the handler `sluice init` scaffolds, the Powertools baseline, and the AWS SDK's DynamoDB client on its
+ * own (what both workers cannot go below).
  *
  * @example
  * const targets = await coldStartTargets(); // [{ name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, …]
@@ -76,9 +77,25 @@ export async function coldStartTargets(): Promise<ColdStartTarget[]> {
   const functions = (await Promise.all(folders.map(async (dir) => (await readdir(join(repoRoot, dir))).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`)))).flat();
   return [
     ...functions.sort().map((entry) => ({ name: basename(entry, '.ts'), entry })),
+    { name: 'sluice init app: invoice-worker', entry: await scaffoldHandlers() },
     { name: 'powertools-order-worker (baseline)', entry: 'bench/baselines/powertools-order-worker.ts' },
     { name: 'DynamoDB client alone (the floor of both)', entry: 'bench/floors/dynamodb-client.ts' },
   ];
+}
+
+/**
+ * The scaffold's handler files (templates/app/handlers/*.ts.tmpl, which hold no placeholders) copied as
+ * .ts into .scratch/, inside this package: they import `sluice/*`, which resolves to the sources here as
+ * it resolves to dist/ in a scaffolded app.
+ */
+async function scaffoldHandlers(): Promise<string> {
+  const templates = join(repoRoot, 'templates', 'app', 'handlers');
+  const folder = join('.scratch', 'bench-scaffold');
+  await mkdir(join(repoRoot, folder), { recursive: true });
+  for (const file of (await readdir(templates)).filter((f) => f.endsWith('.ts.tmpl'))) {
+    await copyFile(join(templates, file), join(repoRoot, folder, file.replace(/\.tmpl$/, '')));
+  }
+  return join(folder, 'invoice-worker.ts');
 }
 
 /**

@@ -201,7 +201,9 @@ const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.sl
 const results: BenchResults = {
   startedAt: new Date().toISOString(),
   finishedAt: new Date().toISOString(),
-  command: kept.length > 0 ? `${command} (${kept.join(', ')} kept from the run of ${last!.startedAt.slice(0, 16).replace('T', ' ')} UTC)` : command,
+  command,
+  // A kept section's own time: a section kept twice must not take the time of the run that kept it.
+  kept: kept.map((section) => ({ section, at: last?.sectionLoad?.[section]?.at ?? last?.kept?.find((k) => k.section === section)?.at ?? last!.startedAt })),
   machine: { cpus: cpus().length, node: process.versions.node, loadBefore: loadavg(), loadAfter: loadavg() },
   queue: last?.queue,
   scaling: last?.scaling ?? [],
