@@ -273,7 +273,7 @@ export class ComplianceResources extends Construct {
       maxAzs: 2,
       natGateways: 0,
       subnetConfiguration: [{ name: 'Isolated', subnetType: SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      // Closing the default security group takes a custom-resource Lambda; nothing of sluice uses that group.
+      // Nothing uses the default security group; closing it takes a custom-resource Lambda that would sit outside the VPC.
       restrictDefaultSecurityGroup: false,
       gatewayEndpoints: {
         S3: { service: GatewayVpcEndpointAwsService.S3 },

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
@@ -20,7 +21,7 @@ import type { LocalStateMachine, LocalStateMachineOptions } from '../stepfunctio
 import { createWorkDir, functionCode } from './function-code.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
-import { ResourceRegistry, type LocalResource } from './resources.ts';
+import { notEmulated, ResourceRegistry, type LocalResource, type NotEmulated } from './resources.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export interface LocalRuntimeOptions {
@@ -78,6 +79,7 @@ export interface RuntimeClients {
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
   readonly kinesis?: KinesisClient;
+  readonly sns: SNSClient;
 }
 
 /** Quiet defaults for in-process handlers: a local run should print its progress, not EMF blobs. */
@@ -114,6 +116,8 @@ export class LocalRuntime {
     readonly stateMachines: readonly LocalStateMachine[],
     /** Functions of the template the runtime cannot run, each with the reason. */
     readonly unsupportedFunctions: readonly UnsupportedFunction[],
+    /** What the template holds that the runtime accepts but does not emulate (KMS keys, VPC, alarms …), with the reason. */
+    readonly notEmulated: readonly NotEmulated[],
     private readonly ownedEmulators: Emulators | undefined,
     private readonly resolver: TemplateResolver,
     private readonly release: () => Promise<void>,
@@ -160,8 +164,11 @@ export class LocalRuntime {
         dynamodb: new DynamoDBClient(clientConfig()),
         s3: new S3Client(clientConfig({ service: 's3' })),
         ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
+        sns: new SNSClient(clientConfig()),
       };
       await provisionResources(resources, resolver, clients, options.overrides);
+      const skipped = notEmulated(resources);
+      for (const { what, count, reason } of skipped) log(`not emulated: ${count} × ${what}: ${reason}`);
       const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir });
       for (const { logicalId, reason } of unsupported) log(`not running function ${logicalId} locally: ${reason}`);
       const { wrapFunction, ...machineOptions } = options.stateMachines ?? {};
@@ -182,7 +189,7 @@ export class LocalRuntime {
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
       };
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, ownedEmulators, resolver, release);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, skipped, ownedEmulators, resolver, release);
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {

@@ -158,8 +158,10 @@ describe('BatchJob storage and permissions', () => {
 
   it('leaves no unacknowledged cdk-nag AwsSolutions finding', () => {
     // Act
-    const { findings } = synthNagReport((stack) => {
-      new BatchJob(stack, 'BatchUnderTest', { dedupTable: new DedupTable(stack, 'BatchUnderTestDedup') });
+    const { findings } = synthNagReport({
+      change: (stack) => {
+        new BatchJob(stack, 'BatchUnderTest', { dedupTable: new DedupTable(stack, 'BatchUnderTestDedup') });
+      },
     });
     // Assess
     expect(findings.filter((f) => f.path.includes('BatchUnderTest')).map((f) => `${f.rule} ${f.path}`)).toEqual([]);
