@@ -114,8 +114,8 @@ export interface BatchJobProps {
 
 /** strict: reserved concurrency of Split and Reduce (one each per running job). */
 const STRICT_JOB_FUNCTION_CONCURRENCY = 5;
-/** strict: concurrent job starts of the request queue's consumer. */
-const STRICT_STARTER_CONCURRENCY = 2;
+/** Concurrent job starts of the request queue's consumer (its reserved concurrency in strict). */
+const STARTER_CONCURRENCY = 2;
 
 /**
  * A batch job engine: partition → sort → aggregate → reduce over a Step Functions Map.
@@ -288,7 +288,8 @@ export class BatchJob extends Construct {
         dedupTable: props.dedupTable,
         dedupScope: 'batch-job',
         compliance: profile,
-        ...(strict ? { maxConcurrency: STRICT_STARTER_CONCURRENCY } : {}),
+        // A start is one StartExecution call: a burst of requests must not take the account's concurrency.
+        maxConcurrency: STARTER_CONCURRENCY,
         functionProps: {
           ...props.functionProps,
           // The starter only starts an execution: the queue consumer's default timeout fits it.

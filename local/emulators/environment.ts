@@ -21,6 +21,9 @@ export function emulatorEnvironment(endpoints: EmulatorEndpoints, region = 'us-e
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     ...(endpoints.kinesis ? { AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis } : {}),
     ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),
+    ...(endpoints.controlPlane
+      ? Object.fromEntries(['CLOUDFORMATION', 'CLOUDWATCH', 'LAMBDA', 'SSM'].map((service) => [`AWS_ENDPOINT_URL_${service}`, endpoints.controlPlane!]))
+      : {}),
   };
 }
 

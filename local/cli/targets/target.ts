@@ -117,6 +117,17 @@ export async function describeStackOutputs(stackName: string, overrides: SdkOver
   }
 }
 
+/**
+ * Client options for one more AWS service on a resolved target (call after {@link resolveTarget}, which points
+ * `env` at the target): sluice's client defaults, plus the target's endpoint, region and local credentials.
+ *
+ * @example
+ * const lambda = new LambdaClient(serviceClientConfig(target.name, 'LAMBDA'));
+ */
+export function serviceClientConfig(target: TargetName, service: string, env: NodeJS.ProcessEnv = process.env) {
+  return { ...clientConfig({ env }), ...sdkOverrides(target, service, env) };
+}
+
 /** Endpoint, region and credentials given to a client explicitly, so `env` (not only process.env) decides. */
 type SdkOverrides = { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
 

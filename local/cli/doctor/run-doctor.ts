@@ -1,0 +1,113 @@
+import { CloudFormationClient, GetTemplateCommand, ListStackResourcesCommand, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
+import { GetAccountSettingsCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, ParameterNotFound, SSMClient } from '@aws-sdk/client-ssm';
+import {
+  bootstrapRequirement,
+  checkAlarms,
+  checkBootstrap,
+  checkConcurrency,
+  checkSubscriptions,
+  concurrencyNeeds,
+  type AlarmView,
+  type DoctorFinding,
+  type DoctorTemplate,
+  type SubscriptionView,
+} from './checks.ts';
+
+/** The read-only clients `sluice doctor` uses, pointed at AWS (default chain) or at a local stand-in. */
+export interface DoctorClients {
+  readonly cloudformation: CloudFormationClient;
+  readonly cloudwatch: CloudWatchClient;
+  readonly lambda: LambdaClient;
+  readonly ssm: SSMClient;
+  readonly sns: SNSClient;
+}
+
+/** Output holding the alarm topic (infra/compliance.ts `ALARM_TOPIC_OUTPUT`; not imported, so the CLI starts without CDK). */
+const ALARM_TOPIC_OUTPUT = 'SluiceAlarmTopicArn';
+/** DescribeAlarms takes at most 100 names per call. */
+const ALARM_NAMES_PER_CALL = 100;
+
+/**
+ * Runs every check of `sluice doctor` on a deployed stack, read-only: Lambda concurrency quota against the
+ * stack's needs, CDK bootstrap version (unless `skipBootstrap`: nothing is deployed locally), the stack's
+ * alarms and their actions, and the subscriptions of the alarm topic.
+ *
+ * @example
+ * const findings = await runDoctor(clients, { stack: 'Sluice', outputs });
+ */
+export async function runDoctor(
+  clients: DoctorClients,
+  options: { stack: string; outputs: Readonly<Record<string, string>>; skipBootstrap?: boolean },
+): Promise<DoctorFinding[]> {
+  const template = await stackTemplate(clients.cloudformation, options.stack);
+  const resources = await stackResources(clients.cloudformation, options.stack);
+  const findings: DoctorFinding[] = [];
+
+  const settings = await clients.lambda.send(new GetAccountSettingsCommand({}));
+  const limit = settings.AccountLimit?.ConcurrentExecutions ?? 0;
+  findings.push(checkConcurrency({ limit, unreserved: settings.AccountLimit?.UnreservedConcurrentExecutions ?? limit }, concurrencyNeeds(template)));
+
+  const required = bootstrapRequirement(template);
+  if (options.skipBootstrap) findings.push({ check: 'CDK bootstrap', status: 'skip', detail: 'nothing is deployed locally' });
+  else if (required) findings.push(checkBootstrap(await bootstrapVersion(clients.ssm, required.parameter), required));
+  else findings.push({ check: 'CDK bootstrap', status: 'skip', detail: 'the template names no bootstrap version (synthesized without the default synthesizer)' });
+
+  const alarmNames = resources.filter((r) => r.ResourceType === 'AWS::CloudWatch::Alarm').flatMap((r) => (r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
+  findings.push(...checkAlarms(await describeAlarms(clients.cloudwatch, alarmNames)));
+
+  const topicArn = options.outputs[ALARM_TOPIC_OUTPUT];
+  if (topicArn) findings.push(checkSubscriptions(topicArn, await subscriptions(clients.sns, topicArn)));
+  else findings.push({ check: 'alarm topic subscriptions', status: 'skip', detail: `no ${ALARM_TOPIC_OUTPUT} output: the alarms notify actions of your own` });
+  return findings;
+}
+
+async function stackTemplate(cloudformation: CloudFormationClient, stack: string): Promise<DoctorTemplate> {
+  const out = await cloudformation.send(new GetTemplateCommand({ StackName: stack, TemplateStage: 'Processed' }));
+  return JSON.parse(out.TemplateBody ?? '{"Resources":{}}') as DoctorTemplate;
+}
+
+async function stackResources(cloudformation: CloudFormationClient, stack: string): Promise<StackResourceSummary[]> {
+  const all: StackResourceSummary[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await cloudformation.send(new ListStackResourcesCommand({ StackName: stack, NextToken }));
+    all.push(...(page.StackResourceSummaries ?? []));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return all;
+}
+
+async function bootstrapVersion(ssm: SSMClient, parameter: string): Promise<number | undefined> {
+  try {
+    const out = await ssm.send(new GetParameterCommand({ Name: parameter }));
+    return Number(out.Parameter?.Value);
+  } catch (err) {
+    if (err instanceof ParameterNotFound || (err as { name?: string }).name === 'ParameterNotFound') return undefined;
+    throw err;
+  }
+}
+
+async function describeAlarms(cloudwatch: CloudWatchClient, names: readonly string[]): Promise<AlarmView[]> {
+  const views: AlarmView[] = [];
+  for (let i = 0; i < names.length; i += ALARM_NAMES_PER_CALL) {
+    const out = await cloudwatch.send(new DescribeAlarmsCommand({ AlarmNames: names.slice(i, i + ALARM_NAMES_PER_CALL), AlarmTypes: ['MetricAlarm'] }));
+    for (const alarm of out.MetricAlarms ?? []) {
+      views.push({ name: alarm.AlarmName ?? '', actions: alarm.AlarmActions ?? [], actionsEnabled: alarm.ActionsEnabled ?? false, ...(alarm.StateValue ? { state: alarm.StateValue } : {}) });
+    }
+  }
+  return views;
+}
+
+async function subscriptions(sns: SNSClient, topicArn: string): Promise<SubscriptionView[]> {
+  const all: SubscriptionView[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn, NextToken }));
+    all.push(...(page.Subscriptions ?? []).map((s) => ({ arn: s.SubscriptionArn ?? '', protocol: s.Protocol ?? '', endpoint: s.Endpoint ?? '' })));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return all;
+}
