@@ -182,13 +182,13 @@ export class LocalRuntime {
       const skipped = notEmulated(resources);
       for (const { what, count, reason } of skipped) log(`not emulated: ${count} × ${what}: ${reason}`);
       // CloudFormation, CloudWatch, Lambda and SSM, read-only, as an account would describe this stack (`sluice doctor`).
-      let self: LocalRuntime | undefined;
+      const started: { runtime?: LocalRuntime } = {};
       const controlPlane = await startControlPlaneApi({
         region,
         accountId: LOCAL_ACCOUNT_ID,
         template,
         resources: () => resources.all().map((r) => ({ logicalId: r.logicalId, type: r.type, physicalId: r.ref })),
-        outputs: () => self?.outputs() ?? {},
+        outputs: () => started.runtime?.outputs() ?? {},
         alarms: () => templateAlarms(resources, resolver),
         reservedConcurrency: () =>
           resources.ofType('AWS::Lambda::Function').reduce((sum, fn) => sum + Number(fn.definition.Properties?.ReservedConcurrentExecutions ?? 0), 0),
@@ -219,7 +219,7 @@ export class LocalRuntime {
         rmSync(workDir, { recursive: true, force: true });
       };
       const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, skipped, ownedEmulators, resolver, release);
-      self = runtime;
+      started.runtime = runtime;
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {
