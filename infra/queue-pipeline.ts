@@ -111,8 +111,9 @@ export interface QueuePipelineAlarms {
 /**
  * An SQS queue drained by a Lambda consumer with exactly-once effects: the queue (encrypted, TLS-only,
  * redrive to a dead-letter queue after `maxReceiveCount`), its dead-letter queue (same kind, 14 days,
- * accepting redrives from this queue only), the consumer (partial batch responses, dedup table access,
- * send rights on its own queue for delay hops and on the DLQ for permanent failures) and alarms.
+ * marked as a DLQ by its redrive allow policy), the consumer (partial batch responses, dedup table access,
+ * send rights on its own queue for delay hops and on the DLQ for permanent failures) and alarms, each notifying
+ * `alarmAction` or the stack's alarm topic. Queue names are generated unless `queueName` is given.
  *
  * Consumer environment: `SLUICE_QUEUE_URL`, `SLUICE_DLQ_URL`, `SLUICE_FIFO` (`true`/`false`),
  * `SLUICE_DEDUP_TABLE`, `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`, plus `environment`.
