@@ -54,6 +54,11 @@ export const ACKNOWLEDGED_FINDINGS = {
     reason:
       "strict profile: CDK's grant to send to a queue encrypted with a customer-managed key names kms:GenerateDataKey* and kms:ReEncrypt* (the data-key variants SQS uses); the statement's resource is that one key.",
   },
+  vpcAccessPolicy: {
+    rules: ['AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole]'],
+    reason:
+      "strict profile: a function in a VPC needs Lambda's network-interface actions (ec2:CreateNetworkInterface, DescribeNetworkInterfaces, DeleteNetworkInterface, …), which take no resource-level permissions; AWS's AWSLambdaVPCAccessExecutionRole is the documented minimum.",
+  },
   streamCustomerKey: {
     rules: ['AwsSolutions-KDS3'],
     reason:

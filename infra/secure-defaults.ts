@@ -1,8 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { BillingMode, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, Role, ServicePrincipal, type Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
@@ -120,6 +119,9 @@ export function grantTableActions(table: Table, grantee: IGrantable, ...actions:
   return table.grant(grantee, ...actions);
 }
 
+/** AWS's managed policy for the network interfaces of a Lambda function in a VPC. */
+const VPC_ACCESS_POLICY = 'service-role/AWSLambdaVPCAccessExecutionRole';
+
 /**
  * A {@link SluiceFunction} with its own execution role (unless `props.role` brings one) and nothing else on it: no
  * `AWSLambdaBasicExecutionRole` (logging is granted on the function's own log group only), so every
@@ -139,6 +141,12 @@ export function leastPrivilegeFunction(scope: Construct, id: string, props: Slui
     });
   const fn = new SluiceFunction(scope, id, { ...props, role });
   fn.logGroup.grantWrite(role);
+  // In a VPC Lambda creates the function's network interfaces with its role: CDK adds this policy only to
+  // roles it creates itself. The ec2 actions it holds have no resource-level permissions.
+  if (fn.isBoundToVpc && !props.role) {
+    role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(VPC_ACCESS_POLICY));
+    acknowledgeFinding(role, 'vpcAccessPolicy');
+  }
   acknowledgeFinding(role, 'inlinePolicy');
   acknowledgeFinding(fn, 'lambdaDlq');
   if (complianceProfile(scope, props.compliance) === 'strict') acknowledgeFinding(role, 'keyEncryptGrant');

@@ -85,6 +85,18 @@ describe('the strict profile of the sample app (cdk synth -c compliance=strict)'
     template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
   });
 
+  it("gives each function's role the network-interface permissions Lambda needs to place it in the VPC (CDK adds them only to roles it creates)", () => {
+    // Prepare
+    const functionRoles = resourcesOf(template, 'AWS::Lambda::Function').map(([, fn]) => (fn.Properties!.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0]);
+    const roles = new Map(resourcesOf(template, 'AWS::IAM::Role'));
+
+    // Assess
+    expect(functionRoles).toHaveLength(6);
+    for (const id of functionRoles) {
+      expect({ id, policies: JSON.stringify(roles.get(id)!.Properties!.ManagedPolicyArns) }).toEqual({ id, policies: expect.stringContaining(':iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole') });
+    }
+  });
+
   it('lets the endpoints take HTTPS from the VPC only', () => {
     // Assess
     for (const [, group] of resourcesOf(template, 'AWS::EC2::SecurityGroup').filter(([id]) => id.includes('Endpoint'))) {
