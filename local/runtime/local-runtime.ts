@@ -180,7 +180,6 @@ export class LocalRuntime {
       };
       await provisionResources(resources, resolver, clients, options.overrides);
       const skipped = notEmulated(resources);
-      for (const { what, count, reason } of skipped) log(`not emulated: ${count} × ${what}: ${reason}`);
       // CloudFormation, CloudWatch, Lambda and SSM, read-only, as an account would describe this stack (`sluice doctor`).
       const started: { runtime?: LocalRuntime } = {};
       const controlPlane = await startControlPlaneApi({

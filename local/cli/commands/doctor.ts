@@ -6,10 +6,10 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { Command } from 'commander';
 import type { DoctorFinding } from '../doctor/checks.ts';
 import { runDoctor, type DoctorClients } from '../doctor/run-doctor.ts';
-import { formatTable } from '../table.ts';
 import { resolveTarget, serviceClientConfig } from '../targets/target.ts';
 import { cliAction } from './cli-action.ts';
 import { targetOptions, withTargetOptions, type TargetCliOptions } from './options.ts';
+import { formatTextTable } from './text-table.ts';
 
 /**
  * The findings as a table, then what to do about each one that is not ok.
@@ -18,7 +18,7 @@ import { targetOptions, withTargetOptions, type TargetCliOptions } from './optio
  * console.log(formatFindings(findings));
  */
 export function formatFindings(findings: readonly DoctorFinding[]): string {
-  const table = formatTable([['check', 'status', 'detail'], ...findings.map((f) => [f.check, f.status.toUpperCase(), f.detail])]);
+  const table = formatTextTable([['check', 'status', 'detail'], ...findings.map((f) => [f.check, f.status.toUpperCase(), f.detail])]);
   const fixes = findings.filter((f) => f.fix && f.status !== 'ok').map((f) => `- ${f.check}: ${f.fix}`);
   return fixes.length > 0 ? `${table}\n\nto fix:\n${fixes.join('\n')}` : table;
 }
