@@ -22,6 +22,12 @@ export interface LocalAccount {
   readonly concurrencyLimit?: number;
   /** CDK bootstrap version (SSM `/cdk-bootstrap/<qualifier>/version`). Default: none, as in an account never bootstrapped. */
   readonly bootstrapVersion?: number;
+  /**
+   * Step Functions' state-transition figures CloudWatch reports for the last day (`AWS/States`,
+   * `ServiceMetric=StateTransition`). Default: none, as in an account that ran no transitions (the local
+   * state machines have no quota).
+   */
+  readonly stateTransitions?: { readonly refillRate: number; readonly bucketSize: number; readonly throttled: number };
 }
 
 /** What the control plane serves: the one stack the runtime runs. */
@@ -85,8 +91,36 @@ function cloudFormation(params: URLSearchParams, view: ControlPlaneView): string
   }
 }
 
-/** CloudWatch (AWS JSON 1.0): DescribeAlarms of the template's alarms, none of them evaluated locally. */
+/** The local account's one datapoint per `AWS/States` StateTransition metric (stamped at the query's end). */
+function stateTransitionValue(view: ControlPlaneView, metricName: unknown): number | undefined {
+  const figures = view.account.stateTransitions;
+  if (!figures) return undefined;
+  const byMetric = new Map<unknown, number>([
+    ['ProvisionedRefillRate', figures.refillRate],
+    ['ProvisionedBucketSize', figures.bucketSize],
+    ['ThrottledEvents', figures.throttled],
+  ]);
+  return byMetric.get(metricName);
+}
+
+/** CloudWatch GetMetricData: the account's Step Functions state-transition figures; every other metric has no data locally. */
+function metricData(body: Record<string, unknown>, view: ControlPlaneView): unknown {
+  const queries = Array.isArray(body.MetricDataQueries) ? (body.MetricDataQueries as { Id?: string; MetricStat?: { Metric?: { Namespace?: string; MetricName?: string; Dimensions?: { Name?: string; Value?: string }[] } } }[]) : [];
+  const end = typeof body.EndTime === 'number' ? body.EndTime : Date.now() / 1000;
+  return {
+    MetricDataResults: queries.map((query) => {
+      const metric = query.MetricStat?.Metric;
+      const isStateTransition = metric?.Namespace === 'AWS/States' && (metric.Dimensions ?? []).some((d) => d.Name === 'ServiceMetric' && d.Value === 'StateTransition');
+      const value = isStateTransition ? stateTransitionValue(view, metric?.MetricName) : undefined;
+      return { Id: query.Id, Label: metric?.MetricName, StatusCode: 'Complete', Timestamps: value === undefined ? [] : [end], Values: value === undefined ? [] : [value] };
+    }),
+    Messages: [],
+  };
+}
+
+/** CloudWatch (AWS JSON 1.0): DescribeAlarms of the template's alarms, none of them evaluated locally; GetMetricData. */
 function cloudWatch(operation: string, body: Record<string, unknown>, view: ControlPlaneView): unknown {
+  if (operation === 'GetMetricData') return metricData(body, view);
   if (operation !== 'DescribeAlarms') throw new ApiError('InvalidAction', `CloudWatch ${operation || '(no operation)'} is not served locally`);
   const names = Array.isArray(body.AlarmNames) ? new Set(body.AlarmNames as string[]) : undefined;
   const alarms = view.alarms().filter((a) => !names || names.has(a.name));
@@ -124,7 +158,7 @@ function lambdaAccountSettings(view: ControlPlaneView): unknown {
 /**
  * Serves, read-only, what AWS's control plane would say about the stack the local runtime runs, over the
  * real wire protocols, so `sluice doctor` (and the AWS CLI) can point at it as at an account:
- * CloudFormation DescribeStacks / ListStackResources / GetTemplate, CloudWatch DescribeAlarms, Lambda
+ * CloudFormation DescribeStacks / ListStackResources / GetTemplate, CloudWatch DescribeAlarms and GetMetricData, Lambda
  * GetAccountSettings, and SSM GetParameter for the CDK bootstrap version. One endpoint for all four
  * (`AWS_ENDPOINT_URL_CLOUDFORMATION`, `_CLOUDWATCH`, `_LAMBDA`, `_SSM`); the services are told apart by the
  * request, as their protocols differ. Anything else answers an error naming what is not served.

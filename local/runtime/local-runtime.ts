@@ -48,7 +48,7 @@ export interface LocalRuntimeOptions {
   readonly functionEnvironment?: Record<string, string>;
   /** Receives one line per notable runtime event (handler errors, skipped resources). */
   readonly log?: (line: string) => void;
-  /** The account facts the control plane answers with (`sluice doctor`): concurrency quota, bootstrap version. */
+  /** The account facts the control plane answers with (`sluice doctor`): concurrency quota, bootstrap version, Step Functions figures. */
   readonly account?: LocalAccount;
   /** Options for every state machine (tests compress Retry waits, watch events, or wrap functions to inject faults). */
   readonly stateMachines?: Partial<Pick<LocalStateMachineOptions, 'retryIntervalMs' | 'retryIntervalOverrides' | 'onEvent'>> & {

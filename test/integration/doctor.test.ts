@@ -18,7 +18,9 @@ import { sampleTemplate } from '../helpers/sample-app.ts';
  */
 describe('sluice doctor against the local runtime standing in for AWS', () => {
   // A new account: Lambda concurrency 10, never bootstrapped. Mutated below, as an account would be fixed.
-  const account: { concurrencyLimit: number; bootstrapVersion?: number } = { concurrencyLimit: 10 };
+  const account: { concurrencyLimit: number; bootstrapVersion?: number; stateTransitions?: { refillRate: number; bucketSize: number; throttled: number } } = {
+    concurrencyLimit: 10,
+  };
   let runtime: LocalRuntime;
   let clients: DoctorClients;
   let outputs: Readonly<Record<string, string>>;
@@ -78,14 +80,30 @@ describe('sluice doctor against the local runtime standing in for AWS', () => {
       detail: 'no /cdk-bootstrap/hnb659fds/version: the account and region are not bootstrapped',
       fix: 'npx cdk bootstrap',
     });
+    expect(byCheck.get('Step Functions transitions')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/^no state transitions in the last 24 hours/) });
     expect(byCheck.get('alarm actions')).toEqual({ check: 'alarm actions', status: 'ok', detail: 'all 16 alarms have actions' });
     expect(byCheck.get('alarm topic subscriptions')).toMatchObject({ status: 'fail', fix: `aws sns subscribe --topic-arn ${outputs.SluiceAlarmTopicArn} --protocol email --notification-endpoint you@example.com` });
+  });
+
+  it('fails when CloudWatch reports throttled Step Functions state transitions (read with GetMetricData)', async () => {
+    // Prepare: the account ran jobs and Step Functions throttled some of their transitions
+    account.stateTransitions = { refillRate: 25, bucketSize: 800, throttled: 1200 };
+
+    // Act
+    const findings = await runDoctor(clients, { stack: 'Sluice', outputs });
+
+    // Assess
+    expect(findings.find((f) => f.check === 'Step Functions transitions')).toMatchObject({
+      status: 'fail',
+      detail: '1200 state transitions throttled in the last 24 hours (refill 25/s, bucket 800): batch jobs ran slower than their Map concurrency',
+    });
   });
 
   it('passes once the quota is raised, the account bootstrapped and someone subscribed to the alarm topic', async () => {
     // Prepare
     account.concurrencyLimit = 1000;
     account.bootstrapVersion = 21;
+    account.stateTransitions = { refillRate: 25, bucketSize: 800, throttled: 0 };
     const { QueueUrl } = await runtime.clients.sqs.send(new CreateQueueCommand({ QueueName: `alarm-inbox-${randomUUID().slice(0, 8)}` }));
     const { Attributes } = await runtime.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }));
     await clients.sns.send(new SubscribeCommand({ TopicArn: outputs.SluiceAlarmTopicArn, Protocol: 'sqs', Endpoint: Attributes!.QueueArn }));
@@ -97,10 +115,12 @@ describe('sluice doctor against the local runtime standing in for AWS', () => {
     expect(findings.map((f) => [f.check, f.status])).toEqual([
       ['Lambda concurrency', 'ok'],
       ['CDK bootstrap', 'ok'],
+      ['Step Functions transitions', 'ok'],
       ['alarm actions', 'ok'],
       ['alarm topic subscriptions', 'ok'],
     ]);
     expect(findings[0]!.detail).toBe('peak 113 of 1000 (reserved 0, unreserved left 1000)');
     expect(findings[1]!.detail).toBe('version 21 (needs 6 or later)');
+    expect(findings[2]!.detail).toBe('refill 25/s, bucket 800, none throttled in the last 24 hours');
   });
 });

@@ -25,15 +25,15 @@ export function formatFindings(findings: readonly DoctorFinding[]): string {
 
 /**
  * `sluice doctor`: read-only checks of an account and a deployed stack before or after a deploy (Lambda
- * concurrency quota against the stack's needs, CDK bootstrap version, alarm actions, alarm topic
- * subscriptions). Exits 1 when a check fails. On `--target local` it asks the local runtime's control plane.
+ * concurrency quota against the stack's needs, CDK bootstrap version, Step Functions state-transition quota
+ * and throttling, alarm actions, alarm topic subscriptions). Exits 1 when a check fails. On `--target local` it asks the local runtime's control plane.
  *
  * @example
  * sluice doctor --target aws
  */
 export function doctorCommand(): Command {
   return withTargetOptions(
-    new Command('doctor').description('check the account and the deployed stack: Lambda concurrency, CDK bootstrap, alarms and their subscribers (read-only)').option('--json', 'print JSON'),
+    new Command('doctor').description('check the account and the deployed stack: Lambda concurrency, CDK bootstrap, Step Functions transitions, alarms and their subscribers (read-only)').option('--json', 'print JSON'),
   ).action(
     cliAction(async (opts: TargetCliOptions & { json?: boolean }) => {
       const target = await resolveTarget(targetOptions(opts));

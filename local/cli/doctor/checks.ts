@@ -182,3 +182,43 @@ export function checkSubscriptions(topicArn: string, subscriptions: readonly Sub
   if (subscriptions.length > 0) return { check, status: 'warn', detail: `${subscriptions.length} waiting for confirmation, none confirmed`, fix: 'confirm the subscription (the e-mail SNS sent)' };
   return { check, status: 'fail', detail: `nobody subscribes to ${topicArn}: every alarm goes unheard`, fix: subscribe };
 }
+
+/**
+ * The account's Step Functions state-transition quota as CloudWatch reports it (namespace `AWS/States`,
+ * dimension `ServiceMetric=StateTransition`) over the last day. The figures exist only for periods in which
+ * the account ran state transitions: `undefined` means none in the window.
+ */
+export interface StateTransitionFigures {
+  /** Highest `ProvisionedRefillRate` (transitions per second the account refills). */
+  readonly refillRate?: number;
+  /** Highest `ProvisionedBucketSize` (the burst the account allows). */
+  readonly bucketSize?: number;
+  /** Sum of `ThrottledEvents`: transitions Step Functions delayed because the bucket was empty. */
+  readonly throttled: number;
+}
+
+/**
+ * Step Functions' state-transition quota, shared by every state machine of the account and region. New
+ * accounts start with a reduced one that AWS raises with use (Step Functions developer guide, "Service
+ * quotas"); it is not readable until the account has run transitions, so the check reads what CloudWatch
+ * measured: the provisioned rate and bucket, and whether any transition was throttled.
+ *
+ * @example
+ * checkStateTransitions({ refillRate: 25, bucketSize: 800, throttled: 1200 }); // fail: a batch job was slowed
+ */
+export function checkStateTransitions(figures: StateTransitionFigures): DoctorFinding {
+  const check = 'Step Functions transitions';
+  const quota = `refill ${figures.refillRate ?? '?'}/s, bucket ${figures.bucketSize ?? '?'}`;
+  if (figures.throttled > 0) {
+    return {
+      check,
+      status: 'fail',
+      detail: `${figures.throttled} state transitions throttled in the last 24 hours (${quota}): batch jobs ran slower than their Map concurrency`,
+      fix: 'request a higher StateTransition quota (Service Quotas console or AWS Support Center), or lower distributedMaxConcurrency',
+    };
+  }
+  if (figures.refillRate === undefined) {
+    return { check, status: 'skip', detail: 'no state transitions in the last 24 hours: CloudWatch reports the quota once a job has run' };
+  }
+  return { check, status: 'ok', detail: `${quota}, none throttled in the last 24 hours` };
+}

@@ -1,5 +1,5 @@
 import { GetTemplateCommand, ListStackResourcesCommand, type CloudFormationClient, type StackResourceSummary } from '@aws-sdk/client-cloudformation';
-import { DescribeAlarmsCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DescribeAlarmsCommand, GetMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetAccountSettingsCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ListSubscriptionsByTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { GetParameterCommand, ParameterNotFound, type SSMClient } from '@aws-sdk/client-ssm';
@@ -8,11 +8,13 @@ import {
   checkAlarms,
   checkBootstrap,
   checkConcurrency,
+  checkStateTransitions,
   checkSubscriptions,
   concurrencyNeeds,
   type AlarmView,
   type DoctorFinding,
   type DoctorTemplate,
+  type StateTransitionFigures,
   type SubscriptionView,
 } from './checks.ts';
 
@@ -29,11 +31,14 @@ export interface DoctorClients {
 const ALARM_TOPIC_OUTPUT = 'SluiceAlarmTopicArn';
 /** DescribeAlarms takes at most 100 names per call. */
 const ALARM_NAMES_PER_CALL = 100;
+/** How far back the Step Functions quota figures are read. */
+const STATE_TRANSITION_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Runs every check of `sluice doctor` on a deployed stack, read-only: Lambda concurrency quota against the
- * stack's needs, CDK bootstrap version (unless `skipBootstrap`: nothing is deployed locally), the stack's
- * alarms and their actions, and the subscriptions of the alarm topic.
+ * stack's needs, CDK bootstrap version (unless `skipBootstrap`: nothing is deployed locally), the Step Functions
+ * state-transition quota and throttling (stacks with a state machine), the stack's alarms and their actions,
+ * and the subscriptions of the alarm topic.
  *
  * @example
  * const findings = await runDoctor(clients, { stack: 'Sluice', outputs });
@@ -54,6 +59,10 @@ export async function runDoctor(
   if (options.skipBootstrap) findings.push({ check: 'CDK bootstrap', status: 'skip', detail: 'nothing is deployed locally' });
   else if (required) findings.push(checkBootstrap(await bootstrapVersion(clients.ssm, required.parameter), required));
   else findings.push({ check: 'CDK bootstrap', status: 'skip', detail: 'the template names no bootstrap version (synthesized without the default synthesizer)' });
+
+  if (Object.values(template.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine')) {
+    findings.push(checkStateTransitions(await stateTransitionFigures(clients.cloudwatch, new Date())));
+  }
 
   const alarmNames = resources.filter((r) => r.ResourceType === 'AWS::CloudWatch::Alarm').flatMap((r) => (r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
   findings.push(...checkAlarms(await describeAlarms(clients.cloudwatch, alarmNames)));
@@ -99,6 +108,24 @@ async function describeAlarms(cloudwatch: CloudWatchClient, names: readonly stri
     }
   }
   return views;
+}
+
+async function stateTransitionFigures(cloudwatch: CloudWatchClient, now: Date): Promise<StateTransitionFigures> {
+  const query = (Id: string, MetricName: string, Stat: string) => ({
+    Id,
+    MetricStat: { Metric: { Namespace: 'AWS/States', MetricName, Dimensions: [{ Name: 'ServiceMetric', Value: 'StateTransition' }] }, Period: 3600, Stat },
+  });
+  const out = await cloudwatch.send(
+    new GetMetricDataCommand({
+      StartTime: new Date(now.getTime() - STATE_TRANSITION_WINDOW_MS),
+      EndTime: now,
+      MetricDataQueries: [query('refill', 'ProvisionedRefillRate', 'Maximum'), query('bucket', 'ProvisionedBucketSize', 'Maximum'), query('throttled', 'ThrottledEvents', 'Sum')],
+    }),
+  );
+  const values = (id: string) => out.MetricDataResults?.find((r) => r.Id === id)?.Values ?? [];
+  const highest = (id: string) => (values(id).length > 0 ? Math.max(...values(id)) : undefined);
+  // 3 queries × 24 hourly points: one page (GetMetricData returns up to 100,800 points per call).
+  return { refillRate: highest('refill'), bucketSize: highest('bucket'), throttled: values('throttled').reduce((a, b) => a + b, 0) };
 }
 
 async function subscriptions(sns: SNSClient, topicArn: string): Promise<SubscriptionView[]> {

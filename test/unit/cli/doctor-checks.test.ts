@@ -1,4 +1,4 @@
-import { bootstrapRequirement, checkConcurrency, checkSubscriptions, concurrencyNeeds, type DoctorTemplate } from '../../../local/cli/doctor/checks.ts';
+import { bootstrapRequirement, checkConcurrency, checkStateTransitions, checkSubscriptions, concurrencyNeeds, type DoctorTemplate } from '../../../local/cli/doctor/checks.ts';
 import { formatFindings } from '../../../local/cli/commands/doctor.ts';
 
 /** A template with one SQS-consumer function (reserved or not) and its mapping. */
@@ -66,5 +66,21 @@ describe('sluice doctor checks', () => {
     // Assess
     expect(finding.status).toBe('warn');
     expect(formatFindings([finding])).toMatch(/WARN[\s\S]*to fix:\n- alarm topic subscriptions: confirm the subscription/);
+  });
+
+  it('fails on throttled Step Functions transitions even when the quota figures are missing', () => {
+    // Act
+    const finding = checkStateTransitions({ throttled: 3 });
+
+    // Assess
+    expect(finding).toMatchObject({ status: 'fail', detail: expect.stringMatching(/^3 state transitions throttled in the last 24 hours \(refill \?\/s, bucket \?\)/) });
+  });
+
+  it('skips the Step Functions quota when the account ran no transitions (CloudWatch has no figures yet)', () => {
+    // Act
+    const finding = checkStateTransitions({ throttled: 0 });
+
+    // Assess
+    expect(finding.status).toBe('skip');
   });
 });
