@@ -8,6 +8,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import { runDoctor, type DoctorClients } from '../../local/cli/doctor/run-doctor.ts';
+import type { DoctorTemplate } from '../../local/cli/doctor/checks.ts';
 import { resolveTarget, serviceClientConfig } from '../../local/cli/targets/target.ts';
 import { sampleTemplate } from '../helpers/sample-app.ts';
 
@@ -83,6 +84,26 @@ describe('sluice doctor against the local runtime standing in for AWS', () => {
     expect(byCheck.get('Step Functions transitions')).toMatchObject({ status: 'skip', detail: expect.stringMatching(/^no state transitions in the last 24 hours/) });
     expect(byCheck.get('alarm actions')).toEqual({ check: 'alarm actions', status: 'ok', detail: 'all 16 alarms have actions' });
     expect(byCheck.get('alarm topic subscriptions')).toMatchObject({ status: 'fail', fix: `aws sns subscribe --topic-arn ${outputs.SluiceAlarmTopicArn} --protocol email --notification-endpoint you@example.com` });
+  });
+
+  it('before the first deploy, checks the account against the synthesized template without asking CloudFormation', async () => {
+    // Prepare: no stack yet, so a CloudFormation call would fail (nothing listens on port 9)
+    const template = await sampleTemplate();
+    const noStack = new CloudFormationClient({ region: runtime.region, endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+
+    // Act
+    const findings = await runDoctor({ ...clients, cloudformation: noStack }, { stack: 'Sluice', outputs: {}, template: template as DoctorTemplate });
+    noStack.destroy();
+
+    // Assess
+    expect(findings.map((f) => [f.check, f.status])).toEqual([
+      ['Lambda concurrency', 'fail'],
+      ['CDK bootstrap', 'fail'],
+      ['Step Functions transitions', 'skip'],
+      ['alarm actions', 'ok'],
+      ['alarm topic subscriptions', 'skip'],
+    ]);
+    expect(findings[3]!.detail).toBe('all 16 alarms have actions');
   });
 
   it('fails when CloudWatch reports throttled Step Functions state transitions (read with GetMetricData)', async () => {

@@ -40,15 +40,19 @@ const STATE_TRANSITION_WINDOW_MS = 24 * 60 * 60 * 1000;
  * state-transition quota and throttling (stacks with a state machine), the stack's alarms and their actions,
  * and the subscriptions of the alarm topic.
  *
+ * Before the first deploy, pass the synthesized `template`: the account checks run against it, the alarms'
+ * actions are read from it, and the subscriptions wait for the deploy (nothing is asked of CloudFormation).
+ *
  * @example
  * const findings = await runDoctor(clients, { stack: 'Sluice', outputs });
+ * const before = await runDoctor(clients, { stack: 'Sluice', outputs: {}, template: JSON.parse(readFileSync('cdk.out/Sluice.template.json', 'utf8')) });
  */
 export async function runDoctor(
   clients: DoctorClients,
-  options: { stack: string; outputs: Readonly<Record<string, string>>; skipBootstrap?: boolean },
+  options: { stack: string; outputs: Readonly<Record<string, string>>; skipBootstrap?: boolean; template?: DoctorTemplate },
 ): Promise<DoctorFinding[]> {
-  const template = await stackTemplate(clients.cloudformation, options.stack);
-  const resources = await stackResources(clients.cloudformation, options.stack);
+  const deployed = options.template === undefined;
+  const template = options.template ?? (await stackTemplate(clients.cloudformation, options.stack));
   const findings: DoctorFinding[] = [];
 
   const settings = await clients.lambda.send(new GetAccountSettingsCommand({}));
@@ -64,6 +68,13 @@ export async function runDoctor(
     findings.push(checkStateTransitions(await stateTransitionFigures(clients.cloudwatch, new Date())));
   }
 
+  if (!deployed) {
+    findings.push(...checkAlarms(templateAlarms(template)));
+    findings.push({ check: 'alarm topic subscriptions', status: 'skip', detail: `not deployed yet: subscribe to the ${ALARM_TOPIC_OUTPUT} output after the deploy` });
+    return findings;
+  }
+
+  const resources = await stackResources(clients.cloudformation, options.stack);
   const alarmNames = resources.filter((r) => r.ResourceType === 'AWS::CloudWatch::Alarm').flatMap((r) => (r.PhysicalResourceId ? [r.PhysicalResourceId] : []));
   findings.push(...checkAlarms(await describeAlarms(clients.cloudwatch, alarmNames)));
 
@@ -71,6 +82,13 @@ export async function runDoctor(
   if (topicArn) findings.push(checkSubscriptions(topicArn, await subscriptions(clients.sns, topicArn)));
   else findings.push({ check: 'alarm topic subscriptions', status: 'skip', detail: `no ${ALARM_TOPIC_OUTPUT} output: the alarms notify actions of your own` });
   return findings;
+}
+
+/** The template's alarms as CloudWatch would describe them (CloudFormation's ActionsEnabled default is true). */
+function templateAlarms(template: DoctorTemplate): AlarmView[] {
+  return Object.entries(template.Resources)
+    .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
+    .map(([id, r]) => ({ name: id, actions: (r.Properties?.AlarmActions as string[] | undefined) ?? [], actionsEnabled: r.Properties?.ActionsEnabled !== false }));
 }
 
 async function stackTemplate(cloudformation: CloudFormationClient, stack: string): Promise<DoctorTemplate> {

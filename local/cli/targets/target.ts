@@ -157,6 +157,13 @@ function prepareLocalStackEnvironment(env: NodeJS.ProcessEnv): void {
   }
 }
 
-function clearEndpointOverrides(env: NodeJS.ProcessEnv): void {
+/**
+ * Removes every `AWS_ENDPOINT_URL*` from `env`, so the SDK talks to AWS itself (a leftover LocalStack or
+ * emulator endpoint must not leak into `--target aws`).
+ *
+ * @example
+ * clearEndpointOverrides(process.env);
+ */
+export function clearEndpointOverrides(env: NodeJS.ProcessEnv): void {
   for (const key of Object.keys(env)) if (key.startsWith('AWS_ENDPOINT_URL')) delete env[key];
 }
