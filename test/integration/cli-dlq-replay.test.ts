@@ -63,7 +63,7 @@ describe('sluice dlq replay against `sluice dev --no-pollers` (nothing consumes,
     // Act
     const result = await runCli(['dlq', 'replay', 'Orders', '--filter', 'malformed'], { stateFile: dev.stateFile });
     // Assess
-    expect(result).toMatchObject({ code: 0, stdout: 'replayed 4 dead letters from the Orders DLQ to Orders; 2 left in the DLQ (--filter malformed)\n' });
+    expect(result).toMatchObject({ code: 0, stdout: 'replayed 4 dead letters from the Orders DLQ to Orders; 2 left in the DLQ (--filter malformed)\n  2 not matching --filter malformed\n' });
     const replayed = await takeAll(sqs, ordersUrl);
     expect(replayed.map(idOf).sort()).toEqual(['m-0', 'm-1', 'm-2', 'm-3']);
     for (const message of replayed) {
