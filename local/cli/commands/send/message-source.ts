@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, createReadStream, readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../usage-error.ts';
 import { expandTemplate, readJsonLines, type TemplateContext } from '../send-input.ts';
 
@@ -53,6 +53,7 @@ function readTemplate(text: string): unknown {
 function checkReadableFile(path: string): void {
   try {
     if (!statSync(path).isFile()) throw Object.assign(new Error('not a file'), { code: 'EISDIR' });
+    accessSync(path, constants.R_OK);
   } catch (err) {
     throw new UsageError(`--file: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): expected a readable file`);
   }
