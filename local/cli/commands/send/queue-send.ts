@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { PartialSendError } from '../../../../shared/errors.ts';
 import type { QueueProducer, SendOptions } from '../../../../shared/queue/producer.ts';
 import { MAX_DELAY_SECONDS } from '../../../../shared/queue/redelivery.ts';
 import { MAX_SQS_MESSAGE_BYTES } from '../../../../shared/queue/size.ts';
 import { expandText } from '../send-input.ts';
 import type { MessageSource, Outgoing } from './message-source.ts';
-import { ProblemList, stoppedSendReport } from './send-report.ts';
+import { SendLedger } from './send-report.ts';
 
 /** The queue options of `sluice send`. */
 export interface QueueSendCliOptions {
@@ -104,41 +103,27 @@ export async function sendToQueue(args: {
   const limit = args.producer.fifo ? 1 : CONCURRENT_BATCHES;
   const inFlight = new Map<Promise<void>, number>();
   const inFlightBytes = () => [...inFlight.values()].reduce((sum, bytes) => sum + bytes, 0);
-  const failed = new ProblemList();
-  let error: Error | undefined;
-  let sent = 0;
-  let attempted = 0;
-  let lastAttempted: string | undefined;
-  const stopped = () => failed.count > 0 || error !== undefined;
+  const ledger = new SendLedger();
   const dispatch = async (batch: readonly Outgoing[], bytes: number) => {
     while (inFlight.size > 0 && (inFlight.size >= limit || inFlightBytes() + bytes > IN_FLIGHT_BYTES)) await Promise.race(inFlight.keys());
-    if (stopped()) return;
-    attempted += batch.length;
-    lastAttempted = batch.at(-1)!.where;
-    const where = new Map(batch.map((m) => [m.id, m.where]));
+    if (ledger.stopped) return;
+    ledger.attempt(batch);
     const sending: Promise<void> = args.producer
       .sendBatch(batch.map((m) => ({ id: m.id, payload: m.payload, options: args.optionsFor(m) })))
       .then(() => {
-        sent += batch.length;
+        ledger.sent += batch.length;
       })
-      .catch((err: unknown) => {
-        if (!(err instanceof PartialSendError)) {
-          error ??= err as Error;
-          return;
-        }
-        sent += batch.length - err.failed.length;
-        for (const f of err.failed) failed.add({ where: where.get(f.id) ?? f.id, problem: `refused by SQS: ${f.code ?? 'error'}: ${f.message ?? ''}` });
-      })
+      .catch((err: unknown) => ledger.fail(batch, err, 'SQS'))
       .finally(() => {
         inFlight.delete(sending);
-        args.onProgress(sent);
+        args.onProgress(ledger.sent);
       });
     inFlight.set(sending, bytes);
   };
   let batch: Outgoing[] = [];
   let batchBytes = 0;
   for await (const message of args.source.messages()) {
-    if (stopped()) break;
+    if (ledger.stopped) break;
     if ('problem' in message) continue; // cannot happen after checkAll; a file changed meanwhile is read as it is now
     const bytes = Buffer.byteLength(JSON.stringify(message.payload));
     if (batch.length === 10 || (batch.length > 0 && batchBytes + bytes > MAX_SQS_MESSAGE_BYTES)) {
@@ -149,21 +134,7 @@ export async function sendToQueue(args: {
     batch.push(message);
     batchBytes += bytes;
   }
-  if (batch.length > 0 && !stopped()) await dispatch(batch, batchBytes);
+  if (batch.length > 0 && !ledger.stopped) await dispatch(batch, batchBytes);
   await Promise.all(inFlight.keys());
-  if (stopped()) {
-    throw new Error(
-      stoppedSendReport({
-        sent,
-        total: args.total,
-        noun: 'message',
-        destination: args.destination,
-        failed,
-        notAttempted: args.total - attempted,
-        ...(lastAttempted !== undefined ? { lastAttempted } : {}),
-        ...(error ? { error } : {}),
-      }),
-    );
-  }
-  return sent;
+  return ledger.finish({ total: args.total, noun: 'message', destination: args.destination });
 }

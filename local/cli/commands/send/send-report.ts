@@ -1,4 +1,5 @@
 import { formatCount } from '../../table.ts';
+import { PartialSendError } from '../../../../shared/errors.ts';
 import type { BadInput } from './message-source.ts';
 
 /** How many bad messages a report names one by one (the rest are counted). */
@@ -29,27 +30,59 @@ export class ProblemList {
 }
 
 /**
- * The report of a send that stopped part-way: exactly how many went out, which failed and why, and
- * which were not attempted, so the user can send the rest without sending anything twice.
+ * The account of one send: how many were sent and attempted, what failed and why. A send stops at its
+ * first failure; {@link finish} then throws the report: exactly how many went out, which failed and why,
+ * and which were not attempted, so the user can send the rest without sending anything twice.
  *
  * @example
- * throw new Error(stoppedSendReport({ sent: 24, total: 25, noun: 'message', destination: 'queue Orders (local)', failed, notAttempted: 0 }));
+ * const ledger = new SendLedger();
+ * ledger.attempt(batch); try { await send(batch); ledger.sent += batch.length; } catch (err) { ledger.fail(batch, err, 'SQS'); }
+ * return ledger.finish({ total, noun: 'message', destination: 'queue Orders (local)' });
  */
-export function stoppedSendReport(report: {
-  sent: number;
-  total: number;
-  noun: 'message' | 'record';
-  destination: string;
-  failed: ProblemList;
-  notAttempted: number;
-  lastAttempted?: string;
-  error?: Error;
-}): string {
-  const lines = [`sent ${formatCount(report.sent)} of ${formatCount(report.total)} ${report.noun}s to ${report.destination}, then stopped; not sent:`];
-  lines.push(...report.failed.lines('  '));
-  if (report.error) lines.push(`  ${report.error.name}: ${report.error.message}`);
-  if (report.notAttempted > 0) {
-    lines.push(`  the ${formatCount(report.notAttempted)} ${report.noun}${report.notAttempted === 1 ? '' : 's'} after ${report.lastAttempted ?? 'the start'} (not attempted: the send stops at the first failure)`);
+export class SendLedger {
+  sent = 0;
+  #attempted = 0;
+  #lastAttempted: string | undefined;
+  readonly #failed = new ProblemList();
+  #error: Error | undefined;
+
+  get stopped(): boolean {
+    return this.#failed.count > 0 || this.#error !== undefined;
   }
-  return lines.join('\n');
+
+  /** Counts a batch as attempted (whatever comes of it). */
+  attempt(batch: readonly { where: string }[]): void {
+    this.#attempted += batch.length;
+    this.#lastAttempted = batch.at(-1)?.where ?? this.#lastAttempted;
+  }
+
+  /**
+   * Records a batch that was not fully accepted: with a PartialSendError the entries it names failed
+   * and the rest were sent; any other error sent none of it.
+   */
+  fail(batch: readonly { id: string; where: string }[], err: unknown, service: string): void {
+    if (!(err instanceof PartialSendError)) {
+      this.#error ??= err as Error;
+      return;
+    }
+    const where = new Map(batch.map((m) => [m.id, m.where]));
+    this.sent += batch.length - err.failed.length;
+    for (const f of err.failed) this.#failed.add({ where: where.get(f.id) ?? f.id, problem: `refused by ${service}: ${f.code ?? 'error'}: ${f.message ?? ''}` });
+  }
+
+  /**
+   * @returns how many were sent.
+   * @throws Error with the report when the send stopped.
+   */
+  finish(report: { total: number; noun: 'message' | 'record'; destination: string }): number {
+    if (!this.stopped) return this.sent;
+    const lines = [`sent ${formatCount(this.sent)} of ${formatCount(report.total)} ${report.noun}s to ${report.destination}, then stopped; not sent:`];
+    lines.push(...this.#failed.lines('  '));
+    if (this.#error) lines.push(`  ${this.#error.name}: ${this.#error.message}`);
+    const notAttempted = report.total - this.#attempted;
+    if (notAttempted > 0) {
+      lines.push(`  the ${formatCount(notAttempted)} ${report.noun}${notAttempted === 1 ? '' : 's'} after ${this.#lastAttempted ?? 'the start'} (not attempted: the send stops at the first failure)`);
+    }
+    throw new Error(lines.join('\n'));
+  }
 }

@@ -1,9 +1,8 @@
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { PartialSendError } from '../../../../shared/errors.ts';
 import { checkRecord, MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, putRecords, type ProducerRecord } from '../../../../shared/stream/producer.ts';
 import { expandText } from '../send-input.ts';
 import type { MessageSource, Outgoing } from './message-source.ts';
-import { ProblemList, stoppedSendReport } from './send-report.ts';
+import { SendLedger } from './send-report.ts';
 
 /**
  * The record `sluice send` puts for a message: its JSON under the `--partition-key` (placeholders filled).
@@ -33,57 +32,31 @@ export async function sendToStream(args: {
   destination: string;
   onProgress: (sent: number) => void;
 }): Promise<number> {
-  const failed = new ProblemList();
-  let error: Error | undefined;
-  let sent = 0;
-  let attempted = 0;
-  let lastAttempted: string | undefined;
-  let chunk: { record: ProducerRecord; where: string }[] = [];
+  const ledger = new SendLedger();
+  let chunk: (Outgoing & { record: ProducerRecord })[] = [];
   let bytes = 0;
-  const flush = async (): Promise<boolean> => {
-    if (chunk.length === 0) return true;
-    attempted += chunk.length;
-    lastAttempted = chunk.at(-1)!.where;
+  const flush = async (): Promise<void> => {
+    if (chunk.length === 0) return;
+    ledger.attempt(chunk);
     try {
       await putRecords(args.kinesis, args.streamName, chunk.map((c) => c.record));
-      sent += chunk.length;
+      ledger.sent += chunk.length;
     } catch (err) {
-      if (!(err instanceof PartialSendError)) error = err as Error;
-      else {
-        const where = new Map(chunk.map((c) => [c.record.id, c.where]));
-        sent += chunk.length - err.failed.length;
-        for (const f of err.failed) failed.add({ where: where.get(f.id) ?? f.id, problem: `not accepted by Kinesis: ${f.code ?? 'error'}: ${f.message ?? ''}` });
-      }
+      ledger.fail(chunk, err, 'Kinesis');
     }
     chunk = [];
     bytes = 0;
-    args.onProgress(sent);
-    return error === undefined && failed.count === 0;
+    args.onProgress(ledger.sent);
   };
-  let going = true;
   for await (const message of args.source.messages()) {
     if ('problem' in message) continue; // cannot happen after checkAll
     const record = args.recordFor(message);
     const size = checkRecord(record);
-    if (chunk.length === MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) going = await flush();
-    if (!going) break;
-    chunk.push({ record, where: message.where });
+    if (chunk.length === MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) await flush();
+    if (ledger.stopped) break;
+    chunk.push({ ...message, record });
     bytes += size;
   }
-  if (going) going = await flush();
-  if (!going) {
-    throw new Error(
-      stoppedSendReport({
-        sent,
-        total: args.total,
-        noun: 'record',
-        destination: args.destination,
-        failed,
-        notAttempted: args.total - attempted,
-        ...(lastAttempted !== undefined ? { lastAttempted } : {}),
-        ...(error ? { error } : {}),
-      }),
-    );
-  }
-  return sent;
+  if (!ledger.stopped) await flush();
+  return ledger.finish({ total: args.total, noun: 'record', destination: args.destination });
 }
