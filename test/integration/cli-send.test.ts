@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
-import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { PurgeQueueCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { expandTemplate } from '../../local/cli/commands/send-input.ts';
 import { clientConfig } from '../../shared/aws-clients.ts';
@@ -86,16 +86,22 @@ describe('sluice send against `sluice dev --no-pollers` (nothing consumes: what 
     });
 
     it('reports the exact count sent and the line SQS refused, with its reason', async () => {
-      // Prepare: fauxqs refuses emoji that AWS accepts (a known divergence), so line 7 is refused by the service itself
-      const lines = Array.from({ length: 25 }, (_, i) => (i === 6 ? '{"orderId":"🦆"}' : order(i + 1)));
+      // Prepare: the queue's MaximumMessageSize (1,024 B to 1 MiB, set per queue) is below SQS's cap, which the
+      // checks use, so only the service itself refuses line 7
+      const lines = Array.from({ length: 25 }, (_, i) => (i === 6 ? JSON.stringify({ orderId: 'big', pad: 'x'.repeat(3_000) }) : order(i + 1)));
       const path = file('refused.jsonl', lines.join('\n'));
-      // Act
-      const result = await runCli(['send', 'Orders', '--file', path], { stateFile: dev.stateFile });
-      // Assess
-      expect(result.code).toBe(1);
-      const sent = Number(/sent (\d+) of 25 messages/.exec(result.stderr)?.[1]);
-      expect(sent).toBe(await ordersDepth());
-      expect(result.stderr).toMatch(new RegExp(`${path}:7: refused by SQS: InvalidMessageContents`));
+      await sqs.send(new SetQueueAttributesCommand({ QueueUrl: ordersUrl, Attributes: { MaximumMessageSize: '2048' } }));
+      try {
+        // Act
+        const result = await runCli(['send', 'Orders', '--file', path], { stateFile: dev.stateFile });
+        // Assess
+        expect(result.code).toBe(1);
+        const sent = Number(/sent (\d+) of 25 messages/.exec(result.stderr)?.[1]);
+        expect(sent).toBe(await ordersDepth());
+        expect(result.stderr).toContain(`${path}:7: refused by SQS: InvalidParameterValue: One or more parameters are invalid. Reason: Message must be shorter than 2048 bytes.`);
+      } finally {
+        await sqs.send(new SetQueueAttributesCommand({ QueueUrl: ordersUrl, Attributes: { MaximumMessageSize: '1048576' } }));
+      }
     });
 
     it('refuses a stream send whose partition key gets too long at message 1000, before putting any record (exit 2)', async () => {
