@@ -212,6 +212,15 @@ describe('sluice send against `sluice dev --no-pollers` (nothing consumes: what 
     }, 300_000);
   });
 
+  it('shows a progress bar on stderr for a long send, even without a terminal (as in CI logs)', async () => {
+    // Act
+    const result = await runCli(['send', 'Orders', '--count', '10000', '--template', '{"orderId":"o-{{i}}"}'], { stateFile: dev.stateFile });
+    // Assess
+    expect(result).toMatchObject({ code: 0, stdout: 'sent 10,000 messages to queue Orders (local)\n' });
+    expect(result.stderr).toMatch(/^send +\[[░█]+\] 0% \| 0\/10000 \| starting$/m);
+    expect(await ordersDepth()).toBe(10_000);
+  });
+
   it('shows an example body in `send --help` and the `sluice dev` banner that passes the sample schema', async () => {
     // Act
     const help = await runCli(['send', '--help']);
