@@ -39,6 +39,11 @@ export interface LocalRuntimeOptions {
   readonly projectRoot?: string;
   /** Start the event source pollers (default true). */
   readonly pollers?: boolean;
+  /**
+   * The address the emulators it starts and its Step Functions API listen on (default 127.0.0.1). They
+   * have no authentication: anything that reaches them reads and writes every resource.
+   */
+  readonly listenHost?: string;
   readonly overrides?: ProvisionOverrides;
   readonly sqsFaults?: SqsFaults;
   /** Environment added to every function (e.g. log level); the template's variables win over these. */
@@ -125,7 +130,7 @@ export class LocalRuntime {
     let app = await LocalRuntime.loadApp(options);
     const workDir = createWorkDir();
     const hasStreams = Object.values(app.template.Resources).some((r) => r.Type === 'AWS::Kinesis::Stream');
-    const ownedEmulators = options.endpoints ? undefined : await startEmulators({ kinesis: hasStreams }).catch((err: unknown) => {
+    const ownedEmulators = options.endpoints ? undefined : await startEmulators({ kinesis: hasStreams, ...(options.listenHost ? { host: options.listenHost } : {}) }).catch((err: unknown) => {
       app.dispose();
       throw err;
     });
@@ -138,7 +143,7 @@ export class LocalRuntime {
       // SFNClient reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
       const machines: LocalStateMachine[] = [];
       const hasStateMachines = Object.values(template.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-      const api = hasStateMachines ? await startStepFunctionsApi(machines) : undefined;
+      const api = hasStateMachines ? await startStepFunctionsApi(machines, options.listenHost ? { host: options.listenHost } : {}) : undefined;
       stopApi = api?.stop;
       const endpoints: EmulatorEndpoints = { ...emulatorEndpoints, ...(api ? { sfn: api.endpoint } : {}) };
       Object.assign(process.env, emulatorEnvironment(endpoints, region));
@@ -370,6 +375,11 @@ export class LocalRuntime {
 
   private allPollers(): EventSourcePoller<unknown>[] {
     return [...this.mappings, ...this.streamMappings].map((m) => m.poller);
+  }
+
+  /** Emulators this runtime started that listen beyond the address asked for (the port and why): warn about them. */
+  get exposures(): readonly string[] {
+    return this.ownedEmulators?.exposures ?? [];
   }
 
   /** The first resource of a type whose logical id starts with `prefix` (CDK appends a hash to logical ids). */

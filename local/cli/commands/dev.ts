@@ -1,12 +1,14 @@
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { LocalRuntime } from '../../runtime/local-runtime.ts';
 import { stackQueues } from '../targets/stack-resources.ts';
 import { readDevState, removeDevState, stateFilePath, writeDevState, type DevState } from '../targets/dev-state.ts';
 import { cliAction } from './cli-action.ts';
 import { describeMappings, handledSoFar } from '../../runtime/consumer-counts.ts';
 import { endpointsBanner } from './dev/endpoints-banner.ts';
+import { listenWarnings } from './dev/listen-warnings.ts';
 import { statusLine } from './dev/status-line.ts';
+import { LOOPBACK_HOST, parseListenHost } from '../../emulators/listen-host.ts';
 import { configuredStackName } from './options.ts';
 import { queueStatus } from './status/queue-status.ts';
 import { UsageError } from './usage-error.ts';
@@ -19,6 +21,7 @@ interface DevCliOptions {
   stack?: string;
   pollers: boolean;
   statusInterval: number;
+  host?: string;
 }
 
 /**
@@ -34,6 +37,15 @@ export function appSource(opts: Pick<DevCliOptions, 'app' | 'template' | 'stack'
   const stack = opts.stack ?? configuredStackName(cwd);
   if (opts.app) return { assembly: resolve(cwd, opts.app), ...(stack ? { stack } : {}) };
   return { projectDir: cwd, ...(stack ? { stack } : {}) };
+}
+
+/** `--host`: an IP address, refused as a bad argument otherwise. */
+function hostOption(value: string): string {
+  try {
+    return parseListenHost(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 /** The live `sluice dev` that owns the state file, if any. */
@@ -79,6 +91,7 @@ export function devCommand(): Command {
     .option('--stack <name>', 'the stack to run when the app has several (default: cdk.json\'s "sluice:stack" context, or the only stack)')
     .option('--no-pollers', 'create the resources but run no consumers (messages stay in the queues)')
     .option('--status-interval <ms>', 'how often the status line refreshes', (v) => Math.max(100, Number(v) || 1000), 1000)
+    .option('--host <address>', 'listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0 for a container network): the emulators have NO authentication', hostOption)
     .action(
       cliAction(async (opts: DevCliOptions & { templateFile?: string }) => {
         const file = stateFilePath(opts.stateFile);
@@ -93,6 +106,7 @@ export function devCommand(): Command {
         const runtime = await LocalRuntime.start({
           app: source,
           pollers: opts.pollers,
+          ...(opts.host ? { listenHost: opts.host } : {}),
           log: (line) => process.stderr.write(`${line}\n`),
         });
         const state: DevState = { pid: process.pid, startedAt: new Date().toISOString(), region: runtime.region, endpoints: runtime.endpoints, outputs: runtime.outputs() };
@@ -105,6 +119,7 @@ export function devCommand(): Command {
           );
           for (const { logicalId, reason } of runtime.unsupportedFunctions) console.log(`  not run locally: ${logicalId}: ${reason}`);
           console.log(endpointsBanner(state, file));
+          for (const warning of listenWarnings(opts.host ?? LOOPBACK_HOST, runtime.exposures)) process.stderr.write(`${warning}\n`);
           timer = startStatusLine(runtime, state, opts.statusInterval);
           const signal = await stopRequested;
           process.stderr.write(`\n${signal}: stopping pollers and emulators…\n`);
