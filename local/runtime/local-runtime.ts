@@ -16,11 +16,13 @@ import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPol
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerStats } from '../pollers/kinesis-poller.ts';
 import { startStepFunctionsApi } from '../stepfunctions/api-server.ts';
 import { createTemplateStateMachines } from '../stepfunctions/from-template.ts';
-import type { LocalStateMachine, LocalStateMachineOptions } from '../stepfunctions/state-machine.ts';
+import type { LocalStateMachine, LocalStateMachineOptions, StateMachineEvent } from '../stepfunctions/state-machine.ts';
 import { createWorkDir, functionCode } from './function-code.ts';
+import { captureFunctionOutput } from './function-output.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { ResourceRegistry, type LocalResource } from './resources.ts';
+import { RuntimeEvents } from './runtime-events.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export interface LocalRuntimeOptions {
@@ -39,6 +41,11 @@ export interface LocalRuntimeOptions {
   readonly projectRoot?: string;
   /** Start the event source pollers (default true). */
   readonly pollers?: boolean;
+  /**
+   * Attribute this process's stdout/stderr writes to the function invocation that made them, so each
+   * function keeps its last log lines (`LocalFunction.recentLogs()`, the `log` event). `sluice dev` turns it on.
+   */
+  readonly captureFunctionLogs?: boolean;
   /**
    * The address the emulators it starts and its Step Functions API listen on (default 127.0.0.1). They
    * have no authentication: anything that reaches them reads and writes every resource.
@@ -75,6 +82,8 @@ export interface RunningMapping<Stats = SqsPollerStats> {
   readonly logicalId: string;
   readonly functionLogicalId: string;
   readonly source: LocalResource;
+  /** The mapping's properties, intrinsics resolved (BatchSize, DestinationConfig …). */
+  readonly properties: Readonly<Record<string, unknown>>;
   readonly poller: EventSourcePoller<Stats>;
 }
 
@@ -122,11 +131,15 @@ export class LocalRuntime {
     private readonly ownedEmulators: Emulators | undefined,
     private readonly resolver: TemplateResolver,
     private readonly release: () => Promise<void>,
+    /** Function invocations and log lines, state machine execution events, as they happen. */
+    readonly events: RuntimeEvents,
   ) {}
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const region = options.region ?? 'us-east-1';
     const log = options.log ?? (() => undefined);
+    const events = new RuntimeEvents();
+    if (options.captureFunctionLogs) captureFunctionOutput();
     let app = await LocalRuntime.loadApp(options);
     const workDir = createWorkDir();
     const hasStreams = Object.values(app.template.Resources).some((r) => r.Type === 'AWS::Kinesis::Stream');
@@ -167,9 +180,16 @@ export class LocalRuntime {
         ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
       };
       await provisionResources(resources, resolver, clients, options.overrides);
-      const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir });
+      const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir }, events);
       for (const { logicalId, reason } of unsupported) log(`not running function ${logicalId} locally: ${reason}`);
-      const { wrapFunction, ...machineOptions } = options.stateMachines ?? {};
+      const { wrapFunction, onEvent, ...tuning } = options.stateMachines ?? {};
+      const machineOptions = {
+        ...tuning,
+        onEvent: (executionArn: string, event: StateMachineEvent) => {
+          events.emit('execution', executionArn, event);
+          onEvent?.(executionArn, event);
+        },
+      };
       machines.push(
         ...createTemplateStateMachines({
           resources: resources.ofType('AWS::StepFunctions::StateMachine'),
@@ -187,7 +207,7 @@ export class LocalRuntime {
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
       };
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, ownedEmulators, resolver, release);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, ownedEmulators, resolver, release, events);
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {
@@ -234,6 +254,7 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     region: string,
     code: { app: LoadedApp; workDir: string },
+    events: RuntimeEvents,
   ): { functions: Map<string, LocalFunction>; unsupported: UnsupportedFunction[] } {
     const functions = new Map<string, LocalFunction>();
     const unsupported: UnsupportedFunction[] = [];
@@ -269,6 +290,7 @@ export class LocalRuntime {
           timeoutSeconds: Number(props.Timeout ?? 3),
           memoryLimitInMB: memory,
           environment,
+          events,
         }),
       );
     }
@@ -295,7 +317,7 @@ export class LocalRuntime {
         continue;
       }
       const onError = (error: unknown) => log(`${fnEntry.logicalId}: batch failed: ${(error as Error).message ?? String(error)}`);
-      const common = { logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source };
+      const common = { logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source, properties: props };
       if (source.type === 'AWS::Kinesis::Stream') {
         if (!clients.kinesis) throw new Error(`event source mapping ${resource.logicalId} reads a stream but no Kinesis emulator is running`);
         const poller = createKinesisPoller({

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { get } from 'node:http';
 import { DYNAMODB_CORS_ALLOW_LIST } from '../../local/emulators/dynamodb-local.ts';
 import { isLoopbackHost } from '../../local/emulators/listen-host.ts';
 import { listenHostPreload } from '../../local/emulators/listen-host-preload.ts';
@@ -21,6 +22,21 @@ function publishedPorts(dev: DevProcess): number[] {
   return [sqs, dynamodb, kinesis, sfn].map(portOf);
 }
 
+/** The status of a GET sent with another `Host` (a DNS name rebound to 127.0.0.1); fetch keeps Host to itself. */
+function statusWithHost(url: URL, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+}
+
+/** The console's address, as the banner prints it. */
+function consoleUrl(dev: DevProcess): string {
+  return /^console: (http:\/\/\S+)/m.exec(dev.output.stdout)![1]!;
+}
+
 describe('sluice dev listens on loopback only', () => {
   let dev: DevProcess;
 
@@ -38,7 +54,7 @@ describe('sluice dev listens on loopback only', () => {
 
     // Assess: the published endpoints are among the sockets read (the table is not empty by mistake) …
     const ports = sockets.map((s) => s.port);
-    for (const port of publishedPorts(dev)) expect(ports).toContain(port);
+    for (const port of [...publishedPorts(dev), portOf(consoleUrl(dev))]) expect(ports).toContain(port);
     // … kinesis-mock's TLS listener included (the sample has a stream) …
     const kinesisPid = sockets.find((s) => s.port === portOf(dev.state.endpoints.kinesis))!.pid;
     expect(sockets.filter((s) => s.pid === kinesisPid)).toHaveLength(2);
@@ -63,6 +79,33 @@ describe('sluice dev listens on loopback only', () => {
     // Assess
     expect(commandLine(java.pid)).toContain(`-disableTelemetry -cors ${DYNAMODB_CORS_ALLOW_LIST}`);
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it("serves its console to its own page only: other sites' requests and actions without the printed token are refused", async () => {
+    // Prepare
+    const url = consoleUrl(dev);
+    const token = /^console token: (\S+)$/m.exec(dev.output.stdout)![1]!;
+    const replay = new URL('api/queues/OrdersQueueC538DD4C/replay', url);
+    const json = { 'content-type': 'application/json' };
+
+    // Act
+    const [page, queues, foreign, rebound, noToken, wrongType, withToken] = await Promise.all([
+      fetch(url),
+      fetch(new URL('api/queues', url)),
+      fetch(new URL('api/queues', url), { headers: { origin: 'http://attacker.example' } }),
+      statusWithHost(new URL('api/queues', url), `attacker.example:${portOf(url)}`),
+      fetch(replay, { method: 'POST', headers: json, body: '{}' }),
+      fetch(replay, { method: 'POST', headers: { 'content-type': 'text/plain', 'x-sluice-console-token': token }, body: '{}' }),
+      fetch(replay, { method: 'POST', headers: { ...json, 'x-sluice-console-token': token }, body: '{}' }),
+    ]);
+
+    // Assess
+    expect([page.status, page.headers.get('content-security-policy')?.includes("frame-ancestors 'none'"), page.headers.get('access-control-allow-origin')]).toEqual([200, true, null]);
+    expect(queues.status).toBe(200);
+    expect(((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name)).toContain('Orders');
+    expect([foreign.status, rebound, noToken.status, wrongType.status]).toEqual([403, 421, 403, 415]);
+    expect(withToken.status).toBe(200);
+    expect(await withToken.json()).toEqual({ replayed: 0, skipped: 0, interrupted: false });
   });
 });
 
