@@ -26,8 +26,9 @@ export { emulatorEnvironment, endpointsFromEnvironment } from './emulators/envir
 export { VirtualClock } from './runtime/clock.ts';
 export { describeMappings, handledSoFar } from './runtime/consumer-counts.ts';
 export { MetricsCollector } from './runtime/metrics-collector.ts';
-export type { LocalFunction } from './runtime/local-function.ts';
-export type { ExecutionDescription, ExecutionStatus, LocalStateMachine, StateMachineEvent } from './stepfunctions/index.ts';
+export type { LocalFunction, LocalFunctionStats } from './runtime/local-function.ts';
+export type { RuntimeEvents, RuntimeEventMap, InvocationRecord, FunctionLogLine } from './runtime/runtime-events.ts';
+export type { ExecutionDescription, ExecutionHistoryEvent, ExecutionStatus, LocalStateMachine, StateMachineEvent } from './stepfunctions/index.ts';
 export type { SqsPollerStats } from './pollers/sqs-poller.ts';
 export type { KinesisPollerStats } from './pollers/kinesis-poller.ts';
 export { seededRandom } from './faults/seeded-random.ts';

@@ -133,6 +133,8 @@ export class LocalRuntime {
     private readonly release: () => Promise<void>,
     /** Function invocations and log lines, state machine execution events, as they happen. */
     readonly events: RuntimeEvents,
+    /** The stack it runs (`local` for a template given as an object). */
+    readonly stackName: string,
   ) {}
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
@@ -207,7 +209,7 @@ export class LocalRuntime {
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
       };
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, ownedEmulators, resolver, release, events);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, ownedEmulators, resolver, release, events, app.stackName);
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {

@@ -123,7 +123,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 
     // Assess: the consumer received them again (malformed, they return to the DLQ).
     expect(refused).toBe('not replayed: this action needs the console token `sluice dev` printed in its terminal');
-    expect(done).toBe('replayed 3 dead letters to Orders; 2 left in the DLQ (another reason, or dead-lettered again)');
+    // Left: the 2 schema-invalid ones, and those of the 3 that failed again before the replay ended.
+    expect(done).toMatch(/^replayed 3 dead letters to Orders; [2-5] left in the DLQ \(another reason, or dead-lettered again\)$/);
     await eventually(
       async () => {
         const received = Number(/([\d,]+) received/.exec((await text(page, consumer)) ?? '')?.[1]?.replace(/,/g, '') ?? '0');

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { get } from 'node:http';
 import { DYNAMODB_CORS_ALLOW_LIST } from '../../local/emulators/dynamodb-local.ts';
+import { freePort } from '../../local/emulators/free-port.ts';
 import { isLoopbackHost } from '../../local/emulators/listen-host.ts';
 import { listenHostPreload } from '../../local/emulators/listen-host-preload.ts';
 import { commandLine, descendantPids, startDev, type DevProcess } from '../helpers/cli-process.ts';
@@ -110,15 +111,19 @@ describe('sluice dev listens on loopback only', () => {
 });
 
 describe('sluice dev --host', () => {
-  it('listens on the --host address when asked, and warns that the emulators are unauthenticated', async () => {
+  it('listens on the --host address when asked, console excepted, and warns that the emulators are unauthenticated', async () => {
     // Prepare
-    const dev = await startDev(['--no-pollers', '--host', '0.0.0.0']);
+    const consolePort = await freePort();
+    const dev = await startDev(['--no-pollers', '--host', '0.0.0.0', '--console-port', String(consolePort)]);
     try {
       // Act
       const sockets = devListeners(dev);
 
-      // Assess: each published endpoint listens on every interface, and is still printed as reachable here.
+      // Assess: each published endpoint listens on every interface, and is still printed as reachable here …
       for (const port of publishedPorts(dev)) expect(sockets.filter((s) => s.port === port).map((s) => s.address)).toEqual(['0.0.0.0']);
+      // … but the console stays on loopback, on the port asked for.
+      expect(consoleUrl(dev)).toBe(`http://127.0.0.1:${consolePort}/`);
+      expect(sockets.filter((s) => s.port === consolePort).map((s) => s.address)).toEqual(['127.0.0.1']);
       expect(dev.state.endpoints.sqs).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(dev.output.stderr).toContain('WARNING: the emulators listen on 0.0.0.0 (--host) without authentication');
     } finally {

@@ -1,4 +1,4 @@
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { LocalRuntime } from '../../runtime/local-runtime.ts';
 import { stackQueues } from '../targets/stack-resources.ts';
@@ -121,7 +121,7 @@ export function devCommand(): Command {
         let timer: NodeJS.Timeout | undefined;
         let devConsole: RunningConsole | undefined;
         try {
-          if (opts.console) devConsole = await startDevConsole(runtime, { ...(opts.consolePort ? { port: opts.consolePort } : {}), title: basename(process.cwd()) });
+          if (opts.console) devConsole = await startDevConsole(runtime, { ...(opts.consolePort ? { port: opts.consolePort } : {}), title: runtime.stackName });
           writeDevState(file, state);
           console.log(
             `sluice dev: ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ` +
