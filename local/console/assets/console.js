@@ -5,6 +5,12 @@
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const REFRESH_MS = 1500;
+/**
+ * A DLQ is read by receiving its messages and releasing them at once (as `sluice dlq list` does); while
+ * they are held, a `sluice dlq replay` running elsewhere sees fewer. So a changing DLQ is read again at
+ * most this often.
+ */
+const DEAD_LETTER_READ_MS = 5000;
 
 const state = {
   view: 'queues',
@@ -16,6 +22,9 @@ const state = {
   pending: false,
   /** What the open replay dialog replays. */
   replay: undefined,
+  /** The data the current view was drawn from, and the data of the view on screen. */
+  signature: '',
+  shownSignature: '',
 };
 
 /** An element with attributes and children; strings become text nodes. */
@@ -83,14 +92,14 @@ async function refreshDeadLetters(queues) {
       .map(async (q) => {
         const known = state.deadLetters.get(q.id);
         if (q.deadLetter.depth === 0) {
-          state.deadLetters.set(q.id, { depth: 0, view: { total: 0, groups: [] } });
+          state.deadLetters.set(q.id, { depth: 0, readAt: 0, view: { total: 0, groups: [] } });
           return;
         }
-        if (known && known.depth === q.deadLetter.depth) return;
+        if (known && (known.depth === q.deadLetter.depth || Date.now() - known.readAt < DEAD_LETTER_READ_MS)) return;
         try {
-          state.deadLetters.set(q.id, { depth: q.deadLetter.depth, view: await getJson(`/api/queues/${encodeURIComponent(q.id)}/dead-letters`) });
+          state.deadLetters.set(q.id, { depth: q.deadLetter.depth, readAt: Date.now(), view: await getJson(`/api/queues/${encodeURIComponent(q.id)}/dead-letters`) });
         } catch (err) {
-          state.deadLetters.set(q.id, { depth: q.deadLetter.depth, error: err.message });
+          state.deadLetters.set(q.id, { depth: q.deadLetter.depth, readAt: Date.now(), error: err.message });
         }
       }),
   );
@@ -163,6 +172,7 @@ function deadLetterSection(queue) {
 async function renderQueues() {
   const { queues } = await getJson('/api/queues');
   await refreshDeadLetters(queues);
+  state.signature = JSON.stringify([queues, [...state.deadLetters]]);
   const rows = queues.map((q) =>
     h(
       'tr',
@@ -247,6 +257,7 @@ function streamCard(stream) {
 
 async function renderStreams() {
   const { streams } = await getJson('/api/streams');
+  state.signature = JSON.stringify(streams);
   return streams.length ? streams.map(streamCard) : [h('section', { class: 'card' }, h('p', { class: 'empty' }, 'the app has no Kinesis stream'))];
 }
 
@@ -291,8 +302,7 @@ function selectExecution(arn) {
   location.hash = `#state-machines/${encodeURIComponent(arn)}`;
 }
 
-async function executionDetail(arn) {
-  const execution = await getJson(`/api/execution?arn=${encodeURIComponent(arn)}`);
+function executionDetail(execution) {
   const mapSections = execution.graph.maps.map((map) =>
     h(
       'div',
@@ -342,7 +352,9 @@ async function renderStateMachines() {
         : h('p', { class: 'empty' }, 'no execution yet'),
     ),
   );
-  const detail = state.executionArn ? await executionDetail(state.executionArn) : h('section', { class: 'card' }, h('p', { class: 'empty' }, 'start an execution to see its graph'));
+  const execution = state.executionArn ? await getJson(`/api/execution?arn=${encodeURIComponent(state.executionArn)}`) : undefined;
+  state.signature = JSON.stringify([stateMachines, state.executionArn, execution]);
+  const detail = execution ? executionDetail(execution) : h('section', { class: 'card' }, h('p', { class: 'empty' }, 'start an execution to see its graph'));
   return [h('div', { class: 'layout' }, h('div', {}, lists), detail)];
 }
 
@@ -350,6 +362,7 @@ async function renderStateMachines() {
 
 async function renderFunctions() {
   const { functions, notRun } = await getJson('/api/functions');
+  state.signature = JSON.stringify([functions, notRun]);
   const rows = functions.map((fn) =>
     h(
       'tr',
@@ -400,6 +413,9 @@ async function refresh() {
   const main = document.getElementById('view');
   try {
     const content = await RENDERERS[view]();
+    // Nothing changed: keep the page as it is (a button being clicked stays the same button).
+    if (view === state.view && main.dataset.view === view && state.signature === state.shownSignature) return;
+    state.shownSignature = state.signature;
     // Keep what the reader opened (log lines, input and output) across refreshes.
     const keyOf = (details) => details.closest('[data-function]')?.getAttribute('data-function') ?? 'execution';
     const open = new Set([...main.querySelectorAll('details[open]')].map(keyOf));
@@ -410,6 +426,7 @@ async function refresh() {
       main.dataset.updated = new Date().toISOString();
     }
   } catch (err) {
+    state.shownSignature = '';
     main.replaceChildren(h('section', { class: 'card' }, h('p', {}, `cannot read this view: ${err.message}`)));
   } finally {
     state.busy = false;
