@@ -2,16 +2,19 @@ import { DescribeStreamSummaryCommand, ListShardsCommand, type KinesisClient, ty
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth } from '../../shared/queue/queue-depth.ts';
+import { emptyAggregates, mergeAggregates, type KeyedAggregates } from '../../shared/stream/aggregates.ts';
 import { windowResultFromAttributes, type WindowResultItem } from '../../shared/stream/window-results.ts';
 import { peekMessages } from '../cli/commands/dlq/peek.ts';
 import type { KinesisPollerStats } from '../pollers/kinesis-poller.ts';
 import { outputNames, type ConsoleRuntime } from './console-runtime.ts';
 
-/** One committed window: its parts (one per shard, or several) added up. */
+/** One window with committed parts: its parts (one per shard, or several) added up. */
 export interface WindowView {
   readonly windowStart: string;
   readonly windowEnd: string;
   readonly shards: number;
+  /** Shards whose final invocation for this window ran (a `close` item): the window is complete when it equals `shards`. */
+  readonly closedShards: number;
   readonly records: number;
   readonly rejected: number;
   /** Per key (as pairs: keys come with the data), largest sum first. */
@@ -71,27 +74,22 @@ async function windowItems(dynamodb: DynamoDBClient, tableName: string): Promise
 }
 
 /**
- * Window result parts added up per window start, latest first.
+ * Window result parts added up per window start, latest first. A window's parts are committed as its
+ * records are processed; a shard's `close` item says its final invocation ran, so `closedShards` equal to
+ * `shards` means the window is complete (close items count no records, so the sums stay right).
  *
  * @example
- * committedWindows(items)[0]; // { windowStart: '2026-01-01T00:01:00.000Z', shards: 4, records: 120, rejected: 1, results: [['books', {…}]] }
+ * committedWindows(items)[0]; // { windowStart: '2026-01-01T00:01:00.000Z', shards: 4, closedShards: 4, records: 120, rejected: 1, results: [['books', {…}]] }
  */
 export function committedWindows(items: readonly WindowResultItem[]): WindowView[] {
-  const windows = new Map<string, { end: string; shards: Set<string>; records: number; rejected: number; totals: Map<string, { count: number; sum: number; min: number; max: number }> }>();
+  const windows = new Map<string, { end: string; shards: Set<string>; closed: Set<string>; records: number; rejected: number; totals: KeyedAggregates }>();
   for (const item of items) {
-    const window = windows.get(item.windowStart) ?? { end: item.windowEnd, shards: new Set<string>(), records: 0, rejected: 0, totals: new Map() };
+    const window = windows.get(item.windowStart) ?? { end: item.windowEnd, shards: new Set<string>(), closed: new Set<string>(), records: 0, rejected: 0, totals: emptyAggregates() };
     window.shards.add(item.shardId);
+    if (item.kind === 'close') window.closed.add(item.shardId);
     window.records += item.records;
     window.rejected += item.rejected;
-    for (const [key, aggregate] of Object.entries(item.aggregates)) {
-      const total = window.totals.get(key);
-      window.totals.set(
-        key,
-        total
-          ? { count: total.count + aggregate.count, sum: total.sum + aggregate.sum, min: Math.min(total.min, aggregate.min), max: Math.max(total.max, aggregate.max) }
-          : { ...aggregate },
-      );
-    }
+    window.totals = mergeAggregates(window.totals, item.aggregates);
     windows.set(item.windowStart, window);
   }
   return [...windows.entries()]
@@ -101,9 +99,12 @@ export function committedWindows(items: readonly WindowResultItem[]): WindowView
       windowStart,
       windowEnd: w.end,
       shards: w.shards.size,
+      closedShards: w.closed.size,
       records: w.records,
       rejected: w.rejected,
-      results: [...w.totals.entries()].sort(([, a], [, b]) => b.sum - a.sum).slice(0, MAX_KEYS_PER_WINDOW),
+      results: Object.entries(w.totals)
+        .sort(([, a], [, b]) => b.sum - a.sum)
+        .slice(0, MAX_KEYS_PER_WINDOW),
     }));
 }
 

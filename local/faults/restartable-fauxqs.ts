@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { spawnManaged, type ManagedChild } from '../emulators/child-process.ts';
@@ -17,11 +17,19 @@ export interface RestartableFauxqs {
 }
 
 /**
+ * fauxqs-unicode.ts beside this file (fauxqs-unicode.js once compiled): the child patches its own fauxqs.
+ */
+const FAUXQS_UNICODE_URL = new URL(`../emulators/fauxqs-unicode${extname(fileURLToPath(import.meta.url))}`, import.meta.url).href;
+
+/**
  * The server process: fauxqs's `startFauxqs` (the only way to its SQLite persistence), which listens on
- * 0.0.0.0 by itself, so it runs in a child process whose listens the preload keeps on loopback.
+ * 0.0.0.0 by itself, so it runs in a child process whose listens the preload keeps on loopback. It
+ * accepts every character SQS accepts (see fauxqs-unicode.ts).
  */
 function serverScript(port: number, dataDir: string): string {
-  return `const { startFauxqs } = await import('fauxqs');
+  return `const { acceptSqsUnicode } = await import(${JSON.stringify(FAUXQS_UNICODE_URL)});
+await acceptSqsUnicode();
+const { startFauxqs } = await import('fauxqs');
 const server = await startFauxqs({ port: ${port}, logger: false, dataDir: ${JSON.stringify(dataDir)} });
 process.stdout.write('ready\\n');
 const stop = async () => { await server.stop(); process.exit(0); };

@@ -48,7 +48,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 
   beforeAll(async () => {
     if (!chromiumPath) throw new Error(CHROMIUM_INSTALL_HINT);
-    dev = await startDev([], 120_000);
+    dev = await startDev();
     consoleUrl = /^console: (http:\/\/\S+)/m.exec(dev.output.stdout)![1]!;
     token = /^console token: (\S+)$/m.exec(dev.output.stdout)![1]!;
     const region = { region: dev.state.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };

@@ -219,6 +219,7 @@ function streamCard(stream) {
       { 'data-window': w.windowStart },
       h('td', {}, `${w.windowStart.slice(11, 19)}–${w.windowEnd.slice(11, 19)}`, h('div', { class: 'muted' }, w.windowStart.slice(0, 10))),
       numCell(w.shards, 'shards'),
+      h('td', { 'data-field': 'state' }, w.closedShards === w.shards ? 'closed' : `open (${w.closedShards}/${w.shards} shards closed)`),
       numCell(w.records, 'records'),
       numCell(w.rejected, 'rejected'),
       h('td', {}, h('div', { class: 'chips' }, w.results.map(([key, a]) => h('span', { class: 'chip' }, `${key}: ${count(a.count)} · Σ ${count(a.sum)}`)))),
@@ -235,10 +236,10 @@ function streamCard(stream) {
       ? table(['function', { label: 'read', num: true }, { label: 'filtered', num: true }, { label: 'processed', num: true }, { label: 'invocations', num: true }, { label: 'errors', num: true }, { label: 'to failure queue', num: true }], mappingRows)
       : h('p', { class: 'empty' }, 'no mapping reads this stream'),
     h('p', { 'data-field': 'rejected' }, `rejected by the function (committed windows): ${count(stream.rejected)}`),
-    h('h3', {}, `Committed windows${stream.resultsTable ? ` (${stream.resultsTable})` : ''}`),
+    h('h3', {}, `Windows${stream.resultsTable ? ` (${stream.resultsTable})` : ''}`),
     stream.resultsTable
       ? stream.windows.length
-        ? table(['window', { label: 'shards', num: true }, { label: 'records', num: true }, { label: 'rejected', num: true }, 'results (count · sum)'], windowRows, { 'data-field': 'windows' })
+        ? table(['window', { label: 'shards', num: true }, 'state', { label: 'records', num: true }, { label: 'rejected', num: true }, 'results (count · sum)'], windowRows, { 'data-field': 'windows' })
         : h('p', { class: 'empty' }, 'no window committed yet')
       : h('p', { class: 'empty' }, 'no results table output for this stream'),
     h('h3', {}, 'Failure queues'),

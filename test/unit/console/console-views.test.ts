@@ -64,11 +64,12 @@ describe('the console views of any app', () => {
     expect(queues.find((q) => q.id === 'ClickFailures7E8F9A0B')?.failureDestinationOf).toBe('Clicks');
   });
 
-  it('adds up the parts of each committed window across shards, latest window first, keys as data', () => {
+  it('adds up the parts of each committed window across shards, latest window first, keys as data, closed once every shard closed it', () => {
     // Prepare
     const part = (shardId: string, windowStart: string, records: number, aggregates: [string, number][]): WindowResultItem => ({
       pk: `p#${shardId}#${windowStart}`,
       sk: '1',
+      kind: 'part',
       pipeline: 'p',
       shardId,
       windowStart,
@@ -81,18 +82,27 @@ describe('the console views of any app', () => {
       terminatedEarly: false,
       committedAt: windowStart,
     });
+    const close = (shardId: string, windowStart: string): WindowResultItem => ({
+      ...part(shardId, windowStart, 0, []),
+      sk: 'close#2',
+      kind: 'close',
+      rejected: 0,
+      closed: { parts: 1, records: 2, rejected: 1 },
+    });
 
     // Act
     const windows = committedWindows([
       part('shard-0', '2026-01-01T00:00:00.000Z', 2, [['books', 100], ['__proto__', 5]]),
       part('shard-1', '2026-01-01T00:00:00.000Z', 3, [['books', 50]]),
+      close('shard-0', '2026-01-01T00:00:00.000Z'),
+      close('shard-1', '2026-01-01T00:00:00.000Z'),
       part('shard-0', '2026-01-01T00:01:00.000Z', 1, [['games', 7]]),
     ]);
 
     // Assess
-    expect(windows.map((w) => [w.windowStart, w.shards, w.records, w.rejected])).toEqual([
-      ['2026-01-01T00:01:00.000Z', 1, 1, 1],
-      ['2026-01-01T00:00:00.000Z', 2, 5, 2],
+    expect(windows.map((w) => [w.windowStart, w.shards, w.closedShards, w.records, w.rejected])).toEqual([
+      ['2026-01-01T00:01:00.000Z', 1, 0, 1, 1],
+      ['2026-01-01T00:00:00.000Z', 2, 2, 5, 2],
     ]);
     expect(windows[1]!.results).toEqual([
       ['books', { count: 2, sum: 150, min: 50, max: 100 }],
