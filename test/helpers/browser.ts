@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { until } from '../../local/runtime/until.ts';
 
 /** What to do when no Chromium is found (Playwright's own browser download cannot be used here). */
 export const CHROMIUM_INSTALL_HINT = "the console browser test needs Debian's chromium: run `apt-get install -y chromium` (or set SLUICE_CHROMIUM to a Chromium binary)";
@@ -59,23 +60,31 @@ export async function launchBrowser(executablePath: string): Promise<TestBrowser
 }
 
 /**
- * Polls `probe` until it returns a value other than undefined (or throws after `timeoutMs`, with the last
- * value seen): pages update on their own schedule, so tests wait for outcomes, not for time.
+ * Polls `probe` until it returns a value other than undefined, on the runtime's {@link until}: with
+ * `progress` (a reading of the page that moves while the work advances), it gives up only when that reading
+ * has not changed for `stallMs`, so a busy machine takes longer instead of failing; without it, `stallMs`
+ * bounds the whole wait. Pages update on their own schedule, so
+ * tests wait for outcomes, not for time.
  *
  * @example
  * await eventually(async () => ((await page.textContent('#x')) === '5' ? true : undefined), 60_000, 'DLQ depth 5');
  */
-export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
+export async function eventually<T>(probe: () => Promise<T | undefined>, stallMs: number, what: string, progress?: () => Promise<unknown>): Promise<T> {
+  let value: T | undefined;
   let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not seen within ${timeoutMs} ms${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  let reading: unknown;
+  await until(
+    async () => {
+      try {
+        value = await probe();
+        last = undefined;
+      } catch (err) {
+        last = err;
+      }
+      if (progress) reading = JSON.stringify(await progress().catch(() => undefined));
+      return value !== undefined;
+    },
+    { what: () => `${what}${last ? ` (last error: ${(last as Error).message})` : ''}`, stallMs, progress: () => reading, intervalMs: 250 },
+  );
+  return value as T;
 }

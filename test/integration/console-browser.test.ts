@@ -150,7 +150,8 @@ async function shoot(page: Page, name: string): Promise<void> {
 
     // Act
     await sqs.send(new SendMessageCommand({ QueueUrl: dev.state.outputs.BatchRequestQueueUrl!, MessageBody: JSON.stringify(spec) }));
-    await eventually(async () => ((await text(page, '#execution [data-field="execution-status"]')) === 'SUCCEEDED' ? true : undefined), 180_000, 'execution SUCCEEDED');
+    const graphStatuses = () => page.locator('#execution [data-status]').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-status')));
+    await eventually(async () => ((await text(page, '#execution [data-field="execution-status"]')) === 'SUCCEEDED' ? true : undefined), 120_000, 'execution SUCCEEDED', graphStatuses);
 
     // Assess: the graph's states, the Map's iterations (one per partition), each with its status and duration.
     expect(await text(page, '#execution h2')).toContain('console-job');
@@ -183,13 +184,14 @@ async function shoot(page: Page, name: string): Promise<void> {
     await shoot(page, 'functions');
   });
 
-  it("shows the stream's shards, what its mapping read, filtered and processed, the rejected records in its failure queue and the committed windows", async () => {
-    // Act: the window of the records sent first ends at the next minute boundary, then it is committed.
+  it("shows the stream's shards, what its mapping read, filtered and processed, the rejected records in its failure queue and the windows, closed", async () => {
+    // Act: the records' parts are committed as they are processed; their window closes at the next minute boundary.
     await page.goto(`${consoleUrl}#streams`);
     const card = '[data-stream="OrderStream"]';
-    const windowRecords = async () =>
-      (await page.locator(`${card} [data-field="windows"] td[data-field="records"]`).allTextContents()).reduce((sum, n) => sum + Number(n.replace(/,/g, '')), 0);
-    await eventually(async () => ((await windowRecords()) === 12 ? true : undefined), 180_000, '12 records in committed windows');
+    const windows = `${card} [data-field="windows"]`;
+    const windowRecords = async () => (await page.locator(`${windows} td[data-field="records"]`).allTextContents()).reduce((sum, n) => sum + Number(n.replace(/,/g, '')), 0);
+    const windowStates = async () => new Set(await page.locator(`${windows} td[data-field="state"]`).allTextContents());
+    await eventually(async () => ((await windowRecords()) === 12 && [...(await windowStates())].join() === 'closed' ? true : undefined), 180_000, '12 records in closed windows', async () => [await windowRecords(), ...(await windowStates())]);
 
     // Assess
     expect(await page.locator(`${card} [data-field="shards"] .chip`).count()).toBe(4);
@@ -200,7 +202,7 @@ async function shoot(page: Page, name: string): Promise<void> {
     expect(await text(page, `${card} [data-field="rejected"]`)).toBe('rejected by the function (committed windows): 3');
     expect(await text(page, `${card} [data-failure-queue="OrderStreamFailure"] p`)).toBe('OrderStreamFailure: 3 messages');
     expect(await text(page, `${card} [data-failure-queue="OrderStreamFailure"] pre`)).toContain('"reason":"schema-invalid"');
-    const results = (await page.locator(`${card} [data-field="windows"] .chip`).allTextContents()).join(' ');
+    const results = (await page.locator(`${windows} .chip`).allTextContents()).join(' ');
     expect(results).toMatch(/books: \d+ · Σ [\d,]+/);
     expect(results).toMatch(/games: \d+ · Σ [\d,]+/);
     await shoot(page, 'streams');
