@@ -55,7 +55,7 @@ describe('sluice dev listens on loopback only', () => {
 
     // Assess: the published endpoints are among the sockets read (the table is not empty by mistake) …
     const ports = sockets.map((s) => s.port);
-    for (const port of [...publishedPorts(dev), portOf(consoleUrl(dev))]) expect(ports).toContain(port);
+    for (const port of [...publishedPorts(dev), portOf(dev.state.endpoints.controlPlane), portOf(consoleUrl(dev))]) expect(ports).toContain(port);
     // … kinesis-mock's TLS listener included (the sample has a stream) …
     const kinesisPid = sockets.find((s) => s.port === portOf(dev.state.endpoints.kinesis))!.pid;
     expect(sockets.filter((s) => s.pid === kinesisPid)).toHaveLength(2);
@@ -111,7 +111,7 @@ describe('sluice dev listens on loopback only', () => {
 });
 
 describe('sluice dev --host', () => {
-  it('listens on the --host address when asked, console excepted, and warns that the emulators are unauthenticated', async () => {
+  it('listens on the --host address when asked, console and control plane excepted, and warns that the emulators are unauthenticated', async () => {
     // Prepare
     const consolePort = await freePort();
     const dev = await startDev(['--no-pollers', '--host', '0.0.0.0', '--console-port', String(consolePort)]);
@@ -121,9 +121,10 @@ describe('sluice dev --host', () => {
 
       // Assess: each published endpoint listens on every interface, and is still printed as reachable here …
       for (const port of publishedPorts(dev)) expect(sockets.filter((s) => s.port === port).map((s) => s.address)).toEqual(['0.0.0.0']);
-      // … but the console stays on loopback, on the port asked for.
+      // … but the console stays on loopback, on the port asked for, and so does the read-only control plane.
       expect(consoleUrl(dev)).toBe(`http://127.0.0.1:${consolePort}/`);
       expect(sockets.filter((s) => s.port === consolePort).map((s) => s.address)).toEqual(['127.0.0.1']);
+      expect(sockets.filter((s) => s.port === portOf(dev.state.endpoints.controlPlane)).map((s) => s.address)).toEqual(['127.0.0.1']);
       expect(dev.state.endpoints.sqs).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(dev.output.stderr).toContain('WARNING: the emulators listen on 0.0.0.0 (--host) without authentication');
     } finally {

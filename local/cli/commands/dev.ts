@@ -128,6 +128,7 @@ export function devCommand(): Command {
               `${opts.pollers ? `${describeMappings(runtime)} running` : 'no event source mappings running (--no-pollers)'}\n`,
           );
           for (const { logicalId, reason } of runtime.unsupportedFunctions) console.log(`  not run locally: ${logicalId}: ${reason}`);
+          for (const { what, count, reason } of runtime.notEmulated) console.log(`  not emulated: ${count} × ${what}: ${reason}`);
           console.log(endpointsBanner(state, file, devConsole));
           for (const warning of listenWarnings(opts.host ?? LOOPBACK_HOST, runtime.exposures)) process.stderr.write(`${warning}\n`);
           timer = startStatusLine(runtime, state, opts.statusInterval);
