@@ -2,7 +2,8 @@ import { ResourceNotFoundError } from '../../shared/errors.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { peekMessages } from '../cli/commands/dlq/peek.ts';
 import { groupByReason, type ReasonGroup } from '../cli/commands/dlq/reasons.ts';
-import { replayDeadLetters, type ReplayResult } from '../cli/commands/dlq/replay.ts';
+import { replayDeadLetters } from '../cli/commands/dlq/replay.ts';
+import { replaySummary } from '../cli/commands/dlq/replay-summary.ts';
 import type { SqsPollerStats } from '../pollers/sqs-poller.ts';
 import type { LocalResource } from '../runtime/resources.ts';
 import { outputNames, type ConsoleRuntime } from './console-runtime.ts';
@@ -134,21 +135,37 @@ export async function deadLettersView(runtime: ConsoleRuntime, id: string): Prom
   return { queue: queue.name, total: messages.length, groups: groupByReason(messages) };
 }
 
+/** What a replay from the console did: `sluice dlq replay`'s own summary, and whether anything it should have moved is left. */
+export interface ReplayView {
+  readonly replayed: number;
+  /** The DLQ's depth after the replay. */
+  readonly left: number;
+  /** False when dead letters are left that the replay should have moved, or an error or interruption stopped it. */
+  readonly complete: boolean;
+  /** The lines `sluice dlq replay` prints: counts, then why each dead letter left is left. */
+  readonly summary: string;
+}
+
 /**
  * Replays a queue's dead letters (all, or one reason's) to the queue: `sluice dlq replay`'s code path,
- * receive → send → delete, so an interruption never loses a message.
+ * receive → send → delete, so an interruption never loses a message, and its summary.
  *
  * @example
- * await replayQueue(runtime, 'OrdersQueue1234', 'schema-invalid'); // { replayed: 3, skipped: 0, interrupted: false }
+ * await replayQueue(runtime, 'OrdersQueue1234', 'schema-invalid'); // { replayed: 3, left: 0, complete: true, summary: 'replayed 3 dead letters from the Orders DLQ to Orders; 0 left in the DLQ (--filter schema-invalid)' }
  */
-export async function replayQueue(runtime: ConsoleRuntime, id: string, reason?: string): Promise<ReplayResult> {
+export async function replayQueue(runtime: ConsoleRuntime, id: string, reason?: string): Promise<ReplayView> {
   const queue = queueById(runtime, id);
   if (!queue.deadLetter) throw new ResourceNotFoundError(`queue ${queue.name} has no dead-letter queue`);
-  return replayDeadLetters({
-    sqs: runtime.clients.sqs,
+  const sqs = runtime.clients.sqs;
+  const result = await replayDeadLetters({
+    sqs,
     deadLetterUrl: queue.deadLetter.url,
     sourceUrl: queue.url,
     waitTimeSeconds: 0,
     ...(reason !== undefined ? { filter: reason } : {}),
   });
+  const depth = await queueDepth(sqs, queue.deadLetter.url);
+  const left = depth.visible + depth.inFlight + depth.delayed;
+  const { text, exitCode } = replaySummary(result, { queue: queue.name, left, ...(reason !== undefined ? { filter: reason } : {}) });
+  return { replayed: result.replayed, left, complete: exitCode === 0, summary: result.error ? `${text}\nstopped by: ${result.error.message}` : text };
 }

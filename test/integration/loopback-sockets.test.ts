@@ -106,7 +106,7 @@ describe('sluice dev listens on loopback only', () => {
     expect(((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name)).toContain('Orders');
     expect([foreign.status, rebound, noToken.status, wrongType.status]).toEqual([403, 421, 403, 415]);
     expect(withToken.status).toBe(200);
-    expect(await withToken.json()).toEqual({ replayed: 0, skipped: 0, interrupted: false });
+    expect(await withToken.json()).toEqual({ replayed: 0, left: 0, complete: true, summary: 'replayed 0 dead letters from the Orders DLQ to Orders; 0 left in the DLQ' });
   });
 });
 

@@ -135,7 +135,8 @@ async function confirmReplay(event) {
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.error ?? `${response.status}`);
     sessionStorage.setItem('sluice-console-token', token);
-    result.textContent = `replayed ${count(body.replayed)} dead letter${body.replayed === 1 ? '' : 's'} to ${replay.queue.name}${body.skipped ? `; ${count(body.skipped)} left in the DLQ (another reason, or dead-lettered again)` : ''}`;
+    // `sluice dlq replay`'s own summary: the counts, then why each dead letter left is left.
+    result.textContent = body.summary;
     state.deadLetters.delete(replay.queue.id);
     refresh();
   } catch (err) {
