@@ -23,6 +23,8 @@ export function jobLayout(workBucket: string, jobId: string) {
     run: (p: number) => at(`${base}/runs/p${pad(p)}.jsonl`),
     /** Partial aggregates of partition `p`. */
     partial: (p: number) => at(`${base}/partials/p${pad(p)}.json`),
+    /** Run `id` written by one step of Reduce's multi-level merge (`planMerges`): run lines. */
+    merged: (id: number) => at(`${base}/merges/m${pad(id)}.jsonl`),
     /** The partition list, read by a Distributed Map's ItemReader. */
     manifest: at(`${base}/manifest.json`),
   };

@@ -4,6 +4,7 @@ import { finalizeGroups, PartialMerger } from './aggregates.ts';
 import { jobLayout, outputLayout } from './job-layout.ts';
 import type { JobSummary, JobSummaryStore } from './job-summary-store.ts';
 import type { PartitionPartial } from './process-partition.ts';
+import { planMerges } from './merge-plan.ts';
 import { mergeRuns } from './run-merge.ts';
 import { openObject, readJson, uploadLines } from './s3-objects.ts';
 import type { SplitResult } from './split.ts';
@@ -14,6 +15,11 @@ export interface ReduceOptions {
   readonly clock?: Clock;
   /** Partials read in parallel. */
   readonly readConcurrency?: number;
+  /**
+   * Runs read at once by one merge (default 32): each holds an S3 connection (the SDK's HTTP handler
+   * allows 50 per host; Lambda allows 1,024 file descriptors), so more runs are merged in levels.
+   */
+  readonly mergeFanIn?: number;
 }
 
 /** What Reduce needs of Split's result (the partition list itself is not needed: keys are derived). */
@@ -21,14 +27,14 @@ export type ReduceInput = Pick<SplitResult, 'jobId' | 'job' | 'workBucket' | 'pa
 
 /**
  * Merges every partition's partial aggregates and k-way-merges their sorted runs (streaming: one
- * record per run in memory) into the job's output, then records the summary. A partition without a
+ * batch of lines per run in memory, at most `mergeFanIn` runs at once, in levels beyond) into the job's output, then records the summary. A partition without a
  * partial (possible only when the Distributed Map tolerates failures) is listed in the summary.
  *
  * @example
  * const summary = await reduceJob(split, { s3, summaries });
  */
 export async function reduceJob(input: ReduceInput, options: ReduceOptions): Promise<JobSummary> {
-  const { s3, summaries, clock = systemClock, readConcurrency = 16 } = options;
+  const { s3, summaries, clock = systemClock, readConcurrency = 16, mergeFanIn = 32 } = options;
   const { job, workBucket, partitionCount } = input;
   const layout = jobLayout(workBucket, input.jobId);
   const output = outputLayout(job.output, input.jobId);
@@ -46,8 +52,19 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   }
   await uploadLines(s3, output.groups, groupLines());
 
-  // Runs are opened together, as the merge needs the head of each; only one batch of lines per run is held.
-  await uploadLines(s3, output.sorted, mergeRuns(present.map((p) => openObject(s3, layout.run(p))), job.sort.direction));
+  // A merge opens its runs together (it needs the head of each) and holds one batch of lines per run;
+  // beyond `mergeFanIn` runs, intermediate merges (in tmp/) bring the count down first.
+  const runs = present.filter((p) => partials[p]!.records > 0).map((p) => ({ location: layout.run(p), records: partials[p]!.records }));
+  const plan = planMerges(
+    runs.map((r) => r.records),
+    mergeFanIn,
+  );
+  for (const step of plan.steps) {
+    const location = layout.merged(step.output);
+    await uploadLines(s3, location, mergeRuns(step.inputs.map((id) => openObject(s3, runs[id]!.location)), job.sort.direction, 'runs'));
+    runs[step.output] = { location, records: step.inputs.reduce((sum, id) => sum + runs[id]!.records, 0) };
+  }
+  await uploadLines(s3, output.sorted, mergeRuns(plan.final.map((id) => openObject(s3, runs[id]!.location)), job.sort.direction));
 
   const finishedAt = clock.now();
   const durationMs = Math.max(finishedAt - input.startedAt, 1);
