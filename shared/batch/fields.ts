@@ -33,12 +33,34 @@ export function fieldReader(path: string): (record: BatchRecord) => unknown {
 }
 
 /**
- * The canonical text of a key value: identical on every machine and run, and different for values
- * of different types (`1` and `"1"`). Missing values are `null`.
+ * The canonical text of a key value: identical on every machine and run, one text per value (object
+ * keys sorted, so `{a:1,b:2}` and `{b:2,a:1}` are one group; a bigint by its digits, like the number
+ * it is), and different for values of different types (`1` and `"1"`). Missing values are `null`.
  *
  * @example
  * canonicalKey('eu'); // '"eu"'
+ * canonicalKey({ b: 2, a: 1 }); // '{"a":1,"b":2}'
  */
 export function canonicalKey(value: unknown): string {
-  return JSON.stringify(value ?? null);
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      // JSON has no Infinity or NaN; a derived value may be one, and must not meet `null`.
+      return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return 'null';
+    default:
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalKey(item))).join(',')}]`;
+      return `{${Object.keys(value as object)
+        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+        .sort()
+        .map((key) => `${JSON.stringify(key)}:${canonicalKey((value as Record<string, unknown>)[key])}`)
+        .join(',')}}`;
+  }
 }

@@ -1,5 +1,6 @@
 import type { AggregateSpec, SortSpec } from './job-spec.ts';
 import { ownValue } from '../keyed-record.ts';
+import { exactParse } from './exact-numbers.ts';
 import { decodeKey } from './run-lines.ts';
 
 /**
@@ -65,7 +66,7 @@ export class JsonFieldReader {
     for (let p = 0; p < texts.length; p++) {
       const text = texts[p];
       const steps = rest[p]!;
-      values[p] = text === undefined ? undefined : steps.length === 0 ? decodeKey(text) : walk(JSON.parse(text) as unknown, steps);
+      values[p] = text === undefined ? undefined : steps.length === 0 ? decodeKey(text) : walk(exactParse(text), steps);
     }
   }
 }

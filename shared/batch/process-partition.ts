@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GroupAccumulator, type GroupPartial } from './aggregates.ts';
 import { compareValues } from './compare.ts';
+import { exactParse, exactStringify } from './exact-numbers.ts';
 import { fieldReader, type BatchRecord } from './fields.ts';
 import type { JobContext } from './job-spec.ts';
 import { jobLayout } from './job-layout.ts';
@@ -51,7 +52,7 @@ export async function processPartition(job: JobContext, partition: PartitionRef,
   const partial: PartitionPartial = { index: partition.index, records: entries.length, groups: accumulator.toPartials() };
   await Promise.all([
     writeObject(s3, layout.run(partition.index), runBody(entries)),
-    writeObject(s3, layout.partial(partition.index), JSON.stringify(partial), 'application/json'),
+    writeObject(s3, layout.partial(partition.index), exactStringify(partial), 'application/json'),
   ]);
   return { index: partition.index, records: entries.length, groups: partial.groups.length };
 }
@@ -88,7 +89,7 @@ function foldRead(reader: JsonFieldReader, fields: PartitionFields, accumulator:
 /** Folds a record by parsing it, for jobs whose paths {@link JsonFieldReader} cannot read. */
 function foldParsed(sortKeyOf: (record: BatchRecord) => unknown, accumulator: GroupAccumulator): (line: string, parsed: ChunkLine) => RunEntry {
   return (line, { i, json }) => {
-    const record = JSON.parse(json) as BatchRecord;
+    const record = exactParse(json) as BatchRecord;
     accumulator.add(record, json);
     const key = sortKeyOf(record);
     return { i, key, keyText: encodeKey(key), line };

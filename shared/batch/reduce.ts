@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
 import { finalizeGroups, PartialMerger } from './aggregates.ts';
+import { exactParse, exactStringify } from './exact-numbers.ts';
 import { jobLayout, outputLayout } from './job-layout.ts';
 import type { JobSummary, JobSummaryStore } from './job-summary-store.ts';
 import type { PartitionPartial } from './process-partition.ts';
@@ -39,7 +40,7 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   const layout = jobLayout(workBucket, input.jobId);
   const output = outputLayout(job.output, input.jobId);
 
-  const partials = await mapLimit(partitionCount, readConcurrency, (p) => readJson<PartitionPartial>(s3, layout.partial(p)));
+  const partials = await mapLimit(partitionCount, readConcurrency, (p) => readJson<PartitionPartial>(s3, layout.partial(p), exactParse));
   const present = partials.flatMap((partial, index) => (partial ? [index] : []));
   const missingPartitions = partials.flatMap((partial, index) => (partial ? [] : [index]));
   const merger = new PartialMerger(job.aggregates, job.distinctLimit);
@@ -48,7 +49,7 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   const records = partials.reduce((sum, p) => sum + (p?.records ?? 0), 0);
 
   async function* groupLines() {
-    for (const row of finalizeGroups(job.aggregates, merged)) yield JSON.stringify(row);
+    for (const row of finalizeGroups(job.aggregates, merged)) yield exactStringify(row);
   }
   await uploadLines(s3, output.groups, groupLines());
 

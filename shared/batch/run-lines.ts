@@ -1,3 +1,5 @@
+import { exactParse, exactStringify, numberFromText } from './exact-numbers.ts';
+
 /**
  * Line formats between the tasks. Records travel as the JSON text Split wrote (`JSON.stringify` of the
  * parsed input record), so later tasks copy it instead of re-serializing it. JSON text never holds a raw
@@ -59,12 +61,12 @@ export function parseRunLine(line: string): { i: number; keyText: string; json: 
  * encodeKey(undefined); // ''
  */
 export function encodeKey(value: unknown): string {
-  return value === undefined ? '' : (JSON.stringify(value) ?? '');
+  return value === undefined ? '' : (exactStringify(value) ?? '');
 }
 
 /**
- * The sort key back from its run-line text, equal to the value {@link encodeKey} was given. Numbers
- * and escape-free strings skip JSON.parse: they are most keys.
+ * The sort key back from its run-line text, equal to the value {@link encodeKey} was given (numbers
+ * exact: `numberFromText`). Numbers and escape-free strings skip JSON.parse: they are most keys.
  *
  * @example
  * decodeKey('"eu"'); // 'eu'
@@ -73,6 +75,6 @@ export function decodeKey(text: string): unknown {
   if (text === '') return undefined;
   const first = text.charCodeAt(0);
   if (first === 34 /* " */) return text.includes('\\') ? (JSON.parse(text) as string) : text.slice(1, -1);
-  if (first === 45 /* - */ || (first >= 48 && first <= 57)) return Number(text);
-  return JSON.parse(text) as unknown;
+  if (first === 45 /* - */ || (first >= 48 && first <= 57)) return numberFromText(text);
+  return exactParse(text);
 }

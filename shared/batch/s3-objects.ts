@@ -21,14 +21,15 @@ export async function openObject(s3: S3Client, location: S3Location): Promise<Re
 
 /**
  * Reads a small JSON object (manifests, partial aggregates); `undefined` when the key does not exist.
+ * `parse` reads the text (default `JSON.parse`).
  *
  * @example
  * const partial = await readJson<PartitionPartial>(s3, layout.partial(3));
  */
-export async function readJson<T>(s3: S3Client, location: S3Location): Promise<T | undefined> {
+export async function readJson<T>(s3: S3Client, location: S3Location, parse: (text: string) => unknown = JSON.parse): Promise<T | undefined> {
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-    return JSON.parse(await response.Body!.transformToString()) as T;
+    return parse(await response.Body!.transformToString()) as T;
   } catch (err) {
     if ((err as Error).name === 'NoSuchKey') return undefined;
     throw err;

@@ -1,8 +1,13 @@
 import fc from 'fast-check';
+import { exactParse } from '../../../shared/batch/exact-numbers.ts';
 import { chunkLine, decodeKey, encodeKey, parseChunkLine, parseRunLine, runLine } from '../../../shared/batch/run-lines.ts';
 
-// Values as they come out of JSON.parse (no -0, no undefined inside), plus a missing value.
-const key = fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown), fc.constant(undefined));
+// Values as they come out of exactParse (no -0, no undefined inside; integers beyond 2^53 as bigints), plus a missing value.
+const key = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }).map((v) => exactParse(JSON.stringify(v))),
+  fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => exactParse(n.toString())),
+  fc.constant(undefined),
+);
 const recordJson = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify({ v }));
 
 describe('run lines', () => {
