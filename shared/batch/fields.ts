@@ -2,19 +2,11 @@
 export type BatchRecord = Record<string, unknown>;
 
 /**
- * Reads a dotted path (`customer.id`) from a record; `undefined` when any step is missing. Only the
- * record's own fields count: a path `constructor` or `toString` names a field like any other, never what
- * every object inherits (which is not in the data).
- *
- * @example
- * getField({ customer: { id: 7 } }, 'customer.id'); // 7
- */
-export function getField(record: BatchRecord, path: string): unknown {
-  return fieldReader(path)(record);
-}
-
-/**
- * Builds a field reader once per path, so hot loops do not split the path on every record.
+ * Builds a reader of a dotted path (`customer.id`), once per path so hot loops do not split the path on
+ * every record; it gives `undefined` when any step is missing. A field whose name is the whole path (a
+ * CSV header `customer.id`, a flattened JSON key) is read first; otherwise the path steps into nested
+ * objects. Only the record's own fields count: a path `constructor` or `toString` names a field like any
+ * other, never what every object inherits (which is not in the data).
  *
  * @example
  * const amountOf = fieldReader('amount'); amountOf(record);
@@ -23,6 +15,7 @@ export function fieldReader(path: string): (record: BatchRecord) => unknown {
   if (!path.includes('.')) return (record) => (Object.hasOwn(record, path) ? record[path] : undefined);
   const steps = path.split('.');
   return (record) => {
+    if (Object.hasOwn(record, path)) return record[path];
     let value: unknown = record;
     for (const step of steps) {
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;

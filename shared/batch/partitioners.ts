@@ -81,10 +81,11 @@ export function rangePartition(value: unknown, bounds: readonly unknown[]): numb
   return lo;
 }
 
-/** Maps a record to its partition index. */
+/** Maps a record (or its partition key's value) to its partition index. */
 export interface Partitioner {
   readonly count: number;
   partitionOf(record: BatchRecord): number;
+  partitionOfKey(value: unknown): number;
 }
 
 /**
@@ -98,8 +99,8 @@ export function partitionerFor(spec: PartitionSpec): Partitioner {
   const keyOf = fieldReader(spec.key);
   if (spec.ranges) {
     const bounds = spec.ranges;
-    return { count: bounds.length + 1, partitionOf: (record) => rangePartition(keyOf(record), bounds) };
+    return { count: bounds.length + 1, partitionOf: (record) => rangePartition(keyOf(record), bounds), partitionOfKey: (value) => rangePartition(value, bounds) };
   }
   const count = spec.count ?? 1;
-  return { count, partitionOf: (record) => hashPartition(keyOf(record), count) };
+  return { count, partitionOf: (record) => hashPartition(keyOf(record), count), partitionOfKey: (value) => hashPartition(value, count) };
 }

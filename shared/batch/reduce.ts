@@ -8,7 +8,7 @@ import type { PartitionPartial } from './process-partition.ts';
 import { planMerges } from './merge-plan.ts';
 import { mergeRuns } from './run-merge.ts';
 import { openObject, readJson, uploadLines } from './s3-objects.ts';
-import type { SplitResult } from './split.ts';
+import type { PartitionSlice, SplitResult } from './split.ts';
 
 export interface ReduceOptions {
   readonly s3: S3Client;
@@ -23,8 +23,9 @@ export interface ReduceOptions {
   readonly mergeFanIn?: number;
 }
 
-/** What Reduce needs of Split's result (the partition list itself is not needed: keys are derived). */
-export type ReduceInput = Pick<SplitResult, 'jobId' | 'job' | 'workBucket' | 'partitionCount' | 'skipped' | 'startedAt'> & Partial<Pick<SplitResult, 'badLines'>>;
+/** What Reduce needs of Split's result: the slices come inline (`partitions`) or from the manifest. */
+export type ReduceInput = Pick<SplitResult, 'jobId' | 'job' | 'workBucket' | 'partitionCount' | 'skipped' | 'startedAt'> &
+  Partial<Pick<SplitResult, 'badLines' | 'partitions' | 'manifest'>>;
 
 /**
  * Merges every partition's partial aggregates and k-way-merges their sorted runs (streaming: one
@@ -40,9 +41,11 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   const layout = jobLayout(workBucket, input.jobId);
   const output = outputLayout(job.output, input.jobId);
 
-  const partials = await mapLimit(partitionCount, readConcurrency, (p) => readJson<PartitionPartial>(s3, layout.partial(p), exactParse));
-  const present = partials.flatMap((partial, index) => (partial ? [index] : []));
-  const missingPartitions = partials.flatMap((partial, index) => (partial ? [] : [index]));
+  const slices = input.partitions ?? (input.manifest ? await readJson<PartitionSlice[]>(s3, input.manifest) : undefined);
+  if (!slices) throw new Error(`the job's slice list is missing: neither inline partitions nor a manifest (${input.manifest ? `s3://${input.manifest.bucket}/${input.manifest.key} not found` : 'none given'})`);
+  const partials = await mapLimit(slices.length, readConcurrency, (n) => readJson<PartitionPartial>(s3, layout.partial(slices[n]!.index, slices[n]!.slice), exactParse));
+  const present = partials.flatMap((partial, n) => (partial ? [n] : []));
+  const missingPartitions = [...new Set(partials.flatMap((partial, n) => (partial ? [] : [slices[n]!.index])))];
   const merger = new PartialMerger(job.aggregates, job.distinctLimit);
   for (const partial of partials) if (partial) merger.add(partial.groups);
   const merged = merger.result();
@@ -55,7 +58,7 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
 
   // A merge opens its runs together (it needs the head of each) and holds one batch of lines per run;
   // beyond `mergeFanIn` runs, intermediate merges (in tmp/) bring the count down first.
-  const runs = present.filter((p) => partials[p]!.records > 0).map((p) => ({ location: layout.run(p), records: partials[p]!.records }));
+  const runs = present.filter((n) => partials[n]!.records > 0).map((n) => ({ location: layout.run(slices[n]!.index, slices[n]!.slice), records: partials[n]!.records }));
   const plan = planMerges(
     runs.map((r) => r.records),
     mergeFanIn,

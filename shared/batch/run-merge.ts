@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { compareValues } from './compare.ts';
 import { lineBatches } from './line-batches.ts';
 import { decodeKey, parseRunLine } from './run-lines.ts';
-import type { SortDirection } from './stable-sort.ts';
+import type { SortDirection } from './job-spec.ts';
 import { heapPush, siftDown } from './binary-heap.ts';
 
 /** One sorted run being read: its current line taken apart, and the rest of its current batch. */

@@ -47,13 +47,14 @@ export async function writeObject(s3: S3Client, location: S3Location, body: stri
 }
 
 /**
- * Streams lines into an object with a multipart upload (lib-storage): memory stays at a few parts
- * however long the output is. Lines are coalesced into ~1 MiB chunks before they reach the upload.
+ * Streams lines into an object with a multipart upload (lib-storage; a single PutObject when it is
+ * under one part): memory stays at a few parts however long the output is, and no object is too large
+ * for one request. Lines are coalesced into ~1 MiB chunks before they reach the upload.
  *
  * @example
  * await uploadLines(s3, { bucket, key: 'out/sorted.jsonl' }, mergedLines());
  */
-export async function uploadLines(s3: S3Client, location: S3Location, lines: AsyncIterable<string>): Promise<void> {
+export async function uploadLines(s3: S3Client, location: S3Location, lines: AsyncIterable<string> | Iterable<string>, contentType = 'application/x-ndjson'): Promise<void> {
   async function* chunks(): AsyncGenerator<Buffer> {
     let pending: string[] = [];
     let size = 0;
@@ -70,7 +71,7 @@ export async function uploadLines(s3: S3Client, location: S3Location, lines: Asy
   }
   const upload = new Upload({
     client: s3,
-    params: { Bucket: location.bucket, Key: location.key, Body: Readable.from(chunks()), ContentType: 'application/x-ndjson' },
+    params: { Bucket: location.bucket, Key: location.key, Body: Readable.from(chunks()), ContentType: contentType },
     queueSize: 2,
   });
   await upload.done();

@@ -15,8 +15,8 @@ describe('readJsonLines', () => {
     const records = await collect(readJsonLines(chunks, { policy: 'fail' }));
     // Assess
     expect(records).toEqual([
-      { line: 1, record: { a: 1 } },
-      { line: 3, record: { a: 2 } },
+      { line: 1, record: { a: 1 }, json: '{"a":1}' },
+      { line: 3, record: { a: 2 }, json: '{"a":2}' },
     ]);
   });
 
@@ -55,7 +55,7 @@ describe('readJsonLines', () => {
       break;
     }
     // Assess
-    expect(first).toEqual({ line: 1, record: { n: 1 } });
+    expect(first).toEqual({ line: 1, record: { n: 1 }, json: '{"n":1}' });
     expect(produced).toBeLessThan(100_000);
   });
 });
@@ -66,8 +66,8 @@ describe('readCsvRecords', () => {
     const records = await collect(readCsvRecords(['id,region,amount\n1,eu,12.5\n2,"u,s",007x\n'], { policy: 'fail' }));
     // Assess
     expect(records).toEqual([
-      { line: 2, record: { id: 1, region: 'eu', amount: 12.5 } },
-      { line: 3, record: { id: 2, region: 'u,s', amount: '007x' } },
+      { line: 2, record: { id: 1, region: 'eu', amount: 12.5 }, json: '{"id":1,"region":"eu","amount":12.5}' },
+      { line: 3, record: { id: 2, region: 'u,s', amount: '007x' }, json: '{"id":2,"region":"u,s","amount":"007x"}' },
     ]);
   });
 
