@@ -18,7 +18,7 @@ export function compileDerivation(expression: string): jsonata.Expression {
     return jsonata(expression);
   } catch (err) {
     const { message, position } = err as { message: string; position?: number };
-    throw new SyntaxError(`not a JSONata expression: ${message}${position === undefined ? '' : ` (at character ${position})`}`);
+    throw new SyntaxError(`not a JSONata expression: ${message}${position === undefined ? '' : ` (at character ${position})`}`, { cause: err });
   }
 }
 
