@@ -16,6 +16,8 @@ import {
   JsonPath,
   LogLevel,
   Map as MapState,
+  Pass,
+  Result,
   ResultWriterV2,
   S3JsonItemReader,
   StateMachine,
@@ -286,6 +288,7 @@ export class BatchJob extends Construct {
       item: {
         jobId: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.Name')),
         status: DynamoAttributeValue.fromString('FAILED'),
+        failedState: DynamoAttributeValue.fromString(JsonPath.stringAt('$.failedState')),
         error: DynamoAttributeValue.fromString(JsonPath.stringAt('$.error.Error')),
         cause: DynamoAttributeValue.fromString(JsonPath.stringAt('$.error.Cause')),
         startedAt: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.StartTime')),
@@ -293,9 +296,11 @@ export class BatchJob extends Construct {
       resultPath: JsonPath.DISCARD,
     });
     withRetry(recordFailure, props.retryAttempts ?? 5, ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.InternalServerErrorException', 'DynamoDB.RequestLimitExceeded']);
-    const failed = recordFailure.next(new Fail(flow, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+    recordFailure.next(new Fail(flow, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+    // Each state's Catch goes through a Pass naming it, so the failure record says which state failed.
     const catchInto = <T extends TaskStateBase | MapState | DistributedMap>(state: T): T => {
-      state.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+      const tag = new Pass(flow, `${state.id}Failed`, { result: Result.fromString(state.id), resultPath: '$.failedState' });
+      state.addCatch(tag.next(recordFailure), { errors: ['States.ALL'], resultPath: '$.error' });
       return state;
     };
 

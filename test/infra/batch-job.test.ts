@@ -70,7 +70,7 @@ describe('BatchJob state machine', () => {
     expect(TRANSIENT_TASK_ERRORS).toEqual(expect.arrayContaining(['TimeoutError', 'SlowDown', 'ThrottlingException', 'ProvisionedThroughputExceededException']));
   });
 
-  it('catches any failure of Split, the Maps and Reduce into a recorded failure and a failed execution', () => {
+  it('catches any failure of Split, the Maps and Reduce into a recorded failure naming the state, and a failed execution', () => {
     // Prepare
     const { template } = synthBatchJob();
     const table = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0]!;
@@ -78,11 +78,15 @@ describe('BatchJob state machine', () => {
     const states = stateMachineDefinition(template).States;
     // Assess
     for (const name of ['Split', 'ProcessPartitions', 'ProcessPartitionsDistributed', 'Reduce']) {
-      expect(states[name]!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+      expect(states[name]!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${name}Failed` }]);
+      expect(states[`${name}Failed`]).toEqual({ Type: 'Pass', Result: name, ResultPath: '$.failedState', Next: 'RecordFailure' });
     }
     expect(states.RecordFailure).toMatchObject({
       Resource: 'arn:<AWS::Partition>:states:::dynamodb:putItem',
-      Parameters: { TableName: `<${table}>`, Item: { jobId: { 'S.$': '$$.Execution.Name' }, status: { S: 'FAILED' }, error: { 'S.$': '$.error.Error' } } },
+      Parameters: {
+        TableName: `<${table}>`,
+        Item: { jobId: { 'S.$': '$$.Execution.Name' }, status: { S: 'FAILED' }, failedState: { 'S.$': '$.failedState' }, error: { 'S.$': '$.error.Error' } },
+      },
       Next: 'JobFailed',
     });
     expect(states.JobFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });

@@ -1,6 +1,10 @@
 import { jest } from '@jest/globals';
 import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
 import { exactParse } from '../../shared/batch/exact-numbers.ts';
+import { describeFailure } from '../../shared/batch/job-failure.ts';
+import { hashPartition } from '../../shared/batch/partitioners.ts';
+import { jobStatus } from '../../local/cli/commands/batch/job-status.ts';
+import { formatJob } from '../../local/cli/commands/batch.ts';
 import { startBatchHarness, type BatchHarness } from '../helpers/batch-runtime.ts';
 
 jest.setTimeout(300_000);
@@ -152,5 +156,46 @@ describe('batch jobs on files as they come', () => {
       { group: null, values: { count: 2 } },
       { group: 'b', values: { count: 1 } },
     ]);
+  });
+});
+
+describe('a failed batch job says where it failed, in one line', () => {
+  let batch: BatchHarness;
+
+  beforeAll(async () => {
+    batch = await startBatchHarness({ inlineMaxPartitions: 16 });
+  });
+  afterAll(async () => {
+    await batch?.stop();
+  });
+
+  it('names the state, the partition with its records and input lines, and the error, in the summary item and `sluice batch status`', async () => {
+    // Prepare: partition by region; the "eu" group has 3 distinct customers, over the limit of 2
+    const lines = ['{"id":1,"region":"us","customer":"a"}', '{"id":2,"region":"eu","customer":"a"}', '{"id":3,"region":"eu","customer":"b"}', '{"id":4,"region":"eu","customer":"c"}'];
+    await batch.putObject('inputs/limit.jsonl', `${lines.join('\n')}\n`);
+    const spec: JobSpecInput = {
+      jobId: 'over-limit',
+      input: { format: 'jsonl', s3: { bucket: batch.bucket, key: 'inputs/limit.jsonl' } },
+      partition: { key: 'region', count: 4 },
+      sort: { key: 'id', direction: 'asc' },
+      groupBy: 'region',
+      aggregates: [{ op: 'distinct', field: 'customer' }],
+      output: { bucket: batch.bucket, prefix: 'results/' },
+      distinctLimit: 2,
+    };
+    const euPartition = hashPartition('eu', 4);
+    const sameLines = lines.flatMap((line, n) => (hashPartition((JSON.parse(line) as { region: string }).region, 4) === euPartition ? [n + 1] : []));
+    const records = `records 1–${sameLines.length} of ${sameLines.length}, input lines ${sameLines[0]}–${sameLines.at(-1)}`;
+
+    // Act
+    const execution = await batch.machine.wait(await batch.machine.start(spec, spec.jobId));
+    const status = await jobStatus({ dynamodb: batch.runtime.clients.dynamodb, stateMachineArn: batch.machine.arn, summaryTable: batch.summaryTable }, spec.jobId);
+
+    // Assess
+    expect(execution.status).toBe('FAILED');
+    expect(status.summary).toMatchObject({ status: 'FAILED', failedState: 'ProcessPartitions', error: 'AggregateLimitError' });
+    const failure = `ProcessPartitions failed: AggregateLimitError: partition ${euPartition} (${records}): distinct_customer: group "eu" has more than 2 distinct values (raise distinctLimit)`;
+    expect(describeFailure(status.summary!)).toBe(failure);
+    expect(formatJob(status).split('\n').filter((row) => row.startsWith('failure'))).toEqual([`failure  ${failure}`]);
   });
 });
