@@ -60,18 +60,23 @@ const aggregateSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('topK'), by: fieldPath, k: z.number().int().min(1).max(1_000), as: z.string().min(1).optional() }).strict(),
 ]);
 
-const derivedName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a derived field is named by a letter or `_`, then letters, digits or `_` (at most 64)')
-  .refine((name) => !(name in Object.prototype), 'a derived field cannot be named like a property every object has');
+const derivedName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** name → JSONata expression, each compiled here so a bad one is refused with the spec. */
 const deriveSchema = z
-  .record(derivedName, z.string().min(1).max(4_096))
+  .record(z.string(), z.string().min(1).max(4_096))
   .superRefine((derive, ctx) => {
     const names = Object.keys(derive);
     if (names.length > 20) ctx.addIssue({ code: 'custom', message: `at most 20 derived fields, got ${names.length}`, path: [] });
     for (const name of names) {
+      if (!derivedName.test(name)) {
+        ctx.addIssue({ code: 'custom', message: 'a derived field is named by a letter or `_`, then letters, digits or `_` (at most 64)', path: [name] });
+        continue;
+      }
+      if (name in Object.prototype) {
+        ctx.addIssue({ code: 'custom', message: 'a derived field cannot be named like a property every object has', path: [name] });
+        continue;
+      }
       try {
         compileDerivation(derive[name]!);
       } catch (err) {

@@ -50,6 +50,8 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   for (const partial of partials) if (partial) merger.add(partial.groups);
   const merged = merger.result();
   const records = partials.reduce((sum, p) => sum + (p?.records ?? 0), 0);
+  const perPartition = new Map<number, number>();
+  for (const partial of partials) if (partial && partial.records > 0) perPartition.set(partial.index, (perPartition.get(partial.index) ?? 0) + partial.records);
 
   async function* groupLines() {
     for (const row of finalizeGroups(job.aggregates, merged)) yield exactStringify(row);
@@ -76,6 +78,8 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
     jobId: input.jobId,
     status: missingPartitions.length === 0 ? 'SUCCEEDED' : 'SUCCEEDED_WITH_MISSING_PARTITIONS',
     partitions: partitionCount,
+    partitionsUsed: perPartition.size,
+    largestPartitionRecords: Math.max(0, ...perPartition.values()),
     records,
     groups: merged.length,
     skipped: input.skipped,

@@ -72,7 +72,7 @@ export function formatJob(status: JobStatus): string {
   if (status.executionStatus) rows.push(['execution', status.executionStatus]);
   if (status.startDate) rows.push(['started', status.startDate.toISOString()]);
   if (status.stopDate) rows.push(['stopped', status.stopDate.toISOString()]);
-  for (const key of ['partitions', 'records', 'groups', 'skipped', 'recordsPerSecond', 'durationMs']) {
+  for (const key of ['partitions', 'partitionsUsed', 'largestPartitionRecords', 'records', 'groups', 'skipped', 'recordsPerSecond', 'durationMs']) {
     if (s[key] !== undefined) rows.push([key, String(s[key])]);
   }
   if (s.status === 'FAILED') rows.push(['failure', describeFailure(s)]);

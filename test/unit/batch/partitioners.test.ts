@@ -88,11 +88,23 @@ describe('hash partitioner', () => {
     expect(fullest.filter(({ overMean }) => overMean > 1.3)).toEqual([]);
   });
 
-  it('uses every partition for the keys 0–18 in 8 partitions but one (FNV-1a alone used 2)', () => {
+  it('spreads the integer keys 0–18 over all 8 partitions, 2 to 4 each (FNV-1a alone used 2 of them)', () => {
+    // Prepare
+    const counts = new Array<number>(8).fill(0);
     // Act
-    const used = new Set(Array.from({ length: 19 }, (_, n) => hashPartition(n, 8)));
+    for (let n = 0; n < 19; n++) counts[hashPartition(n, 8)]! += 1;
     // Assess
-    expect(used.size).toBeGreaterThanOrEqual(7);
+    expect(Math.min(...counts)).toBe(2);
+    expect(Math.max(...counts)).toBe(4);
+  });
+
+  it('spreads consecutive integers evenly at any scale (0–999 over 16: every partition within 2 of the mean)', () => {
+    // Prepare
+    const counts = new Array<number>(16).fill(0);
+    // Act
+    for (let n = 0; n < 1_000; n++) counts[hashPartition(n, 16)]! += 1;
+    // Assess
+    for (const count of counts) expect(Math.abs(count - 1_000 / 16)).toBeLessThanOrEqual(2);
   });
 
   it('tells 1 and "1" apart', () => {
