@@ -286,24 +286,6 @@ export class PartialMerger {
 }
 
 /**
- * Merges two lists of group partials into one, ordered by key. Associative and commutative.
- *
- * @example
- * const total = mergePartials(specs, partialsA, partialsB);
- */
-export function mergePartials(
-  specs: readonly AggregateSpec[],
-  a: readonly GroupPartial[],
-  b: readonly GroupPartial[],
-  distinctLimit = 100_000,
-): GroupPartial[] {
-  const merger = new PartialMerger(specs, distinctLimit);
-  merger.add(a);
-  merger.add(b);
-  return merger.result();
-}
-
-/**
  * One group of a job's result: its key and one value per aggregate, by {@link aggregateName}. `values`
  * is prototype-free: an `as` name such as `constructor` or `__proto__` is a result like any other.
  */

@@ -42,20 +42,10 @@ export function rejectOrSkip(bad: BadLine, handling: BadRecordHandling): void {
 }
 
 /**
- * Streams JSON Lines: one object per line, never the whole input in memory. A UTF-8 byte order mark is
- * dropped; lines end in `\n`, `\r\n` or `\r`; blank and whitespace-only lines are ignored (still
- * counted); a line that is not a JSON object is bad.
- *
- * @example
- * for await (const { line, record } of readJsonLines(body, { policy: 'skip', onSkip: (b) => skipped.push(b) })) { ... }
- */
-export async function* readJsonLines(source: ByteSource, handling: BadRecordHandling): AsyncGenerator<NumberedRecord> {
-  for await (const batch of readJsonLineBatches(source, handling)) yield* batch;
-}
-
-/**
- * {@link readJsonLines} a batch of records at a time (one per chunk of the source), for hot loops
- * that should not pay a promise per record.
+ * Streams JSON Lines: one object per line, never the whole input in memory, a batch of records at a
+ * time (one per chunk of the source: hot loops should not pay a promise per record). A UTF-8 byte
+ * order mark is dropped; lines end in `\n`, `\r\n` or `\r`; blank and whitespace-only lines are
+ * ignored (still counted); a line that is not a JSON object is bad.
  *
  * @example
  * for await (const batch of readJsonLineBatches(body, { policy: 'fail' })) for (const { record } of batch) route(record);

@@ -30,9 +30,6 @@ export interface PartitionSlice {
   readonly lines: [number, number];
 }
 
-/** @deprecated The Map items are now slices of partitions: {@link PartitionSlice}. */
-export type PartitionRef = PartitionSlice;
-
 /**
  * What Split returns and the rest of the state machine carries. Kept small: the slice list is inline
  * only up to `inlineMaxPartitions` items and a payload well under Step Functions' 256 KiB; beyond, it

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
-import { finalizeGroups, GroupAccumulator, mergePartials, type GroupPartial } from '../../../shared/batch/aggregates.ts';
+import { finalizeGroups, GroupAccumulator, PartialMerger, type GroupPartial } from '../../../shared/batch/aggregates.ts';
 import type { AggregateSpec } from '../../../shared/batch/job-spec.ts';
+
+/** Two partial lists merged as Reduce merges them. */
+function mergePartials(specs: readonly AggregateSpec[], a: readonly GroupPartial[], b: readonly GroupPartial[], distinctLimit = 100_000): GroupPartial[] {
+  const merger = new PartialMerger(specs, distinctLimit);
+  merger.add(a);
+  merger.add(b);
+  return merger.result();
+}
 import type { BatchRecord } from '../../../shared/batch/fields.ts';
 import { AggregateLimitError } from '../../../shared/errors.ts';
 import { orderRecord } from '../../helpers/batch-records.ts';

@@ -1,5 +1,9 @@
-import { readCsvRecords, readJsonLines, type BadLine, type NumberedRecord } from '../../../shared/batch/record-readers.ts';
+import { readCsvRecords, readJsonLineBatches, type BadLine, type BadRecordHandling, type NumberedRecord } from '../../../shared/batch/record-readers.ts';
 import { BadRecordError } from '../../../shared/errors.ts';
+
+async function* readJsonLines(source: Parameters<typeof readJsonLineBatches>[0], handling: BadRecordHandling): AsyncGenerator<NumberedRecord> {
+  for await (const batch of readJsonLineBatches(source, handling)) yield* batch;
+}
 
 async function collect(source: AsyncIterable<NumberedRecord>): Promise<NumberedRecord[]> {
   const out: NumberedRecord[] = [];

@@ -1,0 +1,19 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { clientConfig } from '../shared/aws-clients.ts';
+import { runPartitionTask } from '../shared/batch/partition-task.ts';
+
+// One partition task in a process of its own, as a Lambda sandbox runs it, so that its peak memory is
+// its own: the event on stdin; the outcome and the process's peak RSS (getrusage ru_maxrss, what
+// `/usr/bin/time -v` reports as "Maximum resident set size") as JSON on stdout. Used by bench/skewed-memory.ts.
+const chunks: Buffer[] = [];
+for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+const s3 = new S3Client(clientConfig({ service: 's3' }));
+let out: unknown;
+try {
+  out = { result: await runPartitionTask(event, { s3, workBucket: process.env.BATCH_BUCKET! }) };
+} catch (err) {
+  out = { error: { name: (err as Error).name, message: (err as Error).message } };
+}
+process.stdout.write(JSON.stringify({ ...(out as object), maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+process.exit(0);
