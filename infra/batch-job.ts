@@ -28,6 +28,7 @@ import {
 import { DynamoAttributeValue, DynamoPutItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
+import { MAX_INLINE_ITEMS } from '../shared/batch/limits.ts';
 import type { DedupTable } from './dedup-table.ts';
 import { QueuePipeline } from './queue-pipeline.ts';
 import { acknowledgeNagFinding, addAlarmAction, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureTable } from './secure-defaults.ts';
@@ -65,7 +66,10 @@ const S3_GRANT_REASON =
 export interface BatchJobProps {
   /** Concurrent iterations of the inline Map (at most 40 run in parallel on AWS). Default 10. */
   readonly maxConcurrency?: number;
-  /** Jobs with more partitions than this use the Distributed Map (partition list in S3). Default 40. */
+  /**
+   * Jobs with more Map items (partition slices) than this use the Distributed Map (item list in S3).
+   * Default 40; at most 655, what Step Functions' 256 KiB state payload can carry with room for the job.
+   */
   readonly inlineMaxPartitions?: number;
   /** Concurrent child executions of the Distributed Map. Default 100. */
   readonly distributedMaxConcurrency?: number;
@@ -139,6 +143,11 @@ export class BatchJob extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const timeout = props.functionProps?.timeout ?? Duration.minutes(15);
     const inlineMaxPartitions = props.inlineMaxPartitions ?? 40;
+    if (!Number.isInteger(inlineMaxPartitions) || inlineMaxPartitions < 1 || inlineMaxPartitions > MAX_INLINE_ITEMS) {
+      throw new Error(
+        `BatchJob ${id}: inlineMaxPartitions must be an integer from 1 to ${MAX_INLINE_ITEMS} (the items Step Functions' 256 KiB state payload can carry), got ${inlineMaxPartitions}; larger jobs use the Distributed Map`,
+      );
+    }
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,

@@ -2,9 +2,8 @@ import { z } from 'zod';
 import { JobSpecError } from '../errors.ts';
 import { aggregateName } from './aggregates.ts';
 import { compileDerivation } from './derive.ts';
+import { EXECUTION_INPUT_LIMIT_BYTES } from './limits.ts';
 
-/** Step Functions caps an execution's input (and every state's) at 256 KiB. */
-export const EXECUTION_INPUT_LIMIT_BYTES = 262_144;
 
 /** A record field, addressed by a dotted path (`customer.id`). */
 const fieldPath = z.string().min(1).max(256);

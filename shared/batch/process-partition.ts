@@ -30,7 +30,7 @@ export interface PartitionOutcome {
 /**
  * Sorts one slice of a partition by the job's sort key (stable: input order breaks ties), computes its
  * partial aggregates and writes both to S3 (multipart: no object size limit). Memory is about three
- * times the slice's size (Split caps slices at 32 MiB), whatever the partition's size: a larger
+ * times the slice's size (Split caps slices at 16 MiB), whatever the partition's size: a larger
  * partition has more slices, merged by Reduce.
  *
  * @example

@@ -2,6 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
 import { jobContext, type JobContext, type JobSpec } from './job-spec.ts';
 import { jobLayout } from './job-layout.ts';
+import { INLINE_RESULT_MAX_BYTES } from './limits.ts';
 import { partitionerFor } from './partitioners.ts';
 import { derivedFields, type DerivedValues } from './derive.ts';
 import { readCsvRecords, readJsonLineBatches, rejectOrSkip as rejectOrSkipBadLine, type BadLine, type BadRecordHandling, type NumberedRecord } from './record-readers.ts';
@@ -62,7 +63,7 @@ export interface SplitOptions {
   readonly chunkBytes?: number;
   /** Bound on all buffered partition data; the largest buffer is flushed beyond it. */
   readonly maxBufferedBytes?: number;
-  /** A slice (one Map item) holds at most this many bytes of chunks (default 32 MiB). */
+  /** A slice (one Map item) holds at most this many bytes of chunks (default 16 MiB: a partition task then peaks under 512 MiB, see docs/benchmarks.md). */
   readonly sliceBytes?: number;
   readonly inlineMaxPartitions?: number;
   readonly clock?: Clock;
@@ -70,10 +71,6 @@ export interface SplitOptions {
 
 const MAX_REPORTED_BAD_LINES = 20;
 const MAX_PUTS_IN_FLIGHT = 4;
-/** Step Functions' limit on a state's input and output. */
-export const STATE_PAYLOAD_LIMIT_BYTES = 262_144;
-/** Inline results stay under this, leaving room for what the Map and Reduce add to the state. */
-const INLINE_RESULT_MAX_BYTES = 192 * 1024;
 
 interface ChunkMeta {
   readonly bytes: number;
@@ -92,7 +89,7 @@ interface ChunkMeta {
  * const split = await splitJob(spec, { s3, workBucket: 'sluice-batch' });
  */
 export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<SplitResult> {
-  const { s3, workBucket, chunkBytes = 4 << 20, maxBufferedBytes = 64 << 20, sliceBytes = 32 << 20, inlineMaxPartitions = 100, clock = systemClock } = options;
+  const { s3, workBucket, chunkBytes = 4 << 20, maxBufferedBytes = 64 << 20, sliceBytes = 16 << 20, inlineMaxPartitions = 100, clock = systemClock } = options;
   const startedAt = clock.now();
   const layout = jobLayout(workBucket, spec.jobId);
   const partitioner = partitionerFor(spec.partition);

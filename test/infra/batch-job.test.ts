@@ -169,3 +169,14 @@ describe('BatchJob storage and permissions', () => {
     expect(findings.filter((f) => f.path.includes('BatchUnderTest')).map((f) => `${f.rule} ${f.path}`)).toEqual([]);
   });
 });
+
+describe('BatchJob inlineMaxPartitions', () => {
+  it.each([0, 656, 10_000, 2.5])("refuses %s: more inline Map items than Step Functions' 256 KiB payload carries, or not a count", (inlineMaxPartitions) => {
+    // Act / Assess
+    expect(() => synthBatchJob({ inlineMaxPartitions })).toThrow(/inlineMaxPartitions must be an integer from 1 to 655/);
+  });
+
+  it('accepts 655', () => {
+    expect(() => synthBatchJob({ inlineMaxPartitions: 655 })).not.toThrow();
+  });
+});
