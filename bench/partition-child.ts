@@ -9,11 +9,24 @@ const chunks: Buffer[] = [];
 for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
 const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
 const s3 = new S3Client(clientConfig({ service: 's3' }));
+// With SLUICE_MEMORY_TRACE=1: where the peak is (JS heap or buffers), sampled every 10 ms, on stderr.
+let peak = process.memoryUsage();
+const sampler = process.env.SLUICE_MEMORY_TRACE
+  ? setInterval(() => {
+      const now = process.memoryUsage();
+      if (now.rss > peak.rss) peak = now;
+    }, 10)
+  : undefined;
 let out: unknown;
 try {
   out = { result: await runPartitionTask(event, { s3, workBucket: process.env.BATCH_BUCKET! }) };
 } catch (err) {
   out = { error: { name: (err as Error).name, message: (err as Error).message } };
+}
+if (sampler) {
+  clearInterval(sampler);
+  const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
+  process.stderr.write(`peak sample: rss ${mib(peak.rss)}, heap used ${mib(peak.heapUsed)} of ${mib(peak.heapTotal)}, external ${mib(peak.external)}, array buffers ${mib(peak.arrayBuffers)}\n`);
 }
 process.stdout.write(JSON.stringify({ ...(out as object), maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
 process.exit(0);

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { startEmulators } from '../local/emulators/index.ts';
 import { emulatorEnvironment } from '../local/emulators/environment.ts';
 import type { LocalFunction } from '../local/runtime/local-function.ts';
@@ -8,12 +9,25 @@ import { generateOrdersJsonl, startBatchBench } from './batch-benchmark.ts';
 import { repoRoot } from './repo-root.ts';
 
 // Measures a skewed job's partition tasks: every record has the same partition key, so one partition
-// holds the whole input. Each partition task runs in a child process (bench/partition-child.ts), so the
+// holds the whole input. Each partition task runs in a child process of its own, from an esbuild bundle
+// of bench/partition-child.ts (as Lambda runs a bundle: no TypeScript loader in the process), so the
 // peak RSS printed is the task's own, as in a Lambda sandbox.
 //   node --conditions=sluice-source --import tsx bench/skewed-memory.ts --records 2000000
 const { values } = parseArgs({ options: { records: { type: 'string', default: '2000000' }, partitions: { type: 'string', default: '16' } } });
 const records = Number(values.records);
 Object.assign(process.env, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' });
+const bundle = join(repoRoot, 'node_modules', '.cache', 'sluice-bench', 'partition-child.mjs');
+await build({
+  entryPoints: [join(repoRoot, 'bench', 'partition-child.ts')],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node22',
+  conditions: ['sluice-source'],
+  outfile: bundle,
+  logLevel: 'warning',
+  banner: { js: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);" },
+});
 const emulators = await startEmulators({ kinesis: false });
 const tasks: { items: number; maxRssMiB: number; seconds: number }[] = [];
 
@@ -24,7 +38,7 @@ function inChildProcess(fn: LocalFunction): LocalFunction {
     invoke: (event) =>
       new Promise((resolve, reject) => {
         const started = performance.now();
-        const child = spawn(process.execPath, ['--conditions=sluice-source', '--import', 'tsx', join(repoRoot, 'bench', 'partition-child.ts')], {
+        const child = spawn(process.execPath, [bundle], {
           cwd: repoRoot,
           env: { ...process.env, ...fn.environment, ...emulatorEnvironment(emulators.endpoints) },
           stdio: ['pipe', 'pipe', 'inherit'],
