@@ -1,10 +1,13 @@
+import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { clientConfig } from '../shared/aws-clients.ts';
 import { runPartitionTask } from '../shared/batch/partition-task.ts';
 
 // One partition task in a process of its own, as a Lambda sandbox runs it, so that its peak memory is
-// its own: the event on stdin; the outcome and the process's peak RSS (getrusage ru_maxrss, what
-// `/usr/bin/time -v` reports as "Maximum resident set size") as JSON on stdout. Used by bench/skewed-memory.ts.
+// its own: the event on stdin; the outcome and the process's peak RSS as JSON on stdout. The peak is
+// VmHWM from /proc/self/status (the high-water mark of this program's memory). Not getrusage's
+// ru_maxrss (what `/usr/bin/time -v` prints): Linux carries it over from the forked parent across exec,
+// so a child of a big process reports the parent's size. Used by bench/skewed-memory.ts.
 const chunks: Buffer[] = [];
 for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
 const event = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
@@ -28,5 +31,6 @@ if (sampler) {
   const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`;
   process.stderr.write(`peak sample: rss ${mib(peak.rss)}, heap used ${mib(peak.heapUsed)} of ${mib(peak.heapTotal)}, external ${mib(peak.external)}, array buffers ${mib(peak.arrayBuffers)}\n`);
 }
-process.stdout.write(JSON.stringify({ ...(out as object), maxRssMiB: process.resourceUsage().maxRSS / 1024 }));
+const hwmKiB = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
+process.stdout.write(JSON.stringify({ ...(out as object), maxRssMiB: (Number.isFinite(hwmKiB) ? hwmKiB : process.resourceUsage().maxRSS) / 1024 }));
 process.exit(0);
