@@ -149,7 +149,19 @@ function entryOrder(entries: readonly RunEntry[], direction: SortDirection): (a:
   return (a, b) => sign * compareValues(a.key, b.key) || a.i - b.i;
 }
 
-/** The run's lines (`runLine` without the newline, which uploadLines adds), made as the upload takes them. */
+/** The run's lines (`runLine`), made as the upload takes them, in blocks of about 1 MiB (uploadLines ends each block with a newline). */
 function* runLines(entries: readonly RunEntry[]): Generator<string> {
-  for (const { keyText, i, json } of entries) yield `${keyText}\t${i}\t${json}`;
+  let block: string[] = [];
+  let chars = 0;
+  for (const { keyText, i, json } of entries) {
+    const line = `${keyText}\t${i}\t${json}`;
+    block.push(line);
+    chars += line.length;
+    if (chars >= 1 << 20) {
+      yield block.join('\n');
+      block = [];
+      chars = 0;
+    }
+  }
+  if (block.length > 0) yield block.join('\n');
 }
