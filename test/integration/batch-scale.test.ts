@@ -117,3 +117,43 @@ describe('batch jobs on a small-integer key (the public-dataset case of issue 14
     expect(sorted.map((l) => (JSON.parse(l) as { id: number }).id)).toEqual(want.ids);
   });
 });
+
+describe('a partition larger than a slice (one hot key)', () => {
+  let batch: BatchHarness;
+
+  beforeAll(async () => {
+    // Tiny chunks and slices, so a small input makes a hot partition of many slices.
+    batch = await startBatchHarness({ inlineMaxPartitions: 40, functionProps: { environment: { BATCH_CHUNK_BYTES: String(16 * 1024), BATCH_SLICE_BYTES: String(64 * 1024) } } });
+  });
+  afterAll(async () => {
+    await batch?.stop();
+  });
+
+  it('sorts it in several Map iterations, merges their runs exactly, and names the slice a failure hits', async () => {
+    // Prepare: every record has customer "c-hot"
+    const records = [...generateOrders(8_000, 11)].map((r) => ({ ...r, customer: 'c-hot' }));
+    await batch.putObject('inputs/hot.jsonl', jsonl(records));
+    const expected = new SinglePassOrders(3);
+    records.forEach((r) => expected.add(r));
+    const spec = (jobId: string, overrides: Partial<JobSpecInput> = {}) =>
+      jobSpecInput({ jobId, input: { format: 'jsonl', s3: { bucket: batch.bucket, key: 'inputs/hot.jsonl' } }, partition: { key: 'customer', count: 8 }, output: { bucket: batch.bucket, prefix: 'results/' }, ...overrides });
+
+    // Act
+    const done = await batch.machine.wait(await batch.machine.start(spec('hot'), 'hot'));
+    const failed = await batch.machine.wait(await batch.machine.start(spec('hot-over-limit', { distinctLimit: 1, aggregates: [{ op: 'distinct', field: 'id' }] }), 'hot-over-limit'));
+
+    // Assess: one partition, many slices (Map iterations), the exact result
+    expect(done.status).toBe('SUCCEEDED');
+    const summary = JSON.parse(done.output!);
+    expect(summary).toMatchObject({ records: records.length, partitionsUsed: 1, largestPartitionRecords: records.length });
+    const iterations = batch.events.filter((e) => e.type === 'MapIterationSucceeded').length;
+    expect(iterations).toBeGreaterThan(5);
+    const rows = (await batch.getText(summary.output.groupsKey)).trim().split('\n').map((l) => JSON.parse(l));
+    for (const row of rows) expect(row.values).toMatchObject({ count: expected.groups.get(row.group)!.count, sum_amount: expected.groups.get(row.group)!.sum });
+    const sorted = (await batch.getText(summary.output.sortedKey)).trim().split('\n');
+    expect(sorted.map((l) => (JSON.parse(l) as BatchRecord).id)).toEqual([...expected.sortedIds()]);
+    // the failure names the partition, the slice and its records
+    expect(failed.status).toBe('FAILED');
+    expect(JSON.parse(failed.cause!).errorMessage).toMatch(/^partition \d+ \(records [\d,]+–[\d,]+ of 8,000, slice \d+ of \d+, input lines [\d,]+–[\d,]+\): distinct_id: group "\w+" has more than 1 distinct values/);
+  });
+});
