@@ -1,6 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { clientConfig } from '../shared/aws-clients.ts';
 import { intEnv, requireEnv } from '../shared/config.ts';
+import { assertJobBuckets, bucketAllowListFromEnv } from '../shared/batch/bucket-allow-list.ts';
 import { parseJobSpec } from '../shared/batch/job-spec.ts';
 import { splitJob, type SplitResult } from '../shared/batch/split.ts';
 import { createObservability } from '../shared/observability.ts';
@@ -11,11 +12,13 @@ const inlineMaxPartitions = intEnv('BATCH_INLINE_MAX_PARTITIONS', 100);
 // Chunk and slice sizes (bytes) are tuning knobs, set through the construct's functionProps.environment.
 const chunkBytes = intEnv('BATCH_CHUNK_BYTES', 4 << 20);
 const sliceBytes = intEnv('BATCH_SLICE_BYTES', 16 << 20);
+const allowedBuckets = bucketAllowListFromEnv();
 const { logger } = createObservability({ serviceName: 'batch-split' });
 
 /** Step Functions task: job spec → partitions in S3 → manifest (inline, or in S3 for a Distributed Map). */
 export const handler = async (event: unknown): Promise<SplitResult> => {
   const spec = parseJobSpec(event);
+  assertJobBuckets(spec, allowedBuckets);
   const result = await splitJob(spec, { s3, workBucket, inlineMaxPartitions, chunkBytes, sliceBytes });
   const { partitions: _partitions, ...summary } = result;
   logger.info('job split', { ...summary });
