@@ -85,7 +85,17 @@ type Rational = [numerator: bigint, denominator: bigint];
 function exactValue(text: string): Rational {
   const integer = /^(-?\d+)(?:e(\d+))?$/.exec(text);
   if (integer) return [BigInt(integer[1]!) * 10n ** BigInt(integer[2] ?? 0), 1n];
-  let d = Number(text);
+  return doubleValue(Number(text));
+}
+
+const add = ([a, b]: Rational, [c, d]: Rational): Rational => [a * d + c * b, b * d];
+const compareRational = ([a, b]: Rational, [c, d]: Rational) => (a * d < c * b ? -1 : a * d > c * b ? 1 : 0);
+const abs = ([a, b]: Rational): Rational => [a < 0n ? -a : a, b];
+const minus = ([a, b]: Rational, [c, d]: Rational): Rational => [a * d - c * b, b * d];
+
+/** A double's own value exactly (not its shortest decimal: -33333333333333330000 is -33333333333333331968). */
+function doubleValue(value: number): Rational {
+  let d = value;
   let denominator = 1n;
   // Doubling is exact, and a finite double becomes an integer after at most 1074 doublings.
   while (!Number.isInteger(d)) {
@@ -94,11 +104,6 @@ function exactValue(text: string): Rational {
   }
   return [BigInt(d), denominator];
 }
-
-const add = ([a, b]: Rational, [c, d]: Rational): Rational => [a * d + c * b, b * d];
-const compareRational = ([a, b]: Rational, [c, d]: Rational) => (a * d < c * b ? -1 : a * d > c * b ? 1 : 0);
-const abs = ([a, b]: Rational): Rational => [a < 0n ? -a : a, b];
-const minus = ([a, b]: Rational, [c, d]: Rational): Rational => [a * d - c * b, b * d];
 
 function neighbours(value: number): [number, number] {
   const bits = new BigInt64Array(new Float64Array([value]).buffer);
@@ -113,10 +118,10 @@ function isNearestDouble(value: unknown, exact: Rational): boolean {
   const limit: Rational = [2n ** 1024n - 2n ** 970n, 1n];
   if (compareRational(abs(exact), limit) >= 0) return value === (exact[0] < 0n ? '-Infinity' : 'Infinity');
   if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-  const distance = compareRational(abs(minus(exactValue(String(value)), exact)), [0n, 1n]) === 0 ? ([0n, 1n] as Rational) : abs(minus(exactValue(String(value)), exact));
+  const distance = abs(minus(doubleValue(value), exact));
   for (const other of neighbours(value)) {
     if (!Number.isFinite(other)) continue;
-    const c = compareRational(abs(minus(exactValue(String(other)), exact)), distance);
+    const c = compareRational(abs(minus(doubleValue(other), exact)), distance);
     if (c < 0) return false;
     if (c === 0 && (new BigInt64Array(new Float64Array([value]).buffer)[0]! & 1n) === 1n) return false;
   }
