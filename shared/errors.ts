@@ -113,6 +113,11 @@ export class BadRecordError extends SluiceError {
   }
 }
 
+/** S3 refused an object (or a part of one) as too large for one request (HTTP 413, `EntityTooLarge`). Permanent. */
+export class ObjectTooLargeError extends SluiceError {
+  override readonly reason = 'object-too-large';
+}
+
 /** A batch aggregate outgrew its documented bound (e.g. distinct values per group). Permanent. */
 export class AggregateLimitError extends SluiceError {
   override readonly reason = 'aggregate-limit';
