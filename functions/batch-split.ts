@@ -4,11 +4,12 @@ import { intEnv, requireEnv } from '../shared/config.ts';
 import { assertJobBuckets, bucketAllowListFromEnv } from '../shared/batch/bucket-allow-list.ts';
 import { parseJobSpec } from '../shared/batch/job-spec.ts';
 import { splitJob, type SplitResult } from '../shared/batch/split.ts';
+import { DEFAULT_INLINE_MAX_PARTITIONS } from '../shared/batch/limits.ts';
 import { createObservability } from '../shared/observability.ts';
 
 const s3 = new S3Client(clientConfig({ service: 's3' }));
 const workBucket = requireEnv('BATCH_BUCKET');
-const inlineMaxPartitions = intEnv('BATCH_INLINE_MAX_PARTITIONS', 100);
+const inlineMaxPartitions = intEnv('BATCH_INLINE_MAX_PARTITIONS', DEFAULT_INLINE_MAX_PARTITIONS);
 // Chunk and slice sizes (bytes) are tuning knobs, set through the construct's functionProps.environment.
 const chunkBytes = intEnv('BATCH_CHUNK_BYTES', 4 << 20);
 const sliceBytes = intEnv('BATCH_SLICE_BYTES', 16 << 20);

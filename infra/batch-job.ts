@@ -29,7 +29,7 @@ import { DynamoAttributeValue, DynamoPutItem, LambdaInvoke } from 'aws-cdk-lib/a
 import { Construct } from 'constructs';
 import { INPUT_BUCKETS_ENV, OUTPUT_BUCKETS_ENV } from '../shared/batch/bucket-allow-list.ts';
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
-import { MAX_INLINE_ITEMS } from '../shared/batch/limits.ts';
+import { DEFAULT_INLINE_MAX_PARTITIONS, MAX_INLINE_ITEMS } from '../shared/batch/limits.ts';
 import { acknowledgeFinding } from './compliance-findings.ts';
 import { complianceLogGroup, complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import type { DedupTable } from './dedup-table.ts';
@@ -165,7 +165,7 @@ export class BatchJob extends Construct {
     this.node.setContext('@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2', true);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const timeout = props.functionProps?.timeout ?? Duration.minutes(15);
-    const inlineMaxPartitions = props.inlineMaxPartitions ?? 40;
+    const inlineMaxPartitions = props.inlineMaxPartitions ?? DEFAULT_INLINE_MAX_PARTITIONS;
     if (!Number.isInteger(inlineMaxPartitions) || inlineMaxPartitions < 1 || inlineMaxPartitions > MAX_INLINE_ITEMS) {
       throw new Error(
         `BatchJob ${id}: inlineMaxPartitions must be an integer from 1 to ${MAX_INLINE_ITEMS} (the items Step Functions' 256 KiB state payload can carry), got ${inlineMaxPartitions}; larger jobs use the Distributed Map`,

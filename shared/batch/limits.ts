@@ -18,3 +18,9 @@ const JOB_CONTEXT_RESERVE_BYTES = 64 * 1024;
  * is larger than the limit, whatever the setting.)
  */
 export const MAX_INLINE_ITEMS = Math.floor((INLINE_RESULT_MAX_BYTES - JOB_CONTEXT_RESERVE_BYTES) / SLICE_ITEM_MAX_BYTES);
+
+/**
+ * How many partitions a job keeps in an inline Map before Split goes distributed: the BatchJob
+ * construct's default, and Split's when its environment says nothing (one number, so they cannot drift).
+ */
+export const DEFAULT_INLINE_MAX_PARTITIONS = 40;

@@ -2,7 +2,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
 import { jobContext, type JobContext, type JobSpec } from './job-spec.ts';
 import { jobLayout } from './job-layout.ts';
-import { INLINE_RESULT_MAX_BYTES } from './limits.ts';
+import { DEFAULT_INLINE_MAX_PARTITIONS, INLINE_RESULT_MAX_BYTES } from './limits.ts';
 import { partitionerFor } from './partitioners.ts';
 import { derivedFields, type DerivedValues } from './derive.ts';
 import { readCsvRecords, readJsonLineBatches, rejectOrSkip as rejectOrSkipBadLine, type BadLine, type BadRecordHandling, type NumberedRecord } from './record-readers.ts';
@@ -89,7 +89,7 @@ interface ChunkMeta {
  * const split = await splitJob(spec, { s3, workBucket: 'sluice-batch' });
  */
 export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<SplitResult> {
-  const { s3, workBucket, chunkBytes = 4 << 20, maxBufferedBytes = 64 << 20, sliceBytes = 16 << 20, inlineMaxPartitions = 100, clock = systemClock } = options;
+  const { s3, workBucket, chunkBytes = 4 << 20, maxBufferedBytes = 64 << 20, sliceBytes = 16 << 20, inlineMaxPartitions = DEFAULT_INLINE_MAX_PARTITIONS, clock = systemClock } = options;
   const startedAt = clock.now();
   const layout = jobLayout(workBucket, spec.jobId);
   const partitioner = partitionerFor(spec.partition);
