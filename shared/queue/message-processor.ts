@@ -4,7 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { z } from 'zod';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
-import { dedupRecordKey, idempotencyKey } from '../dedup/key.ts';
+import { checkDedupScope, dedupRecordKey, idempotencyKey } from '../dedup/key.ts';
 import type { IdempotencyKeySource } from '../dedup/key.ts';
 import type { DedupClaims } from '../dedup/store.ts';
 import { readEnvelope } from '../envelope.ts';
@@ -91,6 +91,7 @@ export interface InvocationInfo {
 export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
   const clock = options.clock ?? systemClock;
   if (options.atomic && !options.dedup) throw new ConfigurationError('atomic mode needs dedup: the effect commits with the dedup record');
+  if (options.dedup) checkDedupScope(options.dedup.scope);
 
   const deadLetter = async (record: SQSRecord, err: SluiceError): Promise<MessageOutcome> => {
     await options.dlq.send(record, { reason: err.reason, error: err.message });
@@ -99,7 +100,6 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
 
   return async function processMessage(record: SQSRecord, invocation: InvocationInfo): Promise<MessageOutcome> {
     let envelope: Envelope;
-    let body: unknown;
     let payload: T;
     try {
       envelope = readEnvelope(record.messageAttributes);
@@ -115,8 +115,7 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
         });
         return { kind: 'delayed', delaySeconds };
       }
-      body = parseBody(record.body);
-      payload = validateBody(body, options.schema);
+      payload = validateBody(parseBody(record.body), options.schema);
     } catch (err) {
       if (isPermanent(err)) return deadLetter(record, err);
       throw err;
@@ -137,13 +136,20 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
       }, record, deadLetter);
     }
 
-    const { key, source } = idempotencyKey({
-      explicitKey: envelope.dedupKey,
-      // The parsed body, not the schema's output: keys the schema strips (zod drops `__proto__` even from a
-      // loose object) or values it coerces must not merge distinct messages into one.
-      payload: options.dedup.hashContent === false ? undefined : body,
-      messageId: record.messageId,
-    });
+    let idempotency: ReturnType<typeof idempotencyKey>;
+    try {
+      idempotency = idempotencyKey({
+        explicitKey: envelope.dedupKey,
+        // The body as sent, not the schema's output: keys the schema strips (zod drops `__proto__` even from
+        // a loose object) or values it coerces (dates, big integers) must not merge distinct messages into one.
+        body: options.dedup.hashContent === false ? undefined : record.body,
+        messageId: record.messageId,
+      });
+    } catch (err) {
+      // JSON.parse accepted the body, so this cannot happen; were it to, retrying would not help.
+      return deadLetter(record, new MalformedMessageError(`body cannot be canonicalized: ${(err as Error).message}`, { cause: err }));
+    }
+    const { key, source } = idempotency;
     meta.dedupKey = dedupRecordKey(options.dedup.scope, key);
     meta.dedupKeySource = source;
     const { store } = options.dedup;

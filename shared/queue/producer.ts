@@ -4,7 +4,7 @@ import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } f
 import type { z } from 'zod';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
-import { contentHash } from '../dedup/key.ts';
+import { bodyContentHash } from '../dedup/key.ts';
 import { envelopeAttributes, MAX_DEDUP_KEY_LENGTH, MAX_MESSAGE_ATTRIBUTES } from '../envelope.ts';
 import { keyedRecord } from '../keyed-record.ts';
 import {
@@ -202,7 +202,7 @@ export class QueueProducer<T = unknown> {
     if (delaySeconds > 0) entry.DelaySeconds = delaySeconds;
     if (this.fifo) {
       entry.MessageGroupId = options.groupId;
-      entry.MessageDeduplicationId = fifoDeduplicationId(options.dedupKey, payload);
+      entry.MessageDeduplicationId = fifoDeduplicationId(options.dedupKey, body);
     }
     return entry;
   }
@@ -214,8 +214,9 @@ function checkTime(name: string, value: number | undefined): void {
   }
 }
 
-function fifoDeduplicationId(dedupKey: string | undefined, payload: unknown): string {
-  if (dedupKey === undefined) return contentHash(payload);
+/** The explicit key, else the consumer's own content key of the body: SQS and sluice then agree on what a copy is. */
+function fifoDeduplicationId(dedupKey: string | undefined, body: string): string {
+  if (dedupKey === undefined) return bodyContentHash(body);
   // SQS accepts 1–128 printable ASCII characters here; anything else is hashed.
   return /^[\x21-\x7e]{1,128}$/.test(dedupKey) ? dedupKey : createHash('sha256').update(dedupKey).digest('hex');
 }

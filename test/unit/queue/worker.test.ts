@@ -350,3 +350,48 @@ describe('createQueueWorker: dedup', () => {
     expect(handled[0]?.meta.dedupKey).toBe('jobs#m-42');
   });
 });
+
+describe('createQueueWorker: content keys (issue 12, defect 1)', () => {
+  it('keeps two messages apart whose ids differ only beyond 2^53, where JSON.parse rounds them together', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const Big = z.object({ id: z.number() });
+    const seen: number[] = [];
+    const { handler } = setup({ schema: Big, dedup: { store: dedup, scope: 'jobs' }, handle: async (payload: { id: number }) => void seen.push(payload.id) } as never);
+    const records = ['{"id":9007199254740993}', '{"id":9007199254740992}'].map((body) => sqsRecord({ body }));
+    // Act
+    const response = await handler(sqsEvent(records), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(seen).toHaveLength(2);
+    expect(new Set(dedup.calls.map((c) => c.key)).size).toBe(2);
+  });
+
+  it('keeps two messages apart whose dates a coercing schema turns into Date objects', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const Dated = z.object({ at: z.coerce.date() });
+    const { handler, handled } = setup({ schema: Dated, dedup: { store: dedup, scope: 'jobs' } } as never);
+    const records = ['2026-01-01', '2026-01-02'].map((at) => sqsRecord({ body: { at } }));
+    // Act
+    await handler(sqsEvent(records), testContext());
+    // Assess
+    expect(handled).toHaveLength(2);
+  });
+
+  it('processes a message whose schema coerces to bigint, instead of retrying it until redrive', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const Counted = z.object({ n: z.coerce.bigint() });
+    const { handler, handled } = setup({ schema: Counted, dedup: { store: dedup, scope: 'jobs' } } as never);
+    // Act
+    const response = await handler(sqsEvent([sqsRecord({ body: { n: '12345678901234567890' } })]), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('refuses at cold start a dedup scope holding #, which would make scope#key ambiguous', () => {
+    expect(() => setup({ dedup: { store: new FakeDedup(), scope: 'jobs#eu' } })).toThrow(/dedup scope/);
+  });
+});
