@@ -15,12 +15,15 @@ import {
   SchemaValidationError,
 } from '../errors.ts';
 import { isFifoQueue } from './fifo.ts';
-import { delaySecondsFor, MAX_DELAY_SECONDS } from './redelivery.ts';
+import { DEFAULT_MAX_DELIVER_AT_MS, delaySecondsFor, MAX_DELAY_SECONDS } from './redelivery.ts';
 import { MAX_SQS_MESSAGE_BYTES, sqsMessageSize } from './size.ts';
 
 /** Per-message options of {@link QueueProducer.send}. */
 export interface SendOptions {
-  /** Epoch ms: not processed before. Beyond 15 minutes the consumer hops (standard queues only). */
+  /**
+   * Epoch ms: not processed before. Beyond 15 minutes the consumer hops (standard queues only); at most
+   * `maxDeliverAtMs` ahead. A time already reached is sent as "now" (no attribute).
+   */
   deliverAt?: number;
   /** Epoch ms: not processed after (DLQ reason `expired`). */
   expiresAt?: number;
@@ -55,6 +58,8 @@ export interface QueueProducerOptions<T> {
   /** First backoff; doubles per attempt, with jitter, capped at 2 s. Default 50 ms. */
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Furthest `deliverAt` accepted, in ms from now; keep it equal to the consumer's. Default 30 days. */
+  maxDeliverAtMs?: number;
 }
 
 type Entry = SendMessageBatchRequestEntry & { Id: string; MessageBody: string };
@@ -175,7 +180,14 @@ export class QueueProducer<T = unknown> {
     if (options.deliverAt !== undefined && options.delaySeconds !== undefined) {
       throw new InvalidAttributeError('give deliverAt or delaySeconds, not both');
     }
-    const delaySeconds = options.delaySeconds ?? (options.deliverAt === undefined ? 0 : delaySecondsFor(options.deliverAt - now));
+    // A deliverAt already reached is no delay: sent without the attribute, so a consumer whose clock is a
+    // little behind never sees it early (on FIFO, where nothing can wait, it would be dead-lettered).
+    const deliverAt = options.deliverAt !== undefined && options.deliverAt > now ? options.deliverAt : undefined;
+    const maxDeliverAtMs = this.#options.maxDeliverAtMs ?? DEFAULT_MAX_DELIVER_AT_MS;
+    if (deliverAt !== undefined && deliverAt - now > maxDeliverAtMs) {
+      throw new InvalidAttributeError(`deliverAt of ${id} is more than ${Math.round(maxDeliverAtMs / 3_600_000)} h ahead (the consumer would dead-letter it as delay-too-long)`);
+    }
+    const delaySeconds = options.delaySeconds ?? (deliverAt === undefined ? 0 : delaySecondsFor(deliverAt - now));
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
       throw new InvalidAttributeError(`delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delaySeconds}`);
     }
@@ -188,7 +200,7 @@ export class QueueProducer<T = unknown> {
     const attributes = Object.assign(
       keyedRecord<MessageAttributeValue>(),
       options.attributes,
-      envelopeAttributes({ dedupKey: options.dedupKey, deliverAt: options.deliverAt, expiresAt: options.expiresAt }),
+      envelopeAttributes({ dedupKey: options.dedupKey, deliverAt, expiresAt: options.expiresAt }),
     );
     if (Object.keys(attributes).length > MAX_MESSAGE_ATTRIBUTES) {
       throw new InvalidAttributeError(`SQS allows ${MAX_MESSAGE_ATTRIBUTES} message attributes, ${id} has ${Object.keys(attributes).length}`);
