@@ -9,6 +9,8 @@ export const OUTPUT_SUFFIXES = {
   queueUrl: 'QueueUrl',
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
   consumerName: 'ConsumerName',
+  /** A queue pipeline's dedup window in seconds (`sluice dlq replay` refuses older dead letters). */
+  dedupWindowSeconds: 'DedupWindowSeconds',
   streamName: 'StreamName',
   resultsTableName: 'ResultsTableName',
   failureQueueUrl: 'FailureQueueUrl',

@@ -20,6 +20,7 @@ interface ReplayCliOptions extends TargetCliOptions {
   rate?: number;
   filter?: string;
   moveTask: boolean;
+  force?: boolean;
 }
 
 /** Emulators answer a short poll with everything visible; AWS samples some servers, so wait a little there. */
@@ -35,6 +36,11 @@ function oneLine(text: string, max: number): string {
 async function messagesLeft(sqs: SQSClient, queueUrl: string): Promise<number> {
   const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }));
   return Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) + Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0);
+}
+
+async function retentionMs(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['MessageRetentionPeriod'] }));
+  return Number(out.Attributes?.MessageRetentionPeriod ?? 1_209_600) * 1000;
 }
 
 function listCommand(): Command {
@@ -79,7 +85,8 @@ function replayCommand(): Command {
       .argument('<queue>', 'queue whose DLQ to replay, by its output prefix (e.g. Orders)')
       .option('--rate <N/s>', 'at most N messages per second (e.g. 10 or 10/s)', parseRate)
       .option('--filter <reason>', 'only dead letters with this reason (see `sluice dlq list`; `redrive` = moved by maxReceiveCount)')
-      .option('--no-move-task', 'on AWS, replay message by message instead of with StartMessageMoveTask'),
+      .option('--no-move-task', 'on AWS, replay message by message instead of with StartMessageMoveTask')
+      .option('--force', "also replay dead letters older than the queue's dedup window (their effect may run twice)"),
   ).action(
     cliAction(async (name: string, opts: ReplayCliOptions) => {
       const target = await resolveTarget(targetOptions(opts));
@@ -96,7 +103,11 @@ function replayCommand(): Command {
         const progress = (n: number) => {
           if (process.stderr.isTTY) process.stderr.write(`\rreplayed ${formatCount(n)}`);
         };
-        if (target.name === 'aws' && opts.filter === undefined && opts.moveTask) {
+        const maxAgeMs = opts.force || queue.dedupWindowSeconds === undefined ? undefined : queue.dedupWindowSeconds * 1000;
+        // A move task cannot leave old dead letters behind: it is used only when none can be older than the window.
+        const moveTask =
+          target.name === 'aws' && opts.filter === undefined && opts.moveTask && (maxAgeMs === undefined || (await retentionMs(sqs, queue.deadLetterUrl)) <= maxAgeMs);
+        if (moveTask) {
           const result = await runMoveTask(sqs, queue.deadLetterUrl, queue.url, { ...(opts.rate ? { ratePerSecond: opts.rate } : {}), signal: abort.signal, onProgress: progress });
           console.log(`move task ${result.status}: ${formatCount(result.moved)} moved from the ${queue.name} DLQ to ${queue.name}${result.failureReason ? ` (${result.failureReason})` : ''}`);
           if (result.status !== 'COMPLETED') process.exitCode = abort.signal.aborted ? 130 : 1;
@@ -111,6 +122,7 @@ function replayCommand(): Command {
           onReplayed: progress,
           ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
           ...(opts.rate ? { ratePerSecond: opts.rate } : {}),
+          ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
         const left = await messagesLeft(sqs, queue.deadLetterUrl);
@@ -118,6 +130,12 @@ function replayCommand(): Command {
           `replayed ${formatCount(result.replayed)} dead letter${result.replayed === 1 ? '' : 's'} from the ${queue.name} DLQ to ${queue.name}` +
             `${result.interrupted ? ' (interrupted)' : ''}; ${formatCount(left)} left in the DLQ${opts.filter ? ` (--filter ${opts.filter})` : ''}`,
         );
+        if (result.tooOld > 0) {
+          console.log(
+            `${formatCount(result.tooOld)} dead letter${result.tooOld === 1 ? ' is' : 's are'} older than the ${queue.name} dedup window ` +
+              `(${queue.dedupWindowSeconds} s) and stayed in the DLQ: replayed, a message whose effect already ran would run again (--force replays them anyway)`,
+          );
+        }
         if (result.interrupted) process.exitCode = 130;
       } finally {
         process.off('SIGINT', onSignal);

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import { isFifoQueue } from '../../../../shared/queue/fifo.ts';
 import { DLQ_ATTRIBUTES } from '../../../../shared/envelope.ts';
-import { deadLetterReason, originalAttributes } from './dead-letters.ts';
+import { deadLetterAgeMs, deadLetterReason, replayAttributes } from './dead-letters.ts';
 import { receiveBatch, releaseMessages } from './peek.ts';
 
 export interface ReplayOptions {
@@ -18,12 +18,21 @@ export interface ReplayOptions {
   /** Aborting stops after the message in flight; received but unreplayed messages are released. */
   readonly signal?: AbortSignal;
   readonly onReplayed?: (replayed: number) => void;
+  /**
+   * Dead letters older than this (ms since first sent) stay in the DLQ: past the consumer's dedup window
+   * a replayed copy of a message whose effect already ran would run it again. Default: no limit.
+   */
+  readonly maxAgeMs?: number;
+  /** Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 export interface ReplayResult {
   replayed: number;
-  /** Left in the DLQ: another reason, or dead-lettered again after the replay began. */
+  /** Left in the DLQ: another reason, too old, or dead-lettered again after the replay began. */
   skipped: number;
+  /** Of `skipped`: older than `maxAgeMs`. */
+  tooOld: number;
   interrupted: boolean;
 }
 
@@ -38,7 +47,7 @@ function arrivedBefore(message: Message, startedAt: number): boolean {
 }
 
 async function resend(options: ReplayOptions, message: Message): Promise<void> {
-  const attributes = originalAttributes(message);
+  const attributes = replayAttributes(message);
   const fifo = isFifoQueue(options.sourceUrl);
   await options.sqs.send(
     new SendMessageCommand({
@@ -55,18 +64,22 @@ async function resend(options: ReplayOptions, message: Message): Promise<void> {
 /**
  * Replays dead letters to their source queue by receive → send → delete, one message at a time:
  * the send comes first, so an interruption leaves at most one duplicate (which the consumer's dedup
- * absorbs), never a loss. The original attributes are restored (sluice's DLQ attributes removed), FIFO
- * messages keep their group. Stops when the DLQ holds nothing older than the replay, or on `signal`.
+ * absorbs), never a loss. The original attributes are restored (sluice's DLQ attributes removed, the
+ * origin id added: see `replayAttributes`), FIFO messages keep their group; dead letters older than
+ * `maxAgeMs` (the consumer's dedup window) are left in the DLQ. Stops when the DLQ holds nothing
+ * older than the replay, or on `signal`.
  *
  * @example
  * const { replayed } = await replayDeadLetters({ sqs, deadLetterUrl, sourceUrl, filter: 'malformed', waitTimeSeconds: 0 });
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayResult> {
-  const startedAt = Date.now();
+  const now = options.now ?? Date.now;
+  const startedAt = now();
   const held = new Map<string, string>();
   const intervalMs = options.ratePerSecond ? 1000 / options.ratePerSecond : 0;
   let nextSlot = Date.now();
   let replayed = 0;
+  const tooOld = new Set<string>();
   const aborted = () => options.signal?.aborted === true;
   try {
     while (!aborted()) {
@@ -77,7 +90,9 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
       const pending = [...fresh];
       while (pending.length > 0 && !aborted()) {
         const message = pending.shift()!;
-        const wanted = arrivedBefore(message, startedAt) && (options.filter === undefined || deadLetterReason(message) === options.filter);
+        const old = options.maxAgeMs !== undefined && (deadLetterAgeMs(message, now()) ?? 0) > options.maxAgeMs;
+        if (old) tooOld.add(message.MessageId!);
+        const wanted = !old && arrivedBefore(message, startedAt) && (options.filter === undefined || deadLetterReason(message) === options.filter);
         if (!wanted) {
           held.set(message.MessageId!, message.ReceiptHandle!);
           continue;
@@ -101,5 +116,5 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   } finally {
     await releaseMessages(options.sqs, options.deadLetterUrl, [...held.values()]);
   }
-  return { replayed, skipped: held.size, interrupted: aborted() };
+  return { replayed, skipped: held.size, tooOld: tooOld.size, interrupted: aborted() };
 }
