@@ -105,3 +105,28 @@ export async function runClaimed(store: DedupClaims, key: string, budget: TimeBu
     }
   }
 }
+
+/**
+ * Runs tasks that share a key one after another and others side by side. Copies of one message often
+ * arrive in one batch (a producer's retries, a hop and its original): run together, all but one would
+ * meet a live claim and go back to the queue, each costing a receive — enough copies of a poison message
+ * and the last is redriven without its reason. In turn, each sees what the one before left: a duplicate,
+ * or a released claim it can take.
+ *
+ * @example
+ * const serial = keyedSerial();
+ * await Promise.all(records.map((r) => serial(keyOf(r), () => process(r))));
+ */
+export function keyedSerial(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+  const tails = new Map<string, Promise<unknown>>();
+  return async <T>(key: string, task: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(task, task);
+    const tail = run.catch(() => undefined);
+    tails.set(key, tail);
+    try {
+      return await run;
+    } finally {
+      if (tails.get(key) === tail) tails.delete(key);
+    }
+  };
+}

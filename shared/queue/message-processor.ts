@@ -21,7 +21,7 @@ import {
 import type { SluiceError } from '../errors.ts';
 import type { RetryTiming } from '../retry.ts';
 import type { DeadLetterQueue } from './dead-letter.ts';
-import { commitAtomically, DEFAULT_TIME_MARGIN_MS, runClaimed } from './dedup-effects.ts';
+import { commitAtomically, DEFAULT_TIME_MARGIN_MS, keyedSerial, runClaimed } from './dedup-effects.ts';
 import { FIFO_CLOCK_SKEW_MS } from './fifo.ts';
 import { DEFAULT_MAX_DELIVER_AT_MS, redeliverLater } from './redelivery.ts';
 
@@ -117,6 +117,8 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
   if (options.atomic && !options.dedup) throw new ConfigurationError('atomic mode needs dedup: the effect commits with the dedup record');
   if (options.dedup) checkDedupScope(options.dedup.scope);
   const keysOnMessageId = options.dedup !== undefined && options.dedup.hashContent === false;
+  // Copies of one message in flight at once take turns (see keyedSerial).
+  const serial = keyedSerial();
 
   const deadLetter = async (record: SQSRecord, err: SluiceError): Promise<MessageOutcome> => {
     await options.dlq.send(record, { reason: err.reason, error: err.message });
@@ -188,14 +190,16 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
     const { store } = options.dedup;
     const budget = { remainingTimeMs: invocation.remainingTimeMs, marginMs };
 
-    return runEffect(async () => {
-      const guarded = options.atomic
-        ? // One TransactWriteItems holds the effect and the dedup record: no claim, nothing to release.
-          await commitAtomically(store, dedupKey, await options.atomic(payload, meta), budget, timing)
-        : await runClaimed(store, dedupKey, budget, () => options.handle(payload, meta), timing);
-      if (guarded.status === 'duplicate') return { kind: 'duplicate' };
-      return guarded.claimLost ? { kind: 'processed', claimLost: true } : { kind: 'processed' };
-    }, record, deadLetter);
+    return serial(dedupKey, () =>
+      runEffect(async () => {
+        const guarded = options.atomic
+          ? // One TransactWriteItems holds the effect and the dedup record: no claim, nothing to release.
+            await commitAtomically(store, dedupKey, await options.atomic(payload, meta), budget, timing)
+          : await runClaimed(store, dedupKey, budget, () => options.handle(payload, meta), timing);
+        if (guarded.status === 'duplicate') return { kind: 'duplicate' };
+        return guarded.claimLost ? { kind: 'processed', claimLost: true } : { kind: 'processed' };
+      }, record, deadLetter),
+    );
   };
 }
 

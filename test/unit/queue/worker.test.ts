@@ -615,3 +615,28 @@ function lambdaAttributes(sent: { input: Record<string, unknown> }) {
     Object.entries(attributes).map(([name, value]) => [name, { dataType: value.DataType, stringValue: value.StringValue, stringListValues: [], binaryListValues: [] }]),
   );
 }
+
+describe('createQueueWorker: copies of one message in one batch (found by the model test)', () => {
+  it('lets copies take turns: one effect, the rest counted duplicates, none sent back to the queue', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const { handled, counted, handler } = setup({ dedup: { store: dedup, scope: 'jobs' } });
+    // Act
+    const response = await handler(sqsEvent([1, 2, 3].map(() => sqsRecord({ body: job }))), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(handled).toHaveLength(1);
+    expect(counted.duplicate).toBe(2);
+  });
+
+  it('dead-letters every copy of a poison message with its reason instead of retrying them against a live claim', async () => {
+    // Prepare: claim mode; each failed receive would bring the last copy closer to a redrive without reason
+    const dedup = new FakeDedup();
+    const { sqs, handler } = setup({ dedup: { store: dedup, scope: 'jobs' }, handle: async () => Promise.reject(new PoisonError('never')) });
+    // Act
+    const response = await handler(sqsEvent([1, 2, 3].map(() => sqsRecord({ body: job }))), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sqs.to(DLQ_URL)).toHaveLength(3);
+  });
+});
