@@ -57,7 +57,10 @@ export interface Envelope {
   expiresAt?: number;
   /** How many times the message was re-sent to wait for `deliverAt`. */
   hops: number;
-  /** The first message id of a message sluice re-sent (hops, replays): see `ENVELOPE_ATTRIBUTES.originId`. */
+  /**
+   * The first message id of a message sluice re-sent (hops, replays): `sluice-origin-id`, else the
+   * `sluice-source-message-id` a dead letter moved back by SQS's move task still carries.
+   */
   originId?: string;
 }
 
@@ -77,7 +80,8 @@ export function readEnvelope(attributes: SQSMessageAttributes | undefined): Enve
   if (dedupKey !== undefined && (dedupKey === '' || dedupKey.length > MAX_DEDUP_KEY_LENGTH)) {
     throw new InvalidAttributeError(`${ENVELOPE_ATTRIBUTES.dedupKey} must be 1..${MAX_DEDUP_KEY_LENGTH} characters`);
   }
-  const originId = attrs[ENVELOPE_ATTRIBUTES.originId]?.stringValue;
+  // A dead letter SQS's move task brought back (a new id) still names the id it was dead-lettered under.
+  const originId = attrs[ENVELOPE_ATTRIBUTES.originId]?.stringValue ?? attrs[DLQ_ATTRIBUTES.sourceMessageId]?.stringValue;
   if (originId !== undefined && (originId === '' || originId.length > MAX_ORIGIN_ID_LENGTH)) {
     throw new InvalidAttributeError(`${ENVELOPE_ATTRIBUTES.originId} must be 1..${MAX_ORIGIN_ID_LENGTH} characters`);
   }

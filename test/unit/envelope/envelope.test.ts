@@ -127,6 +127,11 @@ describe('hopAttributes', () => {
 });
 
 describe('readEnvelope: origin id', () => {
+  it('takes the source message id of a dead letter moved back by SQS\'s move task as its origin', () => {
+    expect(readEnvelope({ [DLQ_ATTRIBUTES.sourceMessageId]: stringAttribute('m-0') }).originId).toBe('m-0');
+    expect(readEnvelope({ [DLQ_ATTRIBUTES.sourceMessageId]: stringAttribute('m-0'), [ENVELOPE_ATTRIBUTES.originId]: stringAttribute('m-first') }).originId).toBe('m-first');
+  });
+
   it('reads sluice-origin-id and refuses an empty one', () => {
     expect(readEnvelope({ [ENVELOPE_ATTRIBUTES.originId]: stringAttribute('m-1') }).originId).toBe('m-1');
     expect(() => readEnvelope({ [ENVELOPE_ATTRIBUTES.originId]: stringAttribute('') })).toThrow(InvalidAttributeError);

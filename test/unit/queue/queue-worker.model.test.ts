@@ -1,7 +1,7 @@
-import { assertSafe, assertSettled, modelTally, runQueueModel } from './model/queue-model.ts';
-import type { ReferenceModel } from './model/queue-model.ts';
-import { CALM, QueueWorld } from './model/queue-world.ts';
-import type { DedupMode, KeyMode } from './model/queue-world.ts';
+import { assertSafe, assertSettled, modelTally, runQueueModel } from '../../helpers/queue-model/queue-model.ts';
+import type { ReferenceModel } from '../../helpers/queue-model/queue-model.ts';
+import { CALM, QueueWorld } from '../../helpers/queue-model/queue-world.ts';
+import type { DedupMode, KeyMode } from '../../helpers/queue-model/queue-world.ts';
 
 /** Sequences per (mode, keys) pair: 4 pairs × 300 = 1,200 in `npm test`. */
 const RUNS = Number(process.env.SLUICE_MODEL_RUNS ?? 300);

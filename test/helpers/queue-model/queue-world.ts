@@ -4,15 +4,15 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { MessageAttributeValue, Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { deadLetterAgeMs, replayAttributes } from '../../../../local/cli/commands/dlq/dead-letters.ts';
-import { seededRandom } from '../../../../local/faults/seeded-random.ts';
-import { toSqsRecord } from '../../../../local/pollers/sqs-record.ts';
-import { lambdaContext } from '../../../../local/runtime/lambda-context.ts';
-import { DedupStore } from '../../../../shared/dedup/store.ts';
-import { DLQ_ATTRIBUTES, envelopeAttributes } from '../../../../shared/envelope.ts';
-import { SluiceError } from '../../../../shared/errors.ts';
-import { delaySecondsFor } from '../../../../shared/queue/redelivery.ts';
-import { createQueueWorker } from '../../../../shared/queue/worker.ts';
+import { deadLetterAgeMs, replayAttributes } from '../../../local/cli/commands/dlq/dead-letters.ts';
+import { seededRandom } from '../../../local/faults/seeded-random.ts';
+import { toSqsRecord } from '../../../local/pollers/sqs-record.ts';
+import { lambdaContext } from '../../../local/runtime/lambda-context.ts';
+import { DedupStore } from '../../../shared/dedup/store.ts';
+import { DLQ_ATTRIBUTES, envelopeAttributes } from '../../../shared/envelope.ts';
+import { SluiceError } from '../../../shared/errors.ts';
+import { delaySecondsFor } from '../../../shared/queue/redelivery.ts';
+import { createQueueWorker } from '../../../shared/queue/worker.ts';
 import { ModelDynamoDb } from './model-dynamodb.ts';
 import { ModelSqs } from './model-sqs.ts';
 
@@ -181,7 +181,8 @@ export class QueueWorld {
       clock: { now: () => this.now },
       retryTiming: { sleep: async (ms: number) => this.#sleep(ms), random: () => this.#random() },
       logger: new Logger({ logLevel: 'SILENT' }),
-      metrics: new Metrics({ namespace: 'model' }),
+      // Concurrent invocations share it, so one may publish the other's metrics and warn about an empty store.
+      metrics: new Metrics({ namespace: 'model', logger: new Logger({ logLevel: 'SILENT' }) }),
     } as never) as unknown as (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
   }
 
