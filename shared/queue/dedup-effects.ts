@@ -4,7 +4,12 @@ import { ClaimLostError, CompletionFailedError, OutOfTimeError, TransactionConfl
 import { fullJitterDelayMs, sleeper } from '../retry.ts';
 import type { RetryTiming } from '../retry.ts';
 
-/** Default safety margin: nothing is claimed or committed with less of the invocation left. */
+/**
+ * Default safety margin: nothing is claimed or committed with less of the invocation left.
+ *
+ * @example
+ * createQueueWorker({ ...options, timeMarginMs: 2 * DEFAULT_TIME_MARGIN_MS });
+ */
 export const DEFAULT_TIME_MARGIN_MS = 1_000;
 /** Commit attempts on TransactionConflict before the record goes back to the queue. */
 export const CONFLICT_ATTEMPTS = 5;

@@ -9,6 +9,9 @@ export const MAX_DELAY_SECONDS = 900;
 /**
  * Default horizon of `sluice-deliver-at`: 30 days (2,880 hops of 15 minutes). A message due later goes to
  * the DLQ as `delay-too-long` rather than hopping for ever; schedule such work with EventBridge Scheduler.
+ *
+ * @example
+ * new QueueProducer({ ...options, maxDeliverAtMs: DEFAULT_MAX_DELIVER_AT_MS / 2 });
  */
 export const DEFAULT_MAX_DELIVER_AT_MS = 30 * 24 * 3_600_000;
 
