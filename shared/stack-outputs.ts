@@ -19,6 +19,8 @@ export const OUTPUT_SUFFIXES = {
   summaryTableName: 'SummaryTableName',
   requestQueueUrl: 'RequestQueueUrl',
   requestDeadLetterQueueUrl: 'RequestDeadLetterQueueUrl',
+  /** A batch job's request queue dedup window: read as the `<id>Request` queue's `DedupWindowSeconds`. */
+  requestDedupWindowSeconds: 'RequestDedupWindowSeconds',
 } as const;
 
 /**
