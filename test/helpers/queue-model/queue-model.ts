@@ -178,6 +178,27 @@ export async function assertSettled(model: ReferenceModel, world: QueueWorld): P
 /** Counts across a model run, for the report line. */
 export const modelTally = { sequences: 0, commands: 0, messages: 0, invocations: 0, died: 0, replayed: 0 };
 
+/** Every (dedup mode, key mode) pair the model runs. */
+export const MODEL_CASES: readonly [DedupMode, KeyMode][] = [
+  ['atomic', 'content'],
+  ['atomic', 'message-id'],
+  ['claim', 'content'],
+  ['claim', 'message-id'],
+];
+
+/**
+ * Writes the counts of the run so far, so the figures in the docs come from a run.
+ *
+ * @example
+ * afterAll(() => reportModelTally('queue model'));
+ */
+export function reportModelTally(label: string): void {
+  process.stdout.write(
+    `${label}: ${modelTally.sequences} sequences, ${modelTally.commands} commands, ${modelTally.messages} messages, ` +
+      `${modelTally.invocations} invocations (${modelTally.died} died or timed out), ${modelTally.replayed} dead letters replayed\n`,
+  );
+}
+
 /**
  * One fast-check property over both dedup modes' worlds: `numRuns` sequences per (mode, keys) pair.
  *

@@ -1,26 +1,15 @@
-import { assertSafe, assertSettled, modelTally, runQueueModel } from '../../helpers/queue-model/queue-model.ts';
+import { assertSafe, assertSettled, MODEL_CASES, reportModelTally, runQueueModel } from '../../helpers/queue-model/queue-model.ts';
 import type { ReferenceModel } from '../../helpers/queue-model/queue-model.ts';
 import { CALM, QueueWorld } from '../../helpers/queue-model/queue-world.ts';
-import type { DedupMode, KeyMode } from '../../helpers/queue-model/queue-world.ts';
 
 /** Sequences per (mode, keys) pair: 4 pairs × 300 = 1,200 in `npm test`. */
 const RUNS = Number(process.env.SLUICE_MODEL_RUNS ?? 300);
 const SEED = Number(process.env.SLUICE_MODEL_SEED ?? 20_261_212);
 
 describe('queue worker + DedupStore against a reference model (fast-check, virtual clock)', () => {
-  afterAll(() => {
-    process.stdout.write(
-      `queue model: ${modelTally.sequences} sequences, ${modelTally.commands} commands, ${modelTally.messages} messages, ` +
-        `${modelTally.invocations} invocations (${modelTally.died} died or timed out), ${modelTally.replayed} dead letters replayed\n`,
-    );
-  });
+  afterAll(() => reportModelTally('queue model'));
 
-  it.each<[DedupMode, KeyMode]>([
-    ['atomic', 'content'],
-    ['atomic', 'message-id'],
-    ['claim', 'content'],
-    ['claim', 'message-id'],
-  ])(
+  it.each(MODEL_CASES)(
     '%s mode, %s keys: every message takes effect once (claim mode: again only after a crash between effect and complete) or is dead-lettered with a reason, under duplicates, crashes, lost answers, faults, timeouts, hops and replays days later',
     async (mode, keys) => {
       await runQueueModel({ mode, keys, numRuns: RUNS, seed: SEED });
