@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { OUTPUT_METADATA_KEY } from '../../shared/stack-outputs.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
@@ -176,7 +177,7 @@ export class LocalRuntime {
         sqs: withReceivedProtoAttributes(new SQSClient(clientConfig({ service: 'sqs' }))),
         dynamodb: new DynamoDBClient(clientConfig()),
         s3: new S3Client(clientConfig({ service: 's3' })),
-        ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
+        ...(endpoints.kinesis ? { kinesis: new KinesisClient(kinesisClientConfig()) } : {}),
         sns: new SNSClient(clientConfig()),
       };
       await provisionResources(resources, resolver, clients, options.overrides);

@@ -33,7 +33,7 @@ npm test
 step "npx cdk synth -q"
 npx cdk synth -q
 bundle="$(ls cdk.out/asset.*/index.mjs)"
-echo "handler bundle (esbuild, minified, SDK external): $(stat -c %s "$bundle") bytes"
+echo "handler bundle (esbuild, minified, every dependency bundled): $(stat -c %s "$bundle") bytes"
 
 step "npx sluice dev (in the background), send, status, Ctrl-C"
 setsid npx sluice dev > dev.log 2>&1 &
