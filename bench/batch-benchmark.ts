@@ -7,6 +7,7 @@ import type { EmulatorEndpoints } from '../local/emulators/index.ts';
 import { LOCAL_ACCOUNT_ID, LocalRuntime } from '../local/runtime/local-runtime.ts';
 import { createTemplateStateMachines } from '../local/stepfunctions/from-template.ts';
 import type { LocalStateMachine } from '../local/stepfunctions/state-machine.ts';
+import type { LocalFunction } from '../local/runtime/local-function.ts';
 import { TemplateResolver } from '../local/template/resolver.ts';
 import type { CfnTemplate } from '../local/template/types.ts';
 import type { JobSpecInput } from '../shared/batch/job-spec.ts';
@@ -29,8 +30,11 @@ export interface Checksum {
 }
 
 export interface BatchBench {
-  /** Runs the batch job over `inputKey` with `partitions` partitions and returns its timing and checksum. */
-  runJob(inputKey: string, partitions: number): Promise<{ timed: Timed; checksum: Checksum }>;
+  /**
+   * Runs the batch job over `inputKey` with `partitions` partitions (spec fields overridden by
+   * `overrides`) and returns its timing, checksum and summary.
+   */
+  runJob(inputKey: string, partitions: number, overrides?: Partial<JobSpecInput>): Promise<{ timed: Timed; checksum: Checksum; summary: Record<string, unknown> }>;
   putInput(key: string, jsonl: string): Promise<void>;
   stop(): Promise<void>;
 }
@@ -39,17 +43,20 @@ const AGGREGATES = orderAggregates(3);
 
 /**
  * Generated order records as JSON Lines (a linear congruential generator: the same seed, the same bytes).
+ * `hotCustomer` gives every record that one customer (the skewed case: one partition key).
  *
  * @example
  * const jsonl = generateOrdersJsonl(1_000_000, 42);
  */
-export function generateOrdersJsonl(count: number, seed = 1): string {
+export function generateOrdersJsonl(count: number, seed = 1, options: { hotCustomer?: string } = {}): string {
   let state = seed >>> 0;
   const next = () => (state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0);
   const regions = ['eu', 'us', 'ap', 'sa', 'af'];
   const lines = new Array<string>(count);
   for (let id = 0; id < count; id++) {
-    lines[id] = JSON.stringify({ id, region: regions[next() % regions.length], customer: `c-${next() % 5_000}`, amount: next() % 100_000, day: 1 + (next() % 28) });
+    const region = regions[next() % regions.length];
+    const customer = `c-${next() % 5_000}`;
+    lines[id] = JSON.stringify({ id, region, customer: options.hotCustomer ?? customer, amount: next() % 100_000, day: 1 + (next() % 28) });
   }
   return `${lines.join('\n')}\n`;
 }
@@ -128,7 +135,7 @@ function batchTemplate(): CfnTemplate {
  * await bench.putInput('in/1m.jsonl', jsonl);
  * const { timed } = await bench.runJob('in/1m.jsonl', 16);
  */
-export async function startBatchBench(endpoints: EmulatorEndpoints): Promise<BatchBench> {
+export async function startBatchBench(endpoints: EmulatorEndpoints, options: { wrapFunction?: (fn: LocalFunction) => LocalFunction } = {}): Promise<BatchBench> {
   const runtime = await LocalRuntime.start({
     template: batchTemplate(),
     endpoints,
@@ -141,6 +148,7 @@ export async function startBatchBench(endpoints: EmulatorEndpoints): Promise<Bat
     resources: runtime.resources.ofType('AWS::StepFunctions::StateMachine'),
     resolver,
     functions: runtime.functions.values(),
+    ...(options.wrapFunction ? { wrapFunction: options.wrapFunction } : {}),
     s3: runtime.clients.s3,
     dynamodb: runtime.clients.dynamodb,
   }) as [LocalStateMachine];
@@ -151,7 +159,7 @@ export async function startBatchBench(endpoints: EmulatorEndpoints): Promise<Bat
       // Multipart: fauxqs refuses request bodies over 11 MiB, and a million records are ~75 MiB.
       await new Upload({ client: s3, params: { Bucket: bucket, Key: key, Body: Buffer.from(jsonl) }, partSize: 8 * 2 ** 20, queueSize: 2 }).done();
     },
-    async runJob(inputKey, partitions) {
+    async runJob(inputKey, partitions, overrides = {}) {
       const jobId = `bench-${randomUUID().slice(0, 8)}`;
       const spec: JobSpecInput = {
         jobId,
@@ -162,13 +170,14 @@ export async function startBatchBench(endpoints: EmulatorEndpoints): Promise<Bat
         aggregates: AGGREGATES,
         output: { bucket, prefix: `results/${jobId}/` },
         badRecordPolicy: 'fail',
+        ...overrides,
       };
       const { value: execution, timed } = await timePhase(async () => machine.wait(await machine.start(spec, jobId)));
       if (execution.status !== 'SUCCEEDED') throw new Error(`batch job ${jobId} ${execution.status}: ${execution.error ?? ''} ${execution.cause ?? ''}`);
-      const summary = JSON.parse(execution.output!) as { records: number; groups: number; output: { groupsKey: string } };
+      const summary = JSON.parse(execution.output!) as { records: number; groups: number; output: { groupsKey: string } } & Record<string, unknown>;
       const groupsText = await (await s3.send(new GetObjectCommand({ Bucket: bucket, Key: summary.output.groupsKey }))).Body!.transformToString();
       const rows = groupsText.trim().split('\n').map((l) => JSON.parse(l) as { values: { sum_amount: number } });
-      return { timed, checksum: { records: summary.records, groups: rows.length, sumOfAmounts: rows.reduce((s, r) => s + r.values.sum_amount, 0) } };
+      return { timed, summary, checksum: { records: summary.records, groups: rows.length, sumOfAmounts: rows.reduce((s, r) => s + r.values.sum_amount, 0) } };
     },
     stop: () => runtime.stop(),
   };

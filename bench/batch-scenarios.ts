@@ -6,6 +6,7 @@ import { repoRoot } from './repo-root.ts';
 import type { EmulatorEndpoints } from '../local/emulators/index.ts';
 import { generateOrdersJsonl, startBatchBench, type Checksum, type Timed } from './batch-benchmark.ts';
 import { pairedRatios } from './stats.ts';
+import type { JobSpecInput } from '../shared/batch/job-spec.ts';
 
 /** One batch run beside the single-process reference on the same records. */
 export interface BatchPair {
@@ -20,6 +21,33 @@ export interface BatchResults {
   headline: { records: number; partitions: number; pairs: BatchPair[]; ratio: ReturnType<typeof pairedRatios> };
   /** Further sizes and partition counts, one pair each. */
   scaling: BatchPair[];
+  /** Named variants of the job (a skewed key, a derived key), one pair each. */
+  points?: (BatchPair & { label: string })[];
+}
+
+/**
+ * A named variant of the benchmark job: `hotCustomer` gives every record one partition key (the whole
+ * input in one partition); `overrides` changes the spec (e.g. a derived partition key).
+ */
+export interface BatchPoint {
+  label: string;
+  records: number;
+  partitions: number;
+  hotCustomer?: string;
+  overrides?: Partial<JobSpecInput>;
+}
+
+/**
+ * The variants `npm run bench` measures beside the headline: one hot key, and a key derived by JSONata.
+ *
+ * @example
+ * const points = batchPoints(200_000);
+ */
+export function batchPoints(records: number): BatchPoint[] {
+  return [
+    { label: 'skewed: every record one partition key', records, partitions: 16, hotCustomer: 'c-hot' },
+    { label: 'derived partition key: $floor(amount / 1000)', records, partitions: 16, overrides: { derive: { band: '$floor(amount / 1000)' }, partition: { key: 'band', count: 16 } } },
+  ];
 }
 
 const run = promisify(execFile);
@@ -54,14 +82,14 @@ function sameResult(job: Checksum, reference: Checksum): void {
  */
 export async function runBatchScenarios(
   endpoints: EmulatorEndpoints,
-  options: { records: number; partitions: number; pairs: number; scaling: { records: number; partitions: number }[] },
+  options: { records: number; partitions: number; pairs: number; scaling: { records: number; partitions: number }[]; points?: BatchPoint[] },
   log: (line: string) => void,
 ): Promise<BatchResults> {
   const bench = await startBatchBench(endpoints);
   try {
-    const measurePair = async (records: number, partitions: number, key: string, file: string, singleFirst: boolean): Promise<BatchPair> => {
+    const measurePair = async (records: number, partitions: number, key: string, file: string, singleFirst: boolean, overrides?: Partial<JobSpecInput>): Promise<BatchPair> => {
       const runSingle = () => singleProcessInChild(file);
-      const runJob = () => bench.runJob(key, partitions);
+      const runJob = () => bench.runJob(key, partitions, overrides);
       let single: Awaited<ReturnType<typeof runSingle>>;
       let job: Awaited<ReturnType<typeof runJob>>;
       if (singleFirst) {
@@ -77,15 +105,16 @@ export async function runBatchScenarios(
     };
     const dir = join(repoRoot, 'node_modules', '.cache', 'sluice-bench');
     await mkdir(dir, { recursive: true });
-    const inputs = new Map<number, { key: string; file: string }>();
-    const inputFor = async (records: number) => {
-      let input = inputs.get(records);
+    const inputs = new Map<string, { key: string; file: string }>();
+    const inputFor = async (records: number, hotCustomer?: string) => {
+      const name = `${records}${hotCustomer ? `-${hotCustomer}` : ''}`;
+      let input = inputs.get(name);
       if (!input) {
-        const jsonl = generateOrdersJsonl(records, 42);
-        input = { key: `inputs/${records}.jsonl`, file: join(dir, `orders-${records}.jsonl`) };
+        const jsonl = generateOrdersJsonl(records, 42, hotCustomer ? { hotCustomer } : {});
+        input = { key: `inputs/${name}.jsonl`, file: join(dir, `orders-${name}.jsonl`) };
         await writeFile(input.file, jsonl);
         await bench.putInput(input.key, jsonl);
-        inputs.set(records, input);
+        inputs.set(name, input);
       }
       return input;
     };
@@ -94,6 +123,12 @@ export async function runBatchScenarios(
     for (const point of options.scaling) {
       const { key, file } = await inputFor(point.records);
       scaling.push(await measurePair(point.records, point.partitions, key, file, scaling.length % 2 === 0));
+    }
+    const points: (BatchPair & { label: string })[] = [];
+    for (const point of options.points ?? []) {
+      const { key, file } = await inputFor(point.records, point.hotCustomer);
+      log(`  ${point.label}:`);
+      points.push({ label: point.label, ...(await measurePair(point.records, point.partitions, key, file, points.length % 2 === 0, point.overrides)) });
     }
     const { key, file } = await inputFor(options.records);
     const pairs: BatchPair[] = [];
@@ -110,6 +145,7 @@ export async function runBatchScenarios(
         ),
       },
       scaling,
+      points,
     };
   } finally {
     await bench.stop();

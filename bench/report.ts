@@ -410,6 +410,7 @@ function batchSection(results: BenchResults): string[] {
     '|---:|---:|---:|---:|---:|---:|---:|',
     ...headline.pairs.map((p, i) => batchRow(p, ` (pair ${i + 1})`)),
     ...scaling.map((p) => batchRow(p)),
+    ...(results.batch.points ?? []).map((p) => batchRow(p, ` (${p.label})`)),
     '',
     'The single-process reference runs in a fresh Node process (timed after reading the file; its peak RSS is its own, "+" is growth while computing). The batch job runs in the benchmark process with the whole local runtime, so its peak RSS includes fauxqs (in-process S3) holding the input, partitions, runs and outputs; "+" is the growth during the job. Each job\'s result (records, groups, sum of amounts) is checked against the reference.',
   ];

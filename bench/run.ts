@@ -7,7 +7,7 @@ import { repoRoot } from './repo-root.ts';
 import { startEmulators } from '../local/emulators/index.ts';
 import { startKinesisMock } from '../local/emulators/kinesis-mock.ts';
 import { kinesisClientConfig } from '../shared/stream/kinesis-client-config.ts';
-import { runBatchScenarios } from './batch-scenarios.ts';
+import { batchPoints, runBatchScenarios } from './batch-scenarios.ts';
 import { buildChart } from './chart.ts';
 import { coldStartTargets, measureColdStarts } from './cold-start.ts';
 // Installed before any handler module loads, so every DynamoDB client of the process is counted.
@@ -35,7 +35,8 @@ const USAGE = `npm run bench -- [--quick] [--messages N] [--runs N] [--scaling 1
   --import-samples  fresh-process imports per bundle (default 10)
   --latency-messages N  messages per latency-true run (default 1000); --latency-runs N pairs for the headline (default 3),
                         --latency-alt-runs N pairs for the alternatives: read-first modes, one-item effect (default 2)
-  --batch-records N     headline batch size (default 1000000), --batch-partitions N (default 16), --batch-runs N pairs (default 2)
+  --batch-records N     headline batch size (default 1000000), --batch-partitions N (default 16), --batch-runs N pairs (default 2);
+                        a skewed-key and a derived-key point run at a fifth of it
   --batch-scaling LIST  records:partitions points, one pair each (default 100000:4,100000:16,100000:64)
   --stream-records N    records fed to the stream handler in-process (default 100000; a tenth of them go through kinesis-mock, at most 5,000)
   --only LIST       queue, latency, cold, batch, stream (default all); the other sections are kept from the last run
@@ -147,7 +148,9 @@ async function batchBenchmarks(): Promise<BenchResults['batch']> {
   const emulators = await startEmulators({ kinesis: false });
   try {
     log(`batch: ${settings.batchRecords} records × ${settings.batchRuns} pairs, scaling ${settings.batchScaling.map((p) => `${p.records}:${p.partitions}`).join(' ')}`);
-    return await runBatchScenarios(emulators.endpoints, { records: settings.batchRecords, partitions: settings.batchPartitions, pairs: settings.batchRuns, scaling: settings.batchScaling }, log);
+    // Beside the headline: a skewed key and a derived key, at a fifth of its size.
+    const points = batchPoints(Math.max(Math.round(settings.batchRecords / 5), 1_000));
+    return await runBatchScenarios(emulators.endpoints, { records: settings.batchRecords, partitions: settings.batchPartitions, pairs: settings.batchRuns, scaling: settings.batchScaling, points }, log);
   } finally {
     await emulators.stop();
   }

@@ -9,6 +9,9 @@ import { createObservability } from '../shared/observability.ts';
 const s3 = new S3Client(clientConfig({ service: 's3' }));
 const workBucket = requireEnv('BATCH_BUCKET');
 const inlineMaxPartitions = intEnv('BATCH_INLINE_MAX_PARTITIONS', 100);
+// Chunk and slice sizes (bytes) are tuning knobs, set through the construct's functionProps.environment.
+const chunkBytes = intEnv('BATCH_CHUNK_BYTES', 4 << 20);
+const sliceBytes = intEnv('BATCH_SLICE_BYTES', 16 << 20);
 const allowedBuckets = bucketAllowListFromEnv();
 const { logger } = createObservability({ serviceName: 'batch-split' });
 
@@ -16,7 +19,7 @@ const { logger } = createObservability({ serviceName: 'batch-split' });
 export const handler = async (event: unknown): Promise<SplitResult> => {
   const spec = parseJobSpec(event);
   assertJobBuckets(spec, allowedBuckets);
-  const result = await splitJob(spec, { s3, workBucket, inlineMaxPartitions });
+  const result = await splitJob(spec, { s3, workBucket, inlineMaxPartitions, chunkBytes, sliceBytes });
   const { partitions: _partitions, ...summary } = result;
   logger.info('job split', { ...summary });
   return result;

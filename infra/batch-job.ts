@@ -16,6 +16,8 @@ import {
   JsonPath,
   LogLevel,
   Map as MapState,
+  Pass,
+  Result,
   ResultWriterV2,
   S3JsonItemReader,
   StateMachine,
@@ -27,6 +29,7 @@ import { DynamoAttributeValue, DynamoPutItem, LambdaInvoke } from 'aws-cdk-lib/a
 import { Construct } from 'constructs';
 import { INPUT_BUCKETS_ENV, OUTPUT_BUCKETS_ENV } from '../shared/batch/bucket-allow-list.ts';
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
+import { MAX_INLINE_ITEMS } from '../shared/batch/limits.ts';
 import { acknowledgeFinding } from './compliance-findings.ts';
 import { complianceLogGroup, complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import type { DedupTable } from './dedup-table.ts';
@@ -66,7 +69,10 @@ const S3_GRANT_REASON =
 export interface BatchJobProps {
   /** Concurrent iterations of the inline Map (at most 40 run in parallel on AWS). Default 10. */
   readonly maxConcurrency?: number;
-  /** Jobs with more partitions than this use the Distributed Map (partition list in S3). Default 40. */
+  /**
+   * Jobs with more Map items (partition slices) than this use the Distributed Map (item list in S3).
+   * Default 40; at most 655, what Step Functions' 256 KiB state payload can carry with room for the job.
+   */
   readonly inlineMaxPartitions?: number;
   /** Concurrent child executions of the Distributed Map. Default 100. */
   readonly distributedMaxConcurrency?: number;
@@ -160,6 +166,11 @@ export class BatchJob extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const timeout = props.functionProps?.timeout ?? Duration.minutes(15);
     const inlineMaxPartitions = props.inlineMaxPartitions ?? 40;
+    if (!Number.isInteger(inlineMaxPartitions) || inlineMaxPartitions < 1 || inlineMaxPartitions > MAX_INLINE_ITEMS) {
+      throw new Error(
+        `BatchJob ${id}: inlineMaxPartitions must be an integer from 1 to ${MAX_INLINE_ITEMS} (the items Step Functions' 256 KiB state payload can carry), got ${inlineMaxPartitions}; larger jobs use the Distributed Map`,
+      );
+    }
     const profile = complianceProfile(this, props.compliance);
     const strict = profile === 'strict';
 
@@ -348,6 +359,7 @@ export class BatchJob extends Construct {
       item: {
         jobId: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.Name')),
         status: DynamoAttributeValue.fromString('FAILED'),
+        failedState: DynamoAttributeValue.fromString(JsonPath.stringAt('$.failedState')),
         error: DynamoAttributeValue.fromString(JsonPath.stringAt('$.error.Error')),
         cause: DynamoAttributeValue.fromString(JsonPath.stringAt('$.error.Cause')),
         startedAt: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.StartTime')),
@@ -355,9 +367,11 @@ export class BatchJob extends Construct {
       resultPath: JsonPath.DISCARD,
     });
     withRetry(recordFailure, props.retryAttempts ?? 5, ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.InternalServerErrorException', 'DynamoDB.RequestLimitExceeded']);
-    const failed = recordFailure.next(new Fail(flow, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+    recordFailure.next(new Fail(flow, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+    // Each state's Catch goes through a Pass naming it, so the failure record says which state failed.
     const catchInto = <T extends TaskStateBase | MapState | DistributedMap>(state: T): T => {
-      state.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+      const tag = new Pass(flow, `${state.id}Failed`, { result: Result.fromString(state.id), resultPath: '$.failedState' });
+      state.addCatch(tag.next(recordFailure), { errors: ['States.ALL'], resultPath: '$.error' });
       return state;
     };
 

@@ -154,7 +154,17 @@ export class BadRecordError extends SluiceError {
   }
 }
 
+/** S3 refused an object (or a part of one) as too large for one request (HTTP 413, `EntityTooLarge`). Permanent. */
+export class ObjectTooLargeError extends SluiceError {
+  override readonly reason = 'object-too-large';
+}
+
 /** A batch aggregate outgrew its documented bound (e.g. distinct values per group). Permanent. */
 export class AggregateLimitError extends SluiceError {
   override readonly reason = 'aggregate-limit';
+}
+
+/** A resource the caller named (a queue, a dead-letter queue, an execution) is not part of the app. */
+export class ResourceNotFoundError extends SluiceError {
+  override readonly reason = 'not-found';
 }

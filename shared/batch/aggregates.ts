@@ -1,23 +1,27 @@
 import { AggregateLimitError } from '../errors.ts';
 import { keyedRecord } from '../keyed-record.ts';
 import { compareValues } from './compare.ts';
+import { exactParse } from './exact-numbers.ts';
+import { ExactSum, type SumPartial } from './exact-sum.ts';
 import { canonicalKey, fieldReader, type BatchRecord } from './fields.ts';
 import type { AggregateSpec } from './job-spec.ts';
 
 /**
- * Partial aggregates are plain JSON so they travel through S3 unchanged. One value per aggregate of
- * the spec, in spec order:
- * - count: number of records; sum: sum of the numeric values (others ignored, as SQL ignores NULL);
+ * Partial aggregates are plain JSON (bigints as exact digits: `exactStringify`) so they travel through
+ * S3 unchanged. One value per aggregate of the spec, in spec order. Missing and `null` are one thing,
+ * "no value", which every aggregate but `count` ignores (as SQL ignores NULL):
+ * - count: number of records;
+ * - sum / mean: an exact mergeable sum of the numeric values ({@link SumPartial}; other types ignored),
+ *   reported as the exact sum (rounded once) or exact sum ÷ count; `null` when there was no number;
  * - min / max: the extreme value by {@link compareValues}, `null` when none;
- * - mean: `[sum, n]`, divided only at the end so partial means merge exactly;
  * - distinct: the sorted canonical texts of the values seen. Exact (not HyperLogLog), bounded by the
  *   job's `distinctLimit` per group: beyond it the job fails with {@link AggregateLimitError};
  * - topK: the `k` best `[value, recordJson]` pairs, by value descending then record JSON ascending. That
  *   order is total, so concatenate-sort-truncate merges associatively and commutatively.
- * Every merge is associative and commutative; sums are exact for integers below 2^53 and otherwise
- * exact up to floating-point rounding.
+ * Every merge is associative and commutative, and the reported results do not depend on how records
+ * were split into partitions or in which order partials merge.
  */
-export type PartialValue = number | null | unknown | [number, number] | string[] | [number, string][];
+export type PartialValue = number | null | unknown | SumPartial | string[] | [number | bigint, string][];
 
 /** The partial aggregates of one group. */
 export interface GroupPartial {
@@ -45,10 +49,12 @@ export function aggregateName(spec: AggregateSpec): string {
 
 /** Distinct values: strings raw (no JSON.stringify per record), other values by canonical text. */
 type DistinctState = { strings: Set<string>; others: Set<string> };
-type TopState = { top: [number, string][]; kth: [number, string] | undefined };
-type State = { n: number } | { v: unknown } | { s: number; n: number } | DistinctState | TopState;
+type TopEntry = [number | bigint, string];
+type TopState = { top: TopEntry[]; kth: TopEntry | undefined };
+type State = { n: number } | { v: unknown } | ExactSum | DistinctState | TopState;
 
-const compareTop = (a: [number, string], b: [number, string]) => b[0] - a[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+const compareTop = (a: TopEntry, b: TopEntry) => (b[0] < a[0] ? -1 : b[0] > a[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+const isNumber = (value: unknown): value is number | bigint => typeof value === 'number' || typeof value === 'bigint';
 
 /**
  * Folds records into per-group partial aggregates. Memory is one state per group and aggregate
@@ -121,10 +127,7 @@ export class GroupAccumulator {
           break;
         case 'sum':
         case 'mean':
-          if (typeof value === 'number') {
-            (state as { s: number; n: number }).s += value;
-            (state as { s: number; n: number }).n += 1;
-          }
+          if (isNumber(value)) (state as ExactSum).add(value);
           break;
         case 'min':
         case 'max': {
@@ -135,7 +138,7 @@ export class GroupAccumulator {
           break;
         }
         case 'distinct': {
-          if (value === undefined) break;
+          if (value === undefined || value === null) break;
           const { strings, others } = state as DistinctState;
           if (typeof value === 'string') strings.add(value);
           else others.add(canonicalKey(value));
@@ -143,7 +146,7 @@ export class GroupAccumulator {
           break;
         }
         case 'topK': {
-          if (typeof value !== 'number') break;
+          if (!isNumber(value)) break;
           const topState = state as TopState;
           // `kth` is the k-th best at the last truncation: a record behind it can never make the top k,
           // so it is neither serialized nor kept.
@@ -181,7 +184,7 @@ function initialState(spec: AggregateSpec): State {
       return { n: 0 };
     case 'sum':
     case 'mean':
-      return { s: 0, n: 0 };
+      return new ExactSum();
     case 'min':
     case 'max':
       return { v: null };
@@ -197,9 +200,8 @@ function stateToPartial(spec: AggregateSpec, state: State): PartialValue {
     case 'count':
       return (state as { n: number }).n;
     case 'sum':
-      return (state as { s: number }).s;
     case 'mean':
-      return [(state as { s: number }).s, (state as { n: number }).n];
+      return (state as ExactSum).toPartial();
     case 'min':
     case 'max':
       return (state as { v: unknown }).v;
@@ -208,7 +210,7 @@ function stateToPartial(spec: AggregateSpec, state: State): PartialValue {
       return [...others, ...[...strings].map((value) => JSON.stringify(value))].sort();
     }
     case 'topK':
-      return [...(state as { top: [number, string][] }).top].sort(compareTop).slice(0, spec.k);
+      return [...(state as TopState).top].sort(compareTop).slice(0, spec.k);
   }
 }
 
@@ -223,12 +225,12 @@ function sortGroups(groups: GroupPartial[]): GroupPartial[] {
 function mergeValue(spec: AggregateSpec, a: PartialValue, b: PartialValue, distinctLimit: number, key: unknown): PartialValue {
   switch (spec.op) {
     case 'count':
-    case 'sum':
       return (a as number) + (b as number);
+    case 'sum':
     case 'mean': {
-      const [sa, na] = a as [number, number];
-      const [sb, nb] = b as [number, number];
-      return [sa + sb, na + nb];
+      const sum = ExactSum.from(a as SumPartial);
+      sum.merge(b as SumPartial);
+      return sum.toPartial();
     }
     case 'min':
     case 'max': {
@@ -243,7 +245,7 @@ function mergeValue(spec: AggregateSpec, a: PartialValue, b: PartialValue, disti
       return union;
     }
     case 'topK':
-      return [...(a as [number, string][]), ...(b as [number, string][])].sort(compareTop).slice(0, spec.k);
+      return [...(a as TopEntry[]), ...(b as TopEntry[])].sort(compareTop).slice(0, spec.k);
   }
 }
 
@@ -284,24 +286,6 @@ export class PartialMerger {
 }
 
 /**
- * Merges two lists of group partials into one, ordered by key. Associative and commutative.
- *
- * @example
- * const total = mergePartials(specs, partialsA, partialsB);
- */
-export function mergePartials(
-  specs: readonly AggregateSpec[],
-  a: readonly GroupPartial[],
-  b: readonly GroupPartial[],
-  distinctLimit = 100_000,
-): GroupPartial[] {
-  const merger = new PartialMerger(specs, distinctLimit);
-  merger.add(a);
-  merger.add(b);
-  return merger.result();
-}
-
-/**
  * One group of a job's result: its key and one value per aggregate, by {@link aggregateName}. `values`
  * is prototype-free: an `as` name such as `constructor` or `__proto__` is a result like any other.
  */
@@ -311,7 +295,8 @@ export interface GroupResult {
 }
 
 /**
- * Turns merged partials into results: means divided, distinct sets counted, top-k records parsed.
+ * Turns merged partials into results: sums and means rounded once from their exact values, distinct
+ * sets counted, top-k records parsed (numbers exact).
  *
  * @example
  * const rows = finalizeGroups(specs, merged);
@@ -323,14 +308,14 @@ export function finalizeGroups(specs: readonly AggregateSpec[], groups: readonly
       specs.map((spec, i): [string, unknown] => {
         const value = group.values[i];
         switch (spec.op) {
-          case 'mean': {
-            const [sum, n] = value as [number, number];
-            return [aggregateName(spec), n === 0 ? null : sum / n];
-          }
+          case 'sum':
+            return [aggregateName(spec), ExactSum.from(value as SumPartial).sum()];
+          case 'mean':
+            return [aggregateName(spec), ExactSum.from(value as SumPartial).mean()];
           case 'distinct':
             return [aggregateName(spec), (value as string[]).length];
           case 'topK':
-            return [aggregateName(spec), (value as [number, string][]).map(([, json]) => JSON.parse(json) as unknown)];
+            return [aggregateName(spec), (value as TopEntry[]).map(([, json]) => exactParse(json))];
           default:
             return [aggregateName(spec), value];
         }

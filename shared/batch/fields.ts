@@ -2,19 +2,11 @@
 export type BatchRecord = Record<string, unknown>;
 
 /**
- * Reads a dotted path (`customer.id`) from a record; `undefined` when any step is missing. Only the
- * record's own fields count: a path `constructor` or `toString` names a field like any other, never what
- * every object inherits (which is not in the data).
- *
- * @example
- * getField({ customer: { id: 7 } }, 'customer.id'); // 7
- */
-export function getField(record: BatchRecord, path: string): unknown {
-  return fieldReader(path)(record);
-}
-
-/**
- * Builds a field reader once per path, so hot loops do not split the path on every record.
+ * Builds a reader of a dotted path (`customer.id`), once per path so hot loops do not split the path on
+ * every record; it gives `undefined` when any step is missing. A field whose name is the whole path (a
+ * CSV header `customer.id`, a flattened JSON key) is read first; otherwise the path steps into nested
+ * objects. Only the record's own fields count: a path `constructor` or `toString` names a field like any
+ * other, never what every object inherits (which is not in the data).
  *
  * @example
  * const amountOf = fieldReader('amount'); amountOf(record);
@@ -23,6 +15,7 @@ export function fieldReader(path: string): (record: BatchRecord) => unknown {
   if (!path.includes('.')) return (record) => (Object.hasOwn(record, path) ? record[path] : undefined);
   const steps = path.split('.');
   return (record) => {
+    if (Object.hasOwn(record, path)) return record[path];
     let value: unknown = record;
     for (const step of steps) {
       if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
@@ -33,12 +26,34 @@ export function fieldReader(path: string): (record: BatchRecord) => unknown {
 }
 
 /**
- * The canonical text of a key value: identical on every machine and run, and different for values
- * of different types (`1` and `"1"`). Missing values are `null`.
+ * The canonical text of a key value: identical on every machine and run, one text per value (object
+ * keys sorted, so `{a:1,b:2}` and `{b:2,a:1}` are one group; a bigint by its digits, like the number
+ * it is), and different for values of different types (`1` and `"1"`). Missing values are `null`.
  *
  * @example
  * canonicalKey('eu'); // '"eu"'
+ * canonicalKey({ b: 2, a: 1 }); // '{"a":1,"b":2}'
  */
 export function canonicalKey(value: unknown): string {
-  return JSON.stringify(value ?? null);
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      // JSON has no Infinity or NaN; a derived value may be one, and must not meet `null`.
+      return Number.isFinite(value) ? JSON.stringify(value) : String(value);
+    case 'bigint':
+      return value.toString();
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+      return 'null';
+    default:
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : canonicalKey(item))).join(',')}]`;
+      return `{${Object.keys(value as object)
+        .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
+        .sort()
+        .map((key) => `${JSON.stringify(key)}:${canonicalKey((value as Record<string, unknown>)[key])}`)
+        .join(',')}}`;
+  }
 }

@@ -11,7 +11,7 @@ const pad = (n: number) => String(n).padStart(5, '0');
  *
  * @example
  * const layout = jobLayout('sluice-batch', 'job-1');
- * layout.run(3); // { bucket: 'sluice-batch', key: 'tmp/job-1/runs/p00003.jsonl' }
+ * layout.run(3, 0); // { bucket: 'sluice-batch', key: 'tmp/job-1/runs/p00003-s00000.jsonl' }
  */
 export function jobLayout(workBucket: string, jobId: string) {
   const base = `${INTERMEDIATE_PREFIX}${jobId}`;
@@ -19,10 +19,12 @@ export function jobLayout(workBucket: string, jobId: string) {
   return {
     /** Chunk `c` of partition `p` as written by Split: chunk lines (`run-lines.ts`) in input order. */
     chunk: (p: number, c: number) => at(`${base}/parts/p${pad(p)}/c${pad(c)}.jsonl`),
-    /** Partition `p` sorted by the job's sort key: run lines (`run-lines.ts`). */
-    run: (p: number) => at(`${base}/runs/p${pad(p)}.jsonl`),
-    /** Partial aggregates of partition `p`. */
-    partial: (p: number) => at(`${base}/partials/p${pad(p)}.json`),
+    /** Slice `s` of partition `p` sorted by the job's sort key: run lines (`run-lines.ts`). */
+    run: (p: number, s: number) => at(`${base}/runs/p${pad(p)}-s${pad(s)}.jsonl`),
+    /** Partial aggregates of slice `s` of partition `p`. */
+    partial: (p: number, s: number) => at(`${base}/partials/p${pad(p)}-s${pad(s)}.json`),
+    /** Run `id` written by one step of Reduce's multi-level merge (`planMerges`): run lines. */
+    merged: (id: number) => at(`${base}/merges/m${pad(id)}.jsonl`),
     /** The partition list, read by a Distributed Map's ItemReader. */
     manifest: at(`${base}/manifest.json`),
   };

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { JobSpecError } from '../errors.ts';
 import { aggregateName } from './aggregates.ts';
+import { compileDerivation } from './derive.ts';
+import { EXECUTION_INPUT_LIMIT_BYTES } from './limits.ts';
+
 
 /** A record field, addressed by a dotted path (`customer.id`). */
 const fieldPath = z.string().min(1).max(256);
@@ -56,12 +59,43 @@ const aggregateSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('topK'), by: fieldPath, k: z.number().int().min(1).max(1_000), as: z.string().min(1).optional() }).strict(),
 ]);
 
+const derivedName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+
+/** name → JSONata expression, each compiled here so a bad one is refused with the spec. */
+const deriveSchema = z
+  .record(z.string(), z.string().min(1).max(4_096))
+  .superRefine((derive, ctx) => {
+    const names = Object.keys(derive);
+    if (names.length > 20) ctx.addIssue({ code: 'custom', message: `at most 20 derived fields, got ${names.length}`, path: [] });
+    for (const name of names) {
+      if (!derivedName.test(name)) {
+        ctx.addIssue({ code: 'custom', message: 'a derived field is named by a letter or `_`, then letters, digits or `_` (at most 64)', path: [name] });
+        continue;
+      }
+      if (name in Object.prototype) {
+        ctx.addIssue({ code: 'custom', message: 'a derived field cannot be named like a property every object has', path: [name] });
+        continue;
+      }
+      try {
+        compileDerivation(derive[name]!);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: (err as Error).message, path: [name] });
+      }
+    }
+  });
+
 /** zod schema of a batch job spec; use {@link parseJobSpec} to get sluice's error type. */
 export const jobSpecSchema = z
   .object({
     /** Names the job everywhere: execution name, S3 prefixes, summary item. */
     jobId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'letters, digits, `-` and `_` only, at most 80'),
     input: inputSchema,
+    /**
+     * Fields computed per record before partitioning, by JSONata expression (the language of Step
+     * Functions' JSONata states): `{ "band": "$floor(distance / 250)" }`. Every field path of the spec may
+     * name one; they are keys only, not added to the output records.
+     */
+    derive: deriveSchema.optional(),
     partition: partitionSchema,
     sort: z.object({ key: fieldPath, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
     groupBy: fieldPath,
@@ -83,13 +117,25 @@ export const jobSpecSchema = z
     /** Exact distinct sets are kept per group; a group with more distinct values fails the job. */
     distinctLimit: z.number().int().min(1).max(1_000_000).default(100_000),
   })
-  .strict();
+  .strict()
+  .superRefine((spec, ctx) => {
+    if (spec.input.format !== 'inline') return;
+    const bytes = Buffer.byteLength(JSON.stringify(spec));
+    if (bytes > EXECUTION_INPUT_LIMIT_BYTES) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `the spec with its inline records is ${bytes.toLocaleString('en-US')} bytes, over Step Functions' ${EXECUTION_INPUT_LIMIT_BYTES.toLocaleString('en-US')}-byte execution input: put the records in S3 (format jsonl or csv)`,
+        path: ['input'],
+      });
+    }
+  });
 
 export type JobSpec = z.output<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;
 export type AggregateSpec = JobSpec['aggregates'][number];
 export type PartitionSpec = JobSpec['partition'];
 export type SortSpec = JobSpec['sort'];
+export type SortDirection = SortSpec['direction'];
 
 /**
  * What ProcessPartition and Reduce need of a job: the spec without its input, so inline records never

@@ -5,6 +5,9 @@ export interface JobSummary {
   readonly jobId: string;
   readonly status: 'SUCCEEDED' | 'SUCCEEDED_WITH_MISSING_PARTITIONS' | 'FAILED';
   readonly partitions: number;
+  /** Partitions that received records, and the most records one of them received (skew shows here). */
+  readonly partitionsUsed?: number;
+  readonly largestPartitionRecords?: number;
   readonly records: number;
   readonly groups: number;
   readonly skipped: number;

@@ -1,28 +1,37 @@
 import type { AggregateSpec, SortSpec } from './job-spec.ts';
 import { ownValue } from '../keyed-record.ts';
+import { exactParse } from './exact-numbers.ts';
 import { decodeKey } from './run-lines.ts';
 
 /**
  * Reads a few fields of a record straight from its JSON text, without parsing the rest: only the
- * values of the wanted top-level keys are decoded. The text must be what `JSON.stringify` makes of a
- * parsed JSON object (Split writes exactly that): no whitespace, no duplicate keys, keys escaped the
- * one way JSON.stringify escapes them.
+ * values of the wanted top-level keys are decoded. The text must be one valid JSON object (Split checked
+ * it with JSON.parse), as written: whitespace and escaped keys are read as JSON.parse reads them, and a
+ * key given twice takes its last value, as with JSON.parse. Numbers are exact (`numberFromText`).
  */
 export class JsonFieldReader {
-  /** Per path: the JSON text of its first step as JSON.stringify writes the key (`"amount"`). */
+  /** Per path: the JSON text of its first step as JSON.stringify writes the key (`"amount"`), and the whole dotted path's. */
   private readonly quotedKeys: string[];
+  private readonly quotedWholes: (string | undefined)[];
+  private readonly names: string[];
+  private readonly wholeNames: (string | undefined)[];
   /** Per path: the steps after the first, for dotted paths (`customer.id` → `['id']`). */
   private readonly rest: string[][];
+  private readonly wholeTexts: (string | undefined)[];
   /** Per path: the raw JSON text of the top-level value of the last line read, `undefined` when missing. */
   readonly texts: (string | undefined)[];
-  /** Per path: the value of the last line read, as `fieldReader(path)(JSON.parse(json))` gives it. */
+  /** Per path: the value of the last line read, as `fieldReader(path)(exactParse(json))` gives it. */
   readonly values: unknown[];
 
   constructor(readonly paths: readonly string[]) {
     const steps = paths.map((path) => path.split('.'));
-    this.quotedKeys = steps.map(([first]) => JSON.stringify(first));
+    this.names = steps.map(([first]) => first!);
+    this.quotedKeys = this.names.map((name) => JSON.stringify(name));
+    this.wholeNames = paths.map((path) => (path.includes('.') ? path : undefined));
+    this.quotedWholes = this.wholeNames.map((name) => (name === undefined ? undefined : JSON.stringify(name)));
     this.rest = steps.map(([, ...rest]) => rest);
     this.texts = paths.map(() => undefined);
+    this.wholeTexts = paths.map(() => undefined);
     this.values = paths.map(() => undefined);
   }
 
@@ -46,27 +55,56 @@ export class JsonFieldReader {
    * reader.read('{"id":1,"region":"eu","amount":12.5}'); // reader.values: [12.5, 'eu']
    */
   read(json: string): void {
-    const { quotedKeys, texts, values, rest } = this;
+    const { quotedKeys, quotedWholes, texts, wholeTexts, values, rest } = this;
     texts.fill(undefined);
-    if (json.charCodeAt(1) !== 125 /* } */) {
-      let at = 1;
+    wholeTexts.fill(undefined);
+    let at = skipSpace(json, 1);
+    if (json.charCodeAt(at) !== 125 /* } */) {
       for (;;) {
         const keyEnd = endOfString(json, at);
-        const valueStart = keyEnd + 1;
+        const valueStart = skipSpace(json, skipSpace(json, keyEnd) + 1);
         const valueEnd = endOfValue(json, valueStart);
+        const keyLength = keyEnd - at;
+        // An escaped key (`"\u0061mount"`) is another text for the same name: decode those (rare) ones.
+        const decoded = hasBackslash(json, at, keyEnd) ? (JSON.parse(json.slice(at, keyEnd)) as string) : undefined;
         for (let p = 0; p < quotedKeys.length; p++) {
           const quoted = quotedKeys[p]!;
-          if (quoted.length === keyEnd - at && json.startsWith(quoted, at)) texts[p] = json.slice(valueStart, valueEnd);
+          if (decoded === undefined ? quoted.length === keyLength && json.startsWith(quoted, at) : decoded === this.names[p]) texts[p] = json.slice(valueStart, valueEnd);
+          const whole = quotedWholes[p];
+          if (whole !== undefined && (decoded === undefined ? whole.length === keyLength && json.startsWith(whole, at) : decoded === this.wholeNames[p])) {
+            wholeTexts[p] = json.slice(valueStart, valueEnd);
+          }
         }
-        if (json.charCodeAt(valueEnd) !== 44 /* , */) break;
-        at = valueEnd + 1;
+        const next = skipSpace(json, valueEnd);
+        if (json.charCodeAt(next) !== 44 /* , */) break;
+        at = skipSpace(json, next + 1);
       }
     }
     for (let p = 0; p < texts.length; p++) {
+      const whole = wholeTexts[p];
+      if (whole !== undefined) {
+        texts[p] = whole;
+        values[p] = decodeKey(whole);
+        continue;
+      }
       const text = texts[p];
       const steps = rest[p]!;
-      values[p] = text === undefined ? undefined : steps.length === 0 ? decodeKey(text) : walk(JSON.parse(text) as unknown, steps);
+      values[p] = text === undefined ? undefined : steps.length === 0 ? decodeKey(text) : walk(exactParse(text), steps);
     }
+  }
+}
+
+function hasBackslash(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 92) return true;
+  return false;
+}
+
+function skipSpace(text: string, at: number): number {
+  let i = at;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
+    i++;
   }
 }
 
@@ -82,7 +120,7 @@ function endOfString(text: string, at: number): number {
   let from = at + 1;
   for (;;) {
     const quote = text.indexOf('"', from);
-    if (quote < 0) throw new Error('record text is not JSON.stringify output: unterminated string');
+    if (quote < 0) throw new Error('record text is not JSON: unterminated string');
     // The quote is escaped when an odd number of backslashes precede it.
     let backslash = quote - 1;
     while (text.charCodeAt(backslash) === 92 /* \ */) backslash--;
@@ -99,7 +137,7 @@ function endOfValue(text: string, at: number): number {
     let depth = 0;
     let i = at;
     for (;;) {
-      if (i >= text.length) throw new Error('record text is not JSON.stringify output: unterminated value');
+      if (i >= text.length) throw new Error('record text is not JSON: unterminated value');
       const c = text.charCodeAt(i);
       if (c === 34) {
         i = endOfString(text, i);
@@ -110,11 +148,11 @@ function endOfValue(text: string, at: number): number {
       i++;
     }
   }
-  // Number, true, false or null: up to the next separator.
+  // Number, true, false or null: up to the next separator or space.
   let i = at + 1;
   while (i < text.length) {
     const c = text.charCodeAt(i);
-    if (c === 44 /* , */ || c === 125 /* } */ || c === 93 /* ] */) break;
+    if (c === 44 /* , */ || c === 125 /* } */ || c === 93 /* ] */ || c === 32 || c === 9 || c === 10 || c === 13) break;
     i++;
   }
   return i;

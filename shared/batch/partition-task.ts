@@ -3,8 +3,20 @@ import { z } from 'zod';
 import { SchemaValidationError } from '../errors.ts';
 import type { JobContext } from './job-spec.ts';
 import { processPartition, type PartitionOutcome } from './process-partition.ts';
+import type { PartitionSlice } from './split.ts';
 
-const partitionRef = z.object({ index: z.number().int().min(0), records: z.number().int().min(0), chunks: z.number().int().min(0) });
+const natural = z.number().int().min(0);
+const partitionSlice = z.object({
+  index: natural,
+  slice: natural,
+  slices: natural,
+  firstChunk: natural,
+  chunks: natural,
+  records: natural,
+  firstRecord: natural,
+  partitionRecords: natural,
+  lines: z.tuple([natural, natural]),
+});
 const job = z.object({ jobId: z.string() }).passthrough();
 
 /**
@@ -12,14 +24,16 @@ const job = z.object({ jobId: z.string() }).passthrough();
  * batch from the Distributed Map's ItemBatcher (`{ BatchInput, Items }`, as AWS builds it).
  */
 const partitionTaskInput = z.union([
-  z.object({ job, partition: partitionRef }),
-  z.object({ BatchInput: z.object({ job }), Items: z.array(partitionRef).min(1) }),
+  z.object({ job, partition: partitionSlice }),
+  z.object({ BatchInput: z.object({ job }), Items: z.array(partitionSlice).min(1) }),
 ]);
 
 export type PartitionTaskInput = z.input<typeof partitionTaskInput>;
 
 /**
- * Runs the partition task for either input shape, one partition after the other.
+ * Runs the partition task for either input shape, one slice after the other. A failure keeps its error
+ * name (Retry and Catch match it) and its message is prefixed with the slice it hit ({@link sliceLabel}),
+ * so the job's failure says which partition and which records.
  *
  * @example
  * const outcomes = await runPartitionTask(event, { s3, workBucket });
@@ -30,6 +44,41 @@ export async function runPartitionTask(event: unknown, options: { s3: S3Client; 
   const input = parsed.data;
   const [jobContext, partitions] = 'partition' in input ? [input.job, [input.partition]] : [input.BatchInput.job, input.Items];
   const outcomes: PartitionOutcome[] = [];
-  for (const partition of partitions) outcomes.push(await processPartition(jobContext as unknown as JobContext, partition, options));
+  for (const partition of partitions) {
+    try {
+      outcomes.push(await processPartition(jobContext as unknown as JobContext, partition, options));
+    } catch (err) {
+      throw withContext(err, sliceLabel(partition));
+    }
+  }
   return { partitions: outcomes };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/**
+ * How a failure names a slice: `partition 3 (records 1,000,001–1,250,000 of 2,000,000, slice 5 of 8,
+ * input lines 4,100–5,000,123)`.
+ *
+ * @example
+ * sliceLabel({ index: 3, slice: 0, slices: 1, firstRecord: 1, records: 10, partitionRecords: 10, lines: [2, 40], firstChunk: 0, chunks: 1 });
+ * // 'partition 3 (records 1–10 of 10, input lines 2–40)'
+ */
+export function sliceLabel(slice: PartitionSlice): string {
+  const range = slice.records === 0 ? 'no records' : `records ${count(slice.firstRecord)}–${count(slice.firstRecord + slice.records - 1)} of ${count(slice.partitionRecords)}`;
+  const part = slice.slices > 1 ? `, slice ${slice.slice + 1} of ${slice.slices}` : '';
+  return `partition ${slice.index} (${range}${part}, input lines ${count(slice.lines[0])}–${count(slice.lines[1])})`;
+}
+
+/** The same error (name, cause) with a message that starts with where it happened. */
+function withContext(err: unknown, where: string): Error {
+  const error = err instanceof Error ? err : new Error(String(err));
+  const described = new Error(`${where}: ${oneLine(error.message)}`, { cause: error });
+  described.name = error.name;
+  return described;
+}
+
+/** Messages travel in one line (SDK parse errors carry the response body after a newline). */
+function oneLine(message: string): string {
+  return message.split('\n')[0]!.trim();
 }

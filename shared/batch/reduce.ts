@@ -1,12 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
 import { finalizeGroups, PartialMerger } from './aggregates.ts';
+import { exactParse, exactStringify } from './exact-numbers.ts';
 import { jobLayout, outputLayout } from './job-layout.ts';
 import type { JobSummary, JobSummaryStore } from './job-summary-store.ts';
 import type { PartitionPartial } from './process-partition.ts';
+import { planMerges } from './merge-plan.ts';
 import { mergeRuns } from './run-merge.ts';
 import { openObject, readJson, uploadLines } from './s3-objects.ts';
-import type { SplitResult } from './split.ts';
+import type { PartitionSlice, SplitResult } from './split.ts';
 
 export interface ReduceOptions {
   readonly s3: S3Client;
@@ -14,40 +16,61 @@ export interface ReduceOptions {
   readonly clock?: Clock;
   /** Partials read in parallel. */
   readonly readConcurrency?: number;
+  /**
+   * Runs read at once by one merge (default 32): each holds an S3 connection (the SDK's HTTP handler
+   * allows 50 per host; Lambda allows 1,024 file descriptors), so more runs are merged in levels.
+   */
+  readonly mergeFanIn?: number;
 }
 
-/** What Reduce needs of Split's result (the partition list itself is not needed: keys are derived). */
-export type ReduceInput = Pick<SplitResult, 'jobId' | 'job' | 'workBucket' | 'partitionCount' | 'skipped' | 'startedAt'> & Partial<Pick<SplitResult, 'badLines'>>;
+/** What Reduce needs of Split's result: the slices come inline (`partitions`) or from the manifest. */
+export type ReduceInput = Pick<SplitResult, 'jobId' | 'job' | 'workBucket' | 'partitionCount' | 'skipped' | 'startedAt'> &
+  Partial<Pick<SplitResult, 'badLines' | 'partitions' | 'manifest'>>;
 
 /**
  * Merges every partition's partial aggregates and k-way-merges their sorted runs (streaming: one
- * record per run in memory) into the job's output, then records the summary. A partition without a
+ * batch of lines per run in memory, at most `mergeFanIn` runs at once, in levels beyond) into the job's output, then records the summary. A partition without a
  * partial (possible only when the Distributed Map tolerates failures) is listed in the summary.
  *
  * @example
  * const summary = await reduceJob(split, { s3, summaries });
  */
 export async function reduceJob(input: ReduceInput, options: ReduceOptions): Promise<JobSummary> {
-  const { s3, summaries, clock = systemClock, readConcurrency = 16 } = options;
+  const { s3, summaries, clock = systemClock, readConcurrency = 16, mergeFanIn = 32 } = options;
   const { job, workBucket, partitionCount } = input;
   const layout = jobLayout(workBucket, input.jobId);
   const output = outputLayout(job.output, input.jobId);
 
-  const partials = await mapLimit(partitionCount, readConcurrency, (p) => readJson<PartitionPartial>(s3, layout.partial(p)));
-  const present = partials.flatMap((partial, index) => (partial ? [index] : []));
-  const missingPartitions = partials.flatMap((partial, index) => (partial ? [] : [index]));
+  const slices = input.partitions ?? (input.manifest ? await readJson<PartitionSlice[]>(s3, input.manifest) : undefined);
+  if (!slices) throw new Error(`the job's slice list is missing: neither inline partitions nor a manifest (${input.manifest ? `s3://${input.manifest.bucket}/${input.manifest.key} not found` : 'none given'})`);
+  const partials = await mapLimit(slices.length, readConcurrency, (n) => readJson<PartitionPartial>(s3, layout.partial(slices[n]!.index, slices[n]!.slice), exactParse));
+  const present = partials.flatMap((partial, n) => (partial ? [n] : []));
+  const missingPartitions = [...new Set(partials.flatMap((partial, n) => (partial ? [] : [slices[n]!.index])))];
   const merger = new PartialMerger(job.aggregates, job.distinctLimit);
   for (const partial of partials) if (partial) merger.add(partial.groups);
   const merged = merger.result();
   const records = partials.reduce((sum, p) => sum + (p?.records ?? 0), 0);
+  const perPartition = new Map<number, number>();
+  for (const partial of partials) if (partial && partial.records > 0) perPartition.set(partial.index, (perPartition.get(partial.index) ?? 0) + partial.records);
 
   async function* groupLines() {
-    for (const row of finalizeGroups(job.aggregates, merged)) yield JSON.stringify(row);
+    for (const row of finalizeGroups(job.aggregates, merged)) yield exactStringify(row);
   }
   await uploadLines(s3, output.groups, groupLines());
 
-  // Runs are opened together, as the merge needs the head of each; only one batch of lines per run is held.
-  await uploadLines(s3, output.sorted, mergeRuns(present.map((p) => openObject(s3, layout.run(p))), job.sort.direction));
+  // A merge opens its runs together (it needs the head of each) and holds one batch of lines per run;
+  // beyond `mergeFanIn` runs, intermediate merges (in tmp/) bring the count down first.
+  const runs = present.filter((n) => partials[n]!.records > 0).map((n) => ({ location: layout.run(slices[n]!.index, slices[n]!.slice), records: partials[n]!.records }));
+  const plan = planMerges(
+    runs.map((r) => r.records),
+    mergeFanIn,
+  );
+  for (const step of plan.steps) {
+    const location = layout.merged(step.output);
+    await uploadLines(s3, location, mergeRuns(step.inputs.map((id) => openObject(s3, runs[id]!.location)), job.sort.direction, 'runs'));
+    runs[step.output] = { location, records: step.inputs.reduce((sum, id) => sum + runs[id]!.records, 0) };
+  }
+  await uploadLines(s3, output.sorted, mergeRuns(plan.final.map((id) => openObject(s3, runs[id]!.location)), job.sort.direction));
 
   const finishedAt = clock.now();
   const durationMs = Math.max(finishedAt - input.startedAt, 1);
@@ -55,6 +78,8 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
     jobId: input.jobId,
     status: missingPartitions.length === 0 ? 'SUCCEEDED' : 'SUCCEEDED_WITH_MISSING_PARTITIONS',
     partitions: partitionCount,
+    partitionsUsed: perPartition.size,
+    largestPartitionRecords: Math.max(0, ...perPartition.values()),
     records,
     groups: merged.length,
     skipped: input.skipped,

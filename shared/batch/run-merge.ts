@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { compareValues } from './compare.ts';
 import { lineBatches } from './line-batches.ts';
 import { decodeKey, parseRunLine } from './run-lines.ts';
-import type { SortDirection } from './stable-sort.ts';
+import type { SortDirection } from './job-spec.ts';
 import { heapPush, siftDown } from './binary-heap.ts';
 
 /** One sorted run being read: its current line taken apart, and the rest of its current batch. */
@@ -10,6 +10,7 @@ class RunCursor {
   i = 0;
   key: unknown = undefined;
   json = '';
+  line = '';
   private lines: string[] = [];
   private next = 0;
 
@@ -24,6 +25,7 @@ class RunCursor {
       this.i = i;
       this.key = decodeKey(keyText);
       this.json = json;
+      this.line = line;
       return true;
     }
     return false;
@@ -49,15 +51,17 @@ class RunCursor {
 const BLOCK_CHARS = 1 << 20;
 
 /**
- * Merges sorted runs (run lines, see `run-lines.ts`) into one stream of record JSON texts, in sort-key
- * order with the input line number breaking ties: a stable sort of all runs together. Each record's
- * text is copied as it is, never parsed. Yields blocks of lines joined by `\n` (no trailing newline);
- * holds one batch of lines per run.
+ * Merges sorted runs (run lines, see `run-lines.ts`) into one stream, in sort-key order with the input
+ * line number breaking ties: a stable sort of all runs together. Yields record JSON texts (`records`,
+ * the job's output) or whole run lines (`runs`, an intermediate run to merge again), copied as they
+ * are, never parsed; in blocks of lines joined by `\n` (no trailing newline). Holds one batch of lines
+ * per run, and keeps every run open at once: the caller bounds how many (see `planMerges`).
  *
  * @example
  * await uploadLines(s3, output.sorted, mergeRuns(runs.map((r) => openObject(s3, r)), 'asc'));
  */
-export async function* mergeRuns(sources: readonly Promise<Readable>[], direction: SortDirection): AsyncGenerator<string> {
+export async function* mergeRuns(sources: readonly Promise<Readable>[], direction: SortDirection, emit: 'records' | 'runs' = 'records'): AsyncGenerator<string> {
+  const lineOf = emit === 'records' ? (cursor: RunCursor) => cursor.json : (cursor: RunCursor) => cursor.line;
   const sign = direction === 'asc' ? 1 : -1;
   const opened = await Promise.allSettled(sources);
   const failed = opened.find((result) => result.status === 'rejected');
@@ -78,8 +82,9 @@ export async function* mergeRuns(sources: readonly Promise<Readable>[], directio
     let chars = 0;
     while (heap.length > 0) {
       const top = heap[0]!;
-      block.push(top.json);
-      chars += top.json.length + 1;
+      const text = lineOf(top);
+      block.push(text);
+      chars += text.length + 1;
       if (chars >= BLOCK_CHARS) {
         yield block.join('\n');
         block = [];

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { ObjectTooLargeError } from '../errors.ts';
 
 /** An S3 object address. */
 export interface S3Location {
@@ -21,14 +22,15 @@ export async function openObject(s3: S3Client, location: S3Location): Promise<Re
 
 /**
  * Reads a small JSON object (manifests, partial aggregates); `undefined` when the key does not exist.
+ * `parse` reads the text (default `JSON.parse`).
  *
  * @example
  * const partial = await readJson<PartitionPartial>(s3, layout.partial(3));
  */
-export async function readJson<T>(s3: S3Client, location: S3Location): Promise<T | undefined> {
+export async function readJson<T>(s3: S3Client, location: S3Location, parse: (text: string) => unknown = JSON.parse): Promise<T | undefined> {
   try {
     const response = await s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-    return JSON.parse(await response.Body!.transformToString()) as T;
+    return parse(await response.Body!.transformToString()) as T;
   } catch (err) {
     if ((err as Error).name === 'NoSuchKey') return undefined;
     throw err;
@@ -42,17 +44,37 @@ export async function readJson<T>(s3: S3Client, location: S3Location): Promise<T
  * await writeObject(s3, { bucket, key }, JSON.stringify(partial), 'application/json');
  */
 export async function writeObject(s3: S3Client, location: S3Location, body: string | Uint8Array, contentType = 'application/x-ndjson'): Promise<void> {
-  await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: body, ContentType: contentType }));
+  try {
+    await s3.send(new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: body, ContentType: contentType }));
+  } catch (err) {
+    throw tooLarge(err, location, `is ${mib(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength)} in one PutObject`);
+  }
 }
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
 /**
- * Streams lines into an object with a multipart upload (lib-storage): memory stays at a few parts
- * however long the output is. Lines are coalesced into ~1 MiB chunks before they reach the upload.
+ * An S3 "request too large" (HTTP 413, which the SDK reports as an XML parse error of the reply, or
+ * `EntityTooLarge`) as a sentence with the object and its size; any other error as it is.
+ */
+function tooLarge(err: unknown, location: S3Location, size: string): unknown {
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  if (status !== 413 && (err as Error).name !== 'EntityTooLarge') return err;
+  return new ObjectTooLargeError(`s3://${location.bucket}/${location.key} ${size}, over what the S3 endpoint accepts in one request (HTTP 413 Request Entity Too Large)`, { cause: err });
+}
+
+/** Multipart part size: S3 takes parts of 5 MiB to 5 GiB (the last one smaller), up to 10,000 of them: 80 GiB here. */
+const PART_BYTES = 8 * 2 ** 20;
+
+/**
+ * Streams lines into an object with a multipart upload (lib-storage; a single PutObject when it is
+ * under one part): memory stays at a few parts however long the output is, and no object is too large
+ * for one request. Lines are coalesced into ~1 MiB chunks before they reach the upload.
  *
  * @example
  * await uploadLines(s3, { bucket, key: 'out/sorted.jsonl' }, mergedLines());
  */
-export async function uploadLines(s3: S3Client, location: S3Location, lines: AsyncIterable<string>): Promise<void> {
+export async function uploadLines(s3: S3Client, location: S3Location, lines: AsyncIterable<string> | Iterable<string>, contentType = 'application/x-ndjson'): Promise<void> {
   async function* chunks(): AsyncGenerator<Buffer> {
     let pending: string[] = [];
     let size = 0;
@@ -69,8 +91,13 @@ export async function uploadLines(s3: S3Client, location: S3Location, lines: Asy
   }
   const upload = new Upload({
     client: s3,
-    params: { Bucket: location.bucket, Key: location.key, Body: Readable.from(chunks()), ContentType: 'application/x-ndjson' },
+    params: { Bucket: location.bucket, Key: location.key, Body: Readable.from(chunks()), ContentType: contentType },
     queueSize: 2,
+    partSize: PART_BYTES,
   });
-  await upload.done();
+  try {
+    await upload.done();
+  } catch (err) {
+    throw tooLarge(err, location, `was sent in parts of ${mib(PART_BYTES)}`);
+  }
 }

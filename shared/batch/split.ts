@@ -2,21 +2,39 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
 import { jobContext, type JobContext, type JobSpec } from './job-spec.ts';
 import { jobLayout } from './job-layout.ts';
+import { INLINE_RESULT_MAX_BYTES } from './limits.ts';
 import { partitionerFor } from './partitioners.ts';
-import { readCsvRecords, readJsonLineBatches, type BadLine, type BadRecordHandling, type NumberedRecord } from './record-readers.ts';
+import { derivedFields, type DerivedValues } from './derive.ts';
+import { readCsvRecords, readJsonLineBatches, rejectOrSkip as rejectOrSkipBadLine, type BadLine, type BadRecordHandling, type NumberedRecord } from './record-readers.ts';
 import { chunkLine } from './run-lines.ts';
 import { openObject, writeObject, type S3Location } from './s3-objects.ts';
 
-/** One partition as Split wrote it: `chunks` objects of `records` lines in total. */
-export interface PartitionRef {
+/**
+ * One unit of partition work, an item of the Map state: a slice of a partition, i.e. a run of
+ * consecutive chunks Split wrote (in input order), at most `sliceBytes` of them. A partition larger
+ * than that (a hot key) is split into several slices, sorted by several Map iterations and merged by
+ * Reduce, so no task holds more than a slice whatever the partition's size.
+ */
+export interface PartitionSlice {
+  /** The partition. */
   readonly index: number;
-  readonly records: number;
+  /** This slice's number within the partition, from 0, and how many the partition has. */
+  readonly slice: number;
+  readonly slices: number;
+  readonly firstChunk: number;
   readonly chunks: number;
+  readonly records: number;
+  /** 1-based position of the slice's first record among the partition's records, and their count. */
+  readonly firstRecord: number;
+  readonly partitionRecords: number;
+  /** The first and last input line of the slice's records. */
+  readonly lines: [number, number];
 }
 
 /**
- * What Split returns and the rest of the state machine carries. Kept small: the partition list is
- * inline only up to `inlineMaxPartitions`; beyond, it is in S3 (`manifest`) for a Distributed Map.
+ * What Split returns and the rest of the state machine carries. Kept small: the slice list is inline
+ * only up to `inlineMaxPartitions` items and a payload well under Step Functions' 256 KiB; beyond, it
+ * is in S3 (`manifest`) for a Distributed Map.
  */
 export interface SplitResult {
   readonly jobId: string;
@@ -24,13 +42,17 @@ export interface SplitResult {
   readonly workBucket: string;
   readonly partitionCount: number;
   readonly records: number;
+  /** Input lines not read into records (bad records, policy `skip`). */
   readonly skipped: number;
   /** The first bad lines (at most 20), with their 1-based line numbers. */
   readonly badLines: BadLine[];
   readonly startedAt: number;
   readonly mode: 'inline' | 'distributed';
-  readonly partitions?: PartitionRef[];
+  /** The Map's items (inline mode): one per non-empty slice. */
+  readonly partitions?: PartitionSlice[];
   readonly manifest?: S3Location;
+  /** Number of Map items (slices). */
+  readonly slices: number;
 }
 
 export interface SplitOptions {
@@ -41,6 +63,8 @@ export interface SplitOptions {
   readonly chunkBytes?: number;
   /** Bound on all buffered partition data; the largest buffer is flushed beyond it. */
   readonly maxBufferedBytes?: number;
+  /** A slice (one Map item) holds at most this many bytes of chunks (default 16 MiB: a partition task then peaks under 512 MiB, see docs/benchmarks.md). */
+  readonly sliceBytes?: number;
   readonly inlineMaxPartitions?: number;
   readonly clock?: Clock;
 }
@@ -48,20 +72,30 @@ export interface SplitOptions {
 const MAX_REPORTED_BAD_LINES = 20;
 const MAX_PUTS_IN_FLIGHT = 4;
 
+interface ChunkMeta {
+  readonly bytes: number;
+  readonly records: number;
+  readonly firstLine: number;
+  readonly lastLine: number;
+}
+
 /**
  * Streams a job's input once, routes each record to its partition and writes the partitions to S3 as
  * chunk lines ({@link chunkLine}). Memory is bounded by `maxBufferedBytes`, whatever the input size. Each line keeps
- * the record's input line number (`i`), the tiebreak that makes the final merge a stable sort.
+ * the record's input line number (`i`), the tiebreak that makes the final merge a stable sort. The
+ * result lists the partitions' slices ({@link PartitionSlice}), the Map's items.
  *
  * @example
  * const split = await splitJob(spec, { s3, workBucket: 'sluice-batch' });
  */
 export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<SplitResult> {
-  const { s3, workBucket, chunkBytes = 4 << 20, maxBufferedBytes = 64 << 20, inlineMaxPartitions = 100, clock = systemClock } = options;
+  const { s3, workBucket, chunkBytes = 4 << 20, maxBufferedBytes = 64 << 20, sliceBytes = 16 << 20, inlineMaxPartitions = 100, clock = systemClock } = options;
   const startedAt = clock.now();
   const layout = jobLayout(workBucket, spec.jobId);
   const partitioner = partitionerFor(spec.partition);
-  const buffers = Array.from({ length: partitioner.count }, () => ({ lines: [] as string[], bytes: 0, records: 0, chunks: 0 }));
+  const deriver = derivedFields(spec.derive);
+  const keyOf = deriver.fieldReader(spec.partition.key);
+  const buffers = Array.from({ length: partitioner.count }, () => ({ lines: [] as string[], bytes: 0, records: 0, firstLine: 0, lastLine: 0, chunks: [] as ChunkMeta[] }));
   const inFlight = new Set<Promise<void>>();
   let buffered = 0;
   let records = 0;
@@ -72,24 +106,40 @@ export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<Sp
     const buffer = buffers[index]!;
     if (buffer.lines.length === 0) return;
     const body = buffer.lines.join('');
-    const chunk = buffer.chunks++;
+    const chunk = buffer.chunks.length;
+    buffer.chunks.push({ bytes: buffer.bytes, records: buffer.records, firstLine: buffer.firstLine, lastLine: buffer.lastLine });
     buffered -= buffer.bytes;
     buffer.lines = [];
     buffer.bytes = 0;
+    buffer.records = 0;
     const put = writeObject(s3, layout.chunk(index, chunk), body).finally(() => inFlight.delete(put));
     inFlight.add(put);
     if (inFlight.size >= MAX_PUTS_IN_FLIGHT) await Promise.race(inFlight);
   };
 
   const onSkip = (bad: BadLine) => {
-    skipped += 1;
+    skipped += bad.lines ?? 1;
     if (badLines.length < MAX_REPORTED_BAD_LINES) badLines.push(bad);
   };
-  for await (const batch of readInput(spec, s3, { policy: spec.badRecordPolicy, onSkip })) {
-    for (const { line, record } of batch) {
-      const index = partitioner.partitionOf(record);
-      const text = chunkLine(line, JSON.stringify(record));
+  const handling = { policy: spec.badRecordPolicy, onSkip };
+  for await (const batch of readInput(spec, s3, handling)) {
+    for (const { line, record, json } of batch) {
+      let derived = '';
+      let fields: DerivedValues | undefined;
+      if (deriver.active) {
+        const outcome = await deriver.evaluate(record, line);
+        if ('reason' in outcome) {
+          rejectOrSkipBadLine(outcome, handling);
+          continue;
+        }
+        fields = outcome.values;
+        derived = outcome.json;
+      }
+      const index = partitioner.partitionOfKey(keyOf(record, fields));
+      const text = chunkLine(line, derived, json);
       const buffer = buffers[index]!;
+      if (buffer.records === 0) buffer.firstLine = line;
+      buffer.lastLine = line;
       buffer.lines.push(text);
       buffer.bytes += text.length;
       buffer.records += 1;
@@ -102,11 +152,46 @@ export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<Sp
   for (let index = 0; index < buffers.length; index++) await flush(index);
   await Promise.all(inFlight);
 
-  const partitions = buffers.map((b, index) => ({ index, records: b.records, chunks: b.chunks }));
-  const base = { jobId: spec.jobId, job: jobContext(spec), workBucket, partitionCount: partitioner.count, records, skipped, badLines, startedAt };
-  if (partitions.length <= inlineMaxPartitions) return { ...base, mode: 'inline', partitions };
-  await writeObject(s3, layout.manifest, JSON.stringify(partitions), 'application/json');
+  const slices = buffers.flatMap((buffer, index) => slicesOf(index, buffer.chunks, sliceBytes));
+  const base = { jobId: spec.jobId, job: jobContext(spec), workBucket, partitionCount: partitioner.count, records, skipped, badLines, startedAt, slices: slices.length };
+  const inline: SplitResult = { ...base, mode: 'inline', partitions: slices };
+  if (slices.length <= inlineMaxPartitions && Buffer.byteLength(JSON.stringify(inline)) <= INLINE_RESULT_MAX_BYTES) return inline;
+  await writeObject(s3, layout.manifest, JSON.stringify(slices), 'application/json');
   return { ...base, mode: 'distributed', manifest: layout.manifest };
+}
+
+/** A partition's chunks grouped into slices of at most `sliceBytes` (at least one chunk each). */
+function slicesOf(index: number, chunks: readonly ChunkMeta[], sliceBytes: number): PartitionSlice[] {
+  const groups: { firstChunk: number; chunks: ChunkMeta[] }[] = [];
+  let bytes = 0;
+  chunks.forEach((chunk, c) => {
+    const current = groups.at(-1);
+    if (!current || bytes + chunk.bytes > sliceBytes) {
+      groups.push({ firstChunk: c, chunks: [chunk] });
+      bytes = chunk.bytes;
+    } else {
+      current.chunks.push(chunk);
+      bytes += chunk.bytes;
+    }
+  });
+  const partitionRecords = chunks.reduce((sum, chunk) => sum + chunk.records, 0);
+  let firstRecord = 1;
+  return groups.map((group, slice) => {
+    const records = group.chunks.reduce((sum, chunk) => sum + chunk.records, 0);
+    const item: PartitionSlice = {
+      index,
+      slice,
+      slices: groups.length,
+      firstChunk: group.firstChunk,
+      chunks: group.chunks.length,
+      records,
+      firstRecord,
+      partitionRecords,
+      lines: [group.chunks[0]!.firstLine, group.chunks.at(-1)!.lastLine],
+    };
+    firstRecord += records;
+    return item;
+  });
 }
 
 function largestBuffer(buffers: readonly { bytes: number }[]): number {
@@ -121,7 +206,7 @@ function largestBuffer(buffers: readonly { bytes: number }[]): number {
 async function* readInput(spec: JobSpec, s3: S3Client, handling: BadRecordHandling): AsyncGenerator<NumberedRecord[]> {
   const input = spec.input;
   if (input.format === 'inline') {
-    yield input.records.map((record, index) => ({ line: index + 1, record }));
+    yield input.records.map((record, index) => ({ line: index + 1, record, json: JSON.stringify(record) }));
     return;
   }
   const body = await openObject(s3, input.s3);

@@ -72,7 +72,7 @@ describe('BatchJob state machine', () => {
     expect(TRANSIENT_TASK_ERRORS).toEqual(expect.arrayContaining(['TimeoutError', 'SlowDown', 'ThrottlingException', 'ProvisionedThroughputExceededException']));
   });
 
-  it('catches any failure of Split, the Maps and Reduce into a recorded failure and a failed execution', () => {
+  it('catches any failure of Split, the Maps and Reduce into a recorded failure naming the state, and a failed execution', () => {
     // Prepare
     const { template } = synthBatchJob();
     const table = Object.keys(template.findResources('AWS::DynamoDB::Table'))[0]!;
@@ -80,11 +80,15 @@ describe('BatchJob state machine', () => {
     const states = stateMachineDefinition(template).States;
     // Assess
     for (const name of ['Split', 'ProcessPartitions', 'ProcessPartitionsDistributed', 'Reduce']) {
-      expect(states[name]!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' }]);
+      expect(states[name]!.Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: `${name}Failed` }]);
+      expect(states[`${name}Failed`]).toEqual({ Type: 'Pass', Result: name, ResultPath: '$.failedState', Next: 'RecordFailure' });
     }
     expect(states.RecordFailure).toMatchObject({
       Resource: 'arn:<AWS::Partition>:states:::dynamodb:putItem',
-      Parameters: { TableName: `<${table}>`, Item: { jobId: { 'S.$': '$$.Execution.Name' }, status: { S: 'FAILED' }, error: { 'S.$': '$.error.Error' } } },
+      Parameters: {
+        TableName: `<${table}>`,
+        Item: { jobId: { 'S.$': '$$.Execution.Name' }, status: { S: 'FAILED' }, failedState: { 'S.$': '$.failedState' }, error: { 'S.$': '$.error.Error' } },
+      },
       Next: 'JobFailed',
     });
     expect(states.JobFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
@@ -203,5 +207,16 @@ describe('BatchJob storage and permissions', () => {
     });
     // Assess
     expect(findings.filter((f) => f.path.includes('BatchUnderTest')).map((f) => `${f.rule} ${f.path}`)).toEqual([]);
+  });
+});
+
+describe('BatchJob inlineMaxPartitions', () => {
+  it.each([0, 656, 10_000, 2.5])("refuses %s: more inline Map items than Step Functions' 256 KiB payload carries, or not a count", (inlineMaxPartitions) => {
+    // Act / Assess
+    expect(() => synthBatchJob({ inlineMaxPartitions })).toThrow(/inlineMaxPartitions must be an integer from 1 to 655/);
+  });
+
+  it('accepts 655', () => {
+    expect(() => synthBatchJob({ inlineMaxPartitions: 655 })).not.toThrow();
   });
 });

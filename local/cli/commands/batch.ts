@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
 import { startJobExecution } from '../../../shared/batch/job-starter.ts';
 import { parseJobSpec, type JobSpec } from '../../../shared/batch/job-spec.ts';
+import { describeFailure } from '../../../shared/batch/job-failure.ts';
 import { JobSpecError } from '../../../shared/errors.ts';
 import { resolveTarget, type ResolvedTarget } from '../targets/target.ts';
 import { cliAction } from './cli-action.ts';
@@ -58,15 +59,23 @@ export function jobState(status: JobStatus): string {
   return String(status.summary?.status ?? status.executionStatus ?? 'UNKNOWN');
 }
 
-function formatJob(status: JobStatus): string {
+/**
+ * A job's status as the CLI prints it: one row per field; a failed job's failure in one line
+ * (`describeFailure`: the state, the partition and its records, the error).
+ *
+ * @example
+ * console.log(formatJob(await jobStatus(resources, 'daily-2026-11-25')));
+ */
+export function formatJob(status: JobStatus): string {
   const s = status.summary ?? {};
   const rows: string[][] = [['job', status.jobId], ['state', jobState(status)]];
   if (status.executionStatus) rows.push(['execution', status.executionStatus]);
   if (status.startDate) rows.push(['started', status.startDate.toISOString()]);
   if (status.stopDate) rows.push(['stopped', status.stopDate.toISOString()]);
-  for (const key of ['partitions', 'records', 'groups', 'skipped', 'recordsPerSecond', 'durationMs', 'error', 'cause']) {
+  for (const key of ['partitions', 'partitionsUsed', 'largestPartitionRecords', 'records', 'groups', 'skipped', 'recordsPerSecond', 'durationMs']) {
     if (s[key] !== undefined) rows.push([key, String(s[key])]);
   }
+  if (s.status === 'FAILED') rows.push(['failure', describeFailure(s)]);
   const output = s.output as { bucket?: string; groupsKey?: string; sortedKey?: string } | undefined;
   if (output?.bucket) rows.push(['groups', `s3://${output.bucket}/${output.groupsKey}`], ['sorted', `s3://${output.bucket}/${output.sortedKey}`]);
   return formatTextTable([['field', 'value'], ...rows]);
@@ -121,7 +130,8 @@ function statusCommand(): Command {
         if (!status.executionStatus && !status.summary) {
           throw new Error(`no batch job ${jobId} (${target.name}): no execution${target.clients.sfn ? '' : ' endpoint'} and no summary`);
         }
-        console.log(opts.json ? JSON.stringify({ ...status, state: jobState(status) }, null, 2) : formatJob(status));
+        const failure = status.summary?.status === 'FAILED' ? { failure: describeFailure(status.summary) } : {};
+        console.log(opts.json ? JSON.stringify({ ...status, state: jobState(status), ...failure }, null, 2) : formatJob(status));
       } finally {
         target.close();
       }

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
-import { finalizeGroups, GroupAccumulator, mergePartials, type GroupPartial } from '../../../shared/batch/aggregates.ts';
+import { finalizeGroups, GroupAccumulator, PartialMerger, type GroupPartial } from '../../../shared/batch/aggregates.ts';
 import type { AggregateSpec } from '../../../shared/batch/job-spec.ts';
+
+/** Two partial lists merged as Reduce merges them. */
+function mergePartials(specs: readonly AggregateSpec[], a: readonly GroupPartial[], b: readonly GroupPartial[], distinctLimit = 100_000): GroupPartial[] {
+  const merger = new PartialMerger(specs, distinctLimit);
+  merger.add(a);
+  merger.add(b);
+  return merger.result();
+}
 import type { BatchRecord } from '../../../shared/batch/fields.ts';
 import { AggregateLimitError } from '../../../shared/errors.ts';
 import { orderRecord } from '../../helpers/batch-records.ts';
@@ -85,7 +93,7 @@ describe('partial aggregates', () => {
     );
   });
 
-  it('ignores non-numeric values in sum and mean, and reports an empty mean as null', () => {
+  it('ignores non-numeric values in sum and mean, and reports an empty sum or mean as null (as SQL does)', () => {
     // Prepare
     const acc = new GroupAccumulator('g', [{ op: 'sum', field: 'v' }, { op: 'mean', field: 'v' }, { op: 'min', field: 'v' }]);
     // Act
@@ -93,7 +101,7 @@ describe('partial aggregates', () => {
     const rows = finalizeGroups([{ op: 'sum', field: 'v' }, { op: 'mean', field: 'v' }, { op: 'min', field: 'v' }], acc.toPartials());
     // Assess
     expect(rows).toEqual([
-      { group: 1, values: { sum_v: 0, mean_v: null, min_v: 'x' } },
+      { group: 1, values: { sum_v: null, mean_v: null, min_v: 'x' } },
       { group: 2, values: { sum_v: 4, mean_v: 4, min_v: 4 } },
     ]);
   });

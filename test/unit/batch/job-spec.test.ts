@@ -59,3 +59,31 @@ describe('parseJobSpec', () => {
     expect(() => parseJobSpec({ ...jobSpecInput(), groupby: 'x' })).toThrow(/unrecognized key/i);
   });
 });
+
+describe('job spec: derive, and inputs Step Functions can carry', () => {
+  it('refuses a derive expression that is not JSONata, naming the field and the position', () => {
+    // Act / Assess
+    expect(() => parseJobSpec(jobSpecInput({ derive: { band: '$floor(distance / 250' } }))).toThrow(/derive\.band: not a JSONata expression: .*\(at character \d+\)/);
+  });
+
+  it('refuses derived names that are not identifiers or that objects inherit', () => {
+    // Act / Assess
+    expect(() => parseJobSpec(jobSpecInput({ derive: { 'a.b': '1' } }))).toThrow(/derive\.a\.b/);
+    expect(() => parseJobSpec(jobSpecInput({ derive: { constructor: '1' } as Record<string, string> }))).toThrow(/property every object has/);
+  });
+
+  it('takes derived fields as any field path of the spec', () => {
+    // Act
+    const spec = parseJobSpec(jobSpecInput({ derive: { band: '$floor(amount / 250)' }, groupBy: 'band', partition: { key: 'band', count: 4 } }));
+    // Assess
+    expect(spec.derive).toEqual({ band: '$floor(amount / 250)' });
+  });
+
+  it("refuses inline records that make the execution input larger than Step Functions' 256 KiB", () => {
+    // Prepare: 10,000 records of about 28 bytes: under the record count limit, over the byte limit
+    const records = Array.from({ length: 10_000 }, (_, n) => ({ id: n, region: 'eu', amount: n * 3 }));
+    // Act / Assess
+    expect(() => parseJobSpec(jobSpecInput({ input: records }))).toThrow(/input: the spec with its inline records is [\d,]+ bytes, over Step Functions' 262,144-byte execution input/);
+    expect(() => parseJobSpec(jobSpecInput({ input: records.slice(0, 1_000) }))).not.toThrow();
+  });
+});

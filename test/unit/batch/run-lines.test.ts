@@ -1,9 +1,15 @@
 import fc from 'fast-check';
+import { exactParse } from '../../../shared/batch/exact-numbers.ts';
 import { chunkLine, decodeKey, encodeKey, parseChunkLine, parseRunLine, runLine } from '../../../shared/batch/run-lines.ts';
 
-// Values as they come out of JSON.parse (no -0, no undefined inside), plus a missing value.
-const key = fc.oneof(fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown), fc.constant(undefined));
-const recordJson = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.stringify({ v }));
+// Values as they come out of exactParse (no -0, no undefined inside; integers beyond 2^53 as bigints), plus a missing value.
+const key = fc.oneof(
+  fc.jsonValue({ maxDepth: 2 }).map((v) => exactParse(JSON.stringify(v))),
+  fc.bigInt({ min: -(10n ** 30n), max: 10n ** 30n }).map((n) => exactParse(n.toString())),
+  fc.constant(undefined),
+);
+// Records as files hold them: compact or with whitespace, tabs included (a raw tab is JSON whitespace).
+const recordJson = fc.tuple(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom('', ' ', '\t', '\t ')).map(([v, space]) => `{${space}"v":${space}${JSON.stringify(v)}${space}}`);
 
 describe('run lines', () => {
   it('give back the sort key that was encoded, whatever its type', () => {
@@ -22,7 +28,7 @@ describe('run lines', () => {
     fc.assert(
       fc.property(fc.nat(), key, recordJson, (i, value, json) => {
         // Prepare
-        const text = runLine(encodeKey(value), chunkLine(i, json).slice(0, -1));
+        const text = runLine(encodeKey(value), i, json);
         // Act
         const parsed = parseRunLine(text.slice(0, -1));
         // Assess
@@ -32,13 +38,13 @@ describe('run lines', () => {
     );
   });
 
-  it('chunk lines take apart into the line number and record text', () => {
+  it('chunk lines take apart into the line number, derived fields and record text', () => {
     fc.assert(
-      fc.property(fc.nat(), recordJson, (i, json) => {
+      fc.property(fc.nat(), fc.oneof(fc.constant(''), fc.jsonValue({ maxDepth: 1 }).map((v) => JSON.stringify({ d: v }))), recordJson, (i, derived, json) => {
         // Act
-        const parsed = parseChunkLine(chunkLine(i, json).slice(0, -1));
+        const parsed = parseChunkLine(chunkLine(i, derived, json).slice(0, -1));
         // Assess
-        expect(parsed).toEqual({ i, json });
+        expect(parsed).toEqual({ i, derived, json });
       }),
     );
   });

@@ -149,14 +149,14 @@ describe('keys from the data named like built-ins (constructor, __proto__, toStr
             return JSON.parse(JSON.stringify(Object.fromEntries(fields))) as Record<string, unknown>;
           });
           const own = (record: Record<string, unknown>, name: string) => (Object.hasOwn(record, name) ? record[name] : undefined);
-          const expected = new Map<string, { group: unknown; count: number; sum: number; max: number | null }>();
+          const expected = new Map<string, { group: unknown; count: number; sum: number | null; max: number | null }>();
           for (const record of input) {
             const group = own(record, groupBy!) ?? null;
             const value = own(record, amountField!);
             const id = JSON.stringify(group);
-            const was = expected.get(id) ?? { group, count: 0, sum: 0, max: null };
+            const was = expected.get(id) ?? { group, count: 0, sum: null, max: null };
             const numeric = typeof value === 'number';
-            expected.set(id, { group, count: was.count + 1, sum: was.sum + (numeric ? value : 0), max: numeric && (was.max === null || value > was.max) ? value : was.max });
+            expected.set(id, { group, count: was.count + 1, sum: numeric ? (was.sum ?? 0) + value : was.sum, max: numeric && (was.max === null || value > was.max) ? value : was.max });
           }
 
           // Act: Split (partition by key), ProcessPartition (partials, serialized to S3), Reduce (merge, finalize, serialized).

@@ -1,0 +1,20 @@
+/**
+ * Step Functions' payload limits as the batch engine applies them (no imports: the BatchJob construct
+ * reads them at synth time).
+ */
+
+/** Step Functions caps an execution's input (and every state's input and output) at 256 KiB. */
+export const EXECUTION_INPUT_LIMIT_BYTES = 262_144;
+
+/** Split's inline results stay under this, well inside Step Functions' 256 KiB state payload. */
+export const INLINE_RESULT_MAX_BYTES = 192 * 1024;
+/** The JSON of one Map item (a `PartitionSlice`) is at most about this long, with 12-digit counts. */
+const SLICE_ITEM_MAX_BYTES = 200;
+/** Room kept in an inline result for the job context (spec minus input), counts and bad lines. */
+const JOB_CONTEXT_RESERVE_BYTES = 64 * 1024;
+/**
+ * The most Map items an inline result can carry within the payload limit: a larger `inlineMaxPartitions`
+ * is refused by the BatchJob construct. (Split also measures each result and goes distributed when it
+ * is larger than the limit, whatever the setting.)
+ */
+export const MAX_INLINE_ITEMS = Math.floor((INLINE_RESULT_MAX_BYTES - JOB_CONTEXT_RESERVE_BYTES) / SLICE_ITEM_MAX_BYTES);
