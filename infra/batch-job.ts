@@ -321,6 +321,11 @@ export class BatchJob extends Construct {
         ? [
             offerOutput(this.requests.queue, `${id}${OUTPUT_SUFFIXES.requestQueueUrl}`, this.requests.queue.queueUrl, 'send a job spec here to start a job once'),
             offerOutput(this.requests.deadLetterQueue, `${id}${OUTPUT_SUFFIXES.requestDeadLetterQueueUrl}`, this.requests.deadLetterQueue.queueUrl, 'job requests that could not start'),
+            {
+              name: `${id}${OUTPUT_SUFFIXES.requestDedupWindowSeconds}`,
+              value: String(this.requests.dedupWindow.toSeconds()),
+              description: 'request dedup window in seconds: `sluice dlq replay` refuses older dead letters',
+            },
           ]
         : []),
     ];
@@ -328,7 +333,8 @@ export class BatchJob extends Construct {
 
   /**
    * Stack outputs named after the construct id (`BatchBucketName`, `BatchStateMachineArn`,
-   * `BatchSummaryTableName`, `BatchRequestQueueUrl`), the names tools and the local runtime look up.
+   * `BatchSummaryTableName`, `BatchRequestQueueUrl`, `BatchRequestDedupWindowSeconds`), the names tools and the
+   * local runtime look up.
    */
   addOutputs(): void {
     addStackOutputs(this, this.offered, this.node.id, this.node.id);

@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
 import { ComparisonOperator, MathExpression, TreatMissingData, type Alarm, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -8,6 +8,7 @@ import { complianceProfile, ComplianceResources, type ComplianceProfile } from '
 import type { DedupTable } from './dedup-table.ts';
 import { ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, notifyOnAlarm, secureQueue } from './secure-defaults.ts';
 import type { SluiceFunction, SluiceFunctionOverrides } from './sluice-function.ts';
+import { checkDedupScope } from '../shared/dedup/key.ts';
 import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
 import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
 
@@ -15,7 +16,7 @@ import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-output
 const MAX_SQS_DELAY = Duration.minutes(15);
 /** Longest retention SQS allows; dead letters keep it so nobody loses evidence over a long weekend. */
 const DEAD_LETTER_RETENTION = Duration.days(14);
-/** SQS's default retention, written out so the template (and the dedup window) carries it. */
+/** SQS's default retention (also what a queue without one keeps), written out so the template carries it. */
 const DEFAULT_RETENTION = Duration.days(4);
 /** Reserved concurrency of a strict-profile consumer when neither it nor `maxConcurrency` is given. */
 const STRICT_DEFAULT_CONCURRENCY = 10;
@@ -32,9 +33,14 @@ export interface QueuePipelineProps {
   readonly handler?: string;
   /** The dedup table the consumer claims idempotency keys in. */
   readonly dedupTable: DedupTable;
-  /** Dedup key scope (`scope#key`): keeps pipelines sharing one table apart. Default: the construct id. */
+  /** Dedup key scope (`scope#key`, no `#` in it): keeps pipelines sharing one table apart. Default: the construct id. */
   readonly dedupScope?: string;
-  /** How long a completed key suppresses duplicates. Default: the queue's retention period. */
+  /**
+   * How long a completed key suppresses duplicates. Default, and minimum (refused at synth when shorter):
+   * the queue's retention plus its dead-letter queue's, so a message redriven after its effect committed
+   * and replayed on the DLQ's last day still meets its record. A retention the construct cannot read (an
+   * imported queue) counts as SQS's longest, 14 days.
+   */
   readonly dedupWindow?: Duration;
   /** FIFO queue (and FIFO dead-letter queue). Default false. */
   readonly fifo?: boolean;
@@ -123,7 +129,7 @@ export interface QueuePipelineAlarms {
  *   entry: 'functions/order-worker.ts', dedupTable, batchSize: 10, maxBatchingWindow: Duration.seconds(1), maxConcurrency: 5,
  * });
  * ordersTable.grant(orders.consumer, 'dynamodb:PutItem');
- * orders.addOutputs(); // OrdersQueueUrl, OrdersDeadLetterQueueUrl, OrdersConsumerName
+ * orders.addOutputs(); // OrdersQueueUrl, OrdersDeadLetterQueueUrl, OrdersConsumerName, OrdersDedupWindowSeconds
  */
 export class QueuePipeline extends Construct {
   /** The work queue producers send to. */
@@ -134,6 +140,8 @@ export class QueuePipeline extends Construct {
   readonly consumer: SluiceFunction;
   /** The pipeline's alarms. */
   readonly alarms: QueuePipelineAlarms;
+  /** How long the consumer's dedup records last (`SLUICE_DEDUP_WINDOW_SECONDS`): at least queue + DLQ retention. */
+  readonly dedupWindow: Duration;
   private readonly offered: OfferedOutput[];
 
   constructor(scope: Construct, id: string, props: QueuePipelineProps) {
@@ -154,6 +162,9 @@ export class QueuePipeline extends Construct {
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
     const fifo = this.queue.fifo;
+    const dedupScope = props.dedupScope ?? id;
+    checkDedupScope(dedupScope);
+    this.dedupWindow = dedupWindowFor(props.dedupWindow, retentionSeconds(this.queue), retentionSeconds(this.deadLetterQueue));
 
     this.consumer = leastPrivilegeFunction(this, 'Consumer', {
       description: `sluice queue consumer of ${this.node.path}`,
@@ -169,8 +180,8 @@ export class QueuePipeline extends Construct {
         SLUICE_DLQ_URL: this.deadLetterQueue.queueUrl,
         SLUICE_FIFO: String(fifo),
         SLUICE_DEDUP_TABLE: props.dedupTable.tableName,
-        SLUICE_DEDUP_SCOPE: props.dedupScope ?? id,
-        SLUICE_DEDUP_WINDOW_SECONDS: String((props.dedupWindow ?? retentionPeriod).toSeconds()),
+        SLUICE_DEDUP_SCOPE: dedupScope,
+        SLUICE_DEDUP_WINDOW_SECONDS: String(this.dedupWindow.toSeconds()),
       },
     });
     this.consumer.addEventSource(
@@ -197,6 +208,11 @@ export class QueuePipeline extends Construct {
       offerOutput(this.queue, `${id}${OUTPUT_SUFFIXES.queueUrl}`, this.queue.queueUrl, `${id} work queue URL`),
       offerOutput(this.deadLetterQueue, `${id}${OUTPUT_SUFFIXES.deadLetterQueueUrl}`, this.deadLetterQueue.queueUrl, `${id} dead-letter queue URL`),
       offerOutput(this.consumer, `${id}${OUTPUT_SUFFIXES.consumerName}`, this.consumer.functionName, `${id} consumer function name`),
+      {
+        name: `${id}${OUTPUT_SUFFIXES.dedupWindowSeconds}`,
+        value: String(this.dedupWindow.toSeconds()),
+        description: `${id} dedup window in seconds: \`sluice dlq replay\` refuses older dead letters`,
+      },
     ];
   }
 
@@ -228,7 +244,7 @@ export class QueuePipeline extends Construct {
 
   /**
    * Adds stack outputs with stable names so a CLI pointed at AWS finds the resources:
-   * `<prefix>QueueUrl`, `<prefix>DeadLetterQueueUrl`, `<prefix>ConsumerName`.
+   * `<prefix>QueueUrl`, `<prefix>DeadLetterQueueUrl`, `<prefix>ConsumerName`, `<prefix>DedupWindowSeconds`.
    *
    * @example
    * orders.addOutputs(); // prefix defaults to the construct id: OrdersQueueUrl, ...
@@ -322,6 +338,35 @@ function consumerConcurrency(props: QueuePipelineProps, profile: ComplianceProfi
   // The mapping's MaximumConcurrency is 2–1000: a reservation of 1 keeps the mapping unbounded (Lambda throttles it).
   const mapping = props.maxConcurrency ?? (strictReserved >= 2 ? Math.min(strictReserved, 1000) : undefined);
   return { reserved: strictReserved, mapping };
+}
+
+/**
+ * How long SQS keeps a message of `queue`: its template value, SQS's default when a queue of this app
+ * leaves it out, and SQS's longest when it cannot be read (an imported queue, a token).
+ */
+function retentionSeconds(queue: IQueue): number {
+  if (!(queue instanceof Queue)) return DEAD_LETTER_RETENTION.toSeconds();
+  const retention = (queue.node.defaultChild as CfnQueue).messageRetentionPeriod;
+  if (retention === undefined) return DEFAULT_RETENTION.toSeconds();
+  return typeof retention === 'number' && !Token.isUnresolved(retention) ? retention : DEAD_LETTER_RETENTION.toSeconds();
+}
+
+/**
+ * The dedup window: at least the time a copy of a completed message can still arrive, i.e. its life in
+ * the queue plus in the DLQ (redriven after its effect committed, then replayed). Standard queues keep a
+ * dead letter's original enqueue time, FIFO queues restart it; the sum covers both.
+ */
+function dedupWindowFor(explicit: Duration | undefined, queueRetention: number, deadLetterRetention: number): Duration {
+  const minimum = Duration.seconds(queueRetention + deadLetterRetention);
+  if (explicit === undefined) return minimum;
+  if (explicit.toSeconds() < minimum.toSeconds()) {
+    throw new Error(
+      `dedupWindow (${explicit.toHumanString()}) must be at least the queue's retention plus its dead-letter queue's ` +
+        `(${Duration.seconds(queueRetention).toHumanString()} + ${Duration.seconds(deadLetterRetention).toHumanString()} = ${minimum.toHumanString()}): ` +
+        'a dead letter replayed later would no longer meet its dedup record and would take effect twice',
+    );
+  }
+  return explicit;
 }
 
 /**

@@ -16,6 +16,11 @@ export const ENVELOPE_ATTRIBUTES = {
   deliverAt: 'sluice-deliver-at',
   expiresAt: 'sluice-expires-at',
   hops: 'sluice-hops',
+  /**
+   * The message id a consumer keyed on message ids (`hashContent: false`) dedups on: set by sluice on its
+   * own copies of a message (delay hops, DLQ replays), which SQS gives new ids.
+   */
+  originId: 'sluice-origin-id',
 } as const;
 
 /**
@@ -39,6 +44,8 @@ export const MAX_MESSAGE_ATTRIBUTES = 10;
 export const MAX_ERROR_LENGTH = 1_000;
 /** Longest explicit dedup key accepted (DynamoDB partition keys stop at 2,048 bytes, scope included). */
 export const MAX_DEDUP_KEY_LENGTH = 1_024;
+/** Longest `sluice-origin-id` accepted (SQS message ids are 36-character UUIDs). */
+export const MAX_ORIGIN_ID_LENGTH = 128;
 
 /** sluice's metadata for one message, read from its attributes. */
 export interface Envelope {
@@ -50,6 +57,11 @@ export interface Envelope {
   expiresAt?: number;
   /** How many times the message was re-sent to wait for `deliverAt`. */
   hops: number;
+  /**
+   * The first message id of a message sluice re-sent (hops, replays): `sluice-origin-id`, else the
+   * `sluice-source-message-id` a dead letter moved back by SQS's move task still carries.
+   */
+  originId?: string;
 }
 
 /** Attributes by name; built prototype-free, as names are the sender's (`constructor` is a valid SQS attribute name). */
@@ -68,8 +80,14 @@ export function readEnvelope(attributes: SQSMessageAttributes | undefined): Enve
   if (dedupKey !== undefined && (dedupKey === '' || dedupKey.length > MAX_DEDUP_KEY_LENGTH)) {
     throw new InvalidAttributeError(`${ENVELOPE_ATTRIBUTES.dedupKey} must be 1..${MAX_DEDUP_KEY_LENGTH} characters`);
   }
+  // A dead letter SQS's move task brought back (a new id) still names the id it was dead-lettered under.
+  const originId = attrs[ENVELOPE_ATTRIBUTES.originId]?.stringValue ?? attrs[DLQ_ATTRIBUTES.sourceMessageId]?.stringValue;
+  if (originId !== undefined && (originId === '' || originId.length > MAX_ORIGIN_ID_LENGTH)) {
+    throw new InvalidAttributeError(`${ENVELOPE_ATTRIBUTES.originId} must be 1..${MAX_ORIGIN_ID_LENGTH} characters`);
+  }
   const envelope: Envelope = { hops: readInteger(attrs, ENVELOPE_ATTRIBUTES.hops) ?? 0 };
   if (dedupKey !== undefined) envelope.dedupKey = dedupKey;
+  if (originId !== undefined) envelope.originId = originId;
   const deliverAt = readInteger(attrs, ENVELOPE_ATTRIBUTES.deliverAt);
   if (deliverAt !== undefined) envelope.deliverAt = deliverAt;
   const expiresAt = readInteger(attrs, ENVELOPE_ATTRIBUTES.expiresAt);
@@ -130,8 +148,9 @@ export function toSendAttributes(attributes: SQSMessageAttributes | undefined): 
 
 /**
  * Attributes for re-sending a message to wait for its `deliverAt`: all the originals with `sluice-hops`
- * set to `hops`. When the message already carries 10 attributes and no hop counter, the counter is left
- * out (`hopsRecorded: false`) rather than dropping a user's attribute.
+ * set to `hops`, and `sluice-origin-id` set to `originId` when given and not already there. SQS takes 10
+ * attributes: a user's attribute is never dropped; the origin id (which dedup may need) goes before the
+ * hop counter (which only counts), and what does not fit is left out (`hopsRecorded` / `originRecorded`).
  *
  * @example
  * const { attributes } = hopAttributes(record.messageAttributes, envelope.hops + 1);
@@ -139,11 +158,18 @@ export function toSendAttributes(attributes: SQSMessageAttributes | undefined): 
 export function hopAttributes(
   original: SQSMessageAttributes | undefined,
   hops: number,
-): { attributes: SendAttributes; hopsRecorded: boolean } {
+  originId?: string,
+): { attributes: SendAttributes; hopsRecorded: boolean; originRecorded: boolean } {
   const attributes = toSendAttributes(original);
-  const hasRoom = Object.hasOwn(attributes, ENVELOPE_ATTRIBUTES.hops) || Object.keys(attributes).length < MAX_MESSAGE_ATTRIBUTES;
-  if (hasRoom) attributes[ENVELOPE_ATTRIBUTES.hops] = numberAttribute(hops);
-  return { attributes, hopsRecorded: hasRoom };
+  const hasRoom = () => Object.keys(attributes).length < MAX_MESSAGE_ATTRIBUTES;
+  let originRecorded = originId === undefined || Object.hasOwn(attributes, ENVELOPE_ATTRIBUTES.originId);
+  if (!originRecorded && hasRoom()) {
+    attributes[ENVELOPE_ATTRIBUTES.originId] = { DataType: 'String', StringValue: originId };
+    originRecorded = true;
+  }
+  const hopsRecorded = Object.hasOwn(attributes, ENVELOPE_ATTRIBUTES.hops) || hasRoom();
+  if (hopsRecorded) attributes[ENVELOPE_ATTRIBUTES.hops] = numberAttribute(hops);
+  return { attributes, hopsRecorded, originRecorded };
 }
 
 /** Why and when a message went to a dead-letter queue. */
@@ -166,8 +192,8 @@ export interface DeadLetterInfo {
  */
 export function deadLetterAttributes(original: SQSMessageAttributes | undefined, info: DeadLetterInfo): SendAttributes {
   const attributes = keyedRecord<MessageAttributeValue>([
-    [DLQ_ATTRIBUTES.reason, { DataType: 'String', StringValue: info.reason }],
-    [DLQ_ATTRIBUTES.error, { DataType: 'String', StringValue: truncate(info.error || info.reason, MAX_ERROR_LENGTH) }],
+    [DLQ_ATTRIBUTES.reason, { DataType: 'String', StringValue: sqsAttributeText(info.reason || 'error', MAX_ERROR_LENGTH) }],
+    [DLQ_ATTRIBUTES.error, { DataType: 'String', StringValue: sqsAttributeText(info.error || info.reason || 'error', MAX_ERROR_LENGTH) }],
     [DLQ_ATTRIBUTES.sourceMessageId, { DataType: 'String', StringValue: info.sourceMessageId }],
     [DLQ_ATTRIBUTES.failedAt, numberAttribute(info.failedAt)],
   ]);
@@ -192,6 +218,22 @@ function originalRank(name: string): number {
   return name.startsWith('sluice-') ? 0 : 1;
 }
 
-function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/** Characters outside what SQS accepts in attribute text (XML 1.0's Char production), code point by code point. */
+const NOT_SQS_TEXT = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/**
+ * Text SQS accepts as a String attribute value, at most `max` UTF-16 units: lone surrogates (V8's JSON
+ * errors quote half an emoji) and characters SQS refuses become U+FFFD, and a cut never splits a
+ * surrogate pair. SQS refuses a whole message over one bad character, which would send a dead letter
+ * round the queue until redrive, without its reason.
+ *
+ * @example
+ * sqsAttributeText('Unexpected token \'\ud83d\'', 1_000); // "Unexpected token '\ufffd'"
+ */
+export function sqsAttributeText(text: string, max: number): string {
+  const clean = text.toWellFormed().replace(NOT_SQS_TEXT, '\uFFFD');
+  if (clean.length <= max) return clean;
+  const cut = max - 1;
+  const high = clean.charCodeAt(cut - 1);
+  return `${clean.slice(0, high >= 0xd800 && high <= 0xdbff ? cut - 1 : cut)}…`;
 }

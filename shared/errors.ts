@@ -57,6 +57,47 @@ export class ClaimLostError extends SluiceError {
   override readonly reason = 'claim-lost';
 }
 
+/**
+ * Too little of the invocation is left to claim or commit a message safely (a claim's lease ends with
+ * the invocation, so a claim taken at the deadline is free for another invocation at once). Retryable:
+ * the record goes back to the queue untouched.
+ */
+export class OutOfTimeError extends SluiceError {
+  override readonly retryable = true;
+  override readonly reason = 'out-of-time';
+}
+
+/**
+ * A TransactWriteItems was cancelled with `TransactionConflict`: another transaction was writing one of
+ * its items (a busy effect row, or the same dedup key). Retryable; the worker retries it in-process first.
+ */
+export class TransactionConflictError extends SluiceError {
+  override readonly retryable = true;
+  override readonly reason = 'transaction-conflict';
+  constructor(
+    message: string,
+    /** Whether the dedup record's own item conflicted (another copy being committed), not only effect items. */
+    readonly onDedupRecord: boolean,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+/**
+ * Claim mode: the effect ran but its completion could not be recorded after retries. Retryable; the
+ * claim is kept (never released after an effect), so no copy runs the effect again before its lease ends.
+ */
+export class CompletionFailedError extends SluiceError {
+  override readonly retryable = true;
+  override readonly reason = 'completion-failed';
+}
+
+/** `sluice-deliver-at` lies further ahead than the worker's horizon (it would hop for that long). Permanent. */
+export class DeliverAtTooFarError extends SluiceError {
+  override readonly reason = 'delay-too-long';
+}
+
 /** A message attribute sluice owns (deliverAt, expiresAt, dedup key) has an invalid value. Permanent. */
 export class InvalidAttributeError extends SluiceError {
   override readonly reason = 'invalid-attribute';

@@ -9,6 +9,8 @@ export const OUTPUT_SUFFIXES = {
   queueUrl: 'QueueUrl',
   deadLetterQueueUrl: 'DeadLetterQueueUrl',
   consumerName: 'ConsumerName',
+  /** A queue pipeline's dedup window in seconds (`sluice dlq replay` refuses older dead letters). */
+  dedupWindowSeconds: 'DedupWindowSeconds',
   streamName: 'StreamName',
   resultsTableName: 'ResultsTableName',
   failureQueueUrl: 'FailureQueueUrl',
@@ -17,6 +19,8 @@ export const OUTPUT_SUFFIXES = {
   summaryTableName: 'SummaryTableName',
   requestQueueUrl: 'RequestQueueUrl',
   requestDeadLetterQueueUrl: 'RequestDeadLetterQueueUrl',
+  /** A batch job's request queue dedup window: read as the `<id>Request` queue's `DedupWindowSeconds`. */
+  requestDedupWindowSeconds: 'RequestDedupWindowSeconds',
 } as const;
 
 /**

@@ -7,5 +7,6 @@
  */
 export { DedupStore, type DedupStoreOptions, type DedupClaims, type ClaimResult, type CommitResult } from './store.ts';
 export { readFirst, READ_FIRST_MODES, type ReadFirstMode, type ReadFirstClaims, type ReadableDedupStore } from './read-first.ts';
-export { idempotencyKey, contentHash, canonicalJson, dedupRecordKey, type IdempotencyKeySource } from './key.ts';
+export { idempotencyKey, contentHash, bodyContentHash, canonicalJson, dedupRecordKey, checkDedupScope, type IdempotencyKeySource } from './key.ts';
+export { canonicalJsonText } from './canonical-json.ts';
 export { DEFAULT_DEDUP_WINDOW_SECONDS, DedupStatus } from './record.ts';

@@ -11,7 +11,7 @@ import {
 import type { AttributeValue, DynamoDBClient, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
-import { ClaimInProgressError, ClaimLostError, ConfigurationError } from '../errors.ts';
+import { ClaimInProgressError, ClaimLostError, ConfigurationError, TransactionConflictError } from '../errors.ts';
 import { DEDUP_RECORD, DEFAULT_DEDUP_WINDOW_SECONDS, DedupStatus } from './record.ts';
 
 /** Outcome of {@link DedupStore.claim}. A live claim held by someone else is thrown as `ClaimInProgressError`. */
@@ -105,14 +105,23 @@ export class DedupStore {
   }
 
   /**
-   * Marks a claimed key COMPLETED (the window restarts from now).
+   * Marks a claimed key COMPLETED (the window restarts from now). Idempotent: a retry after a completion
+   * whose answer was lost succeeds.
    *
    * @throws ClaimLostError when the token no longer owns the record.
    * @example
    * await handle(payload); await store.complete(key, claim.token);
    */
   async complete(key: string, token: string): Promise<void> {
-    await this.#fenced(key, () => this.#client.send(new UpdateItemCommand({ TableName: this.tableName, ...this.#completion(key, token) })));
+    try {
+      await this.#client.send(new UpdateItemCommand({ TableName: this.tableName, ...this.#completion(key, token), ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+      // Already completed under this very token: an earlier attempt committed and its answer was lost.
+      const item = err.Item;
+      if (item?.[DEDUP_RECORD.owner]?.S === token && item[DEDUP_RECORD.status]?.S === DedupStatus.completed) return;
+      throw new ClaimLostError(`claim on ${key} was lost (lease expired and taken over, or already completed)`, { cause: err });
+    }
   }
 
   /**
@@ -144,6 +153,7 @@ export class DedupStore {
    * a transaction that already committed is answered as a success, not applied twice.
    *
    * @throws ClaimLostError when the claim was lost (the effect was not written).
+   * @throws TransactionConflictError when another transaction was writing one of the items (retryable).
    * @throws TransactionCanceledException as is when an effect's own condition failed.
    * @example
    * await store.completeWith(key, claim.token, [{ Put: { TableName: 'orders', Item: { orderId: { S: 'o-1' } } } }]);
@@ -158,9 +168,11 @@ export class DedupStore {
         }),
       );
     } catch (err) {
-      const code = err instanceof TransactionCanceledException ? err.CancellationReasons?.[dedupIndex]?.Code : undefined;
-      if (code === 'ConditionalCheckFailed') throw new ClaimLostError(`claim on ${key} was lost before completion`, { cause: err });
-      throw err;
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      if (err.CancellationReasons?.[dedupIndex]?.Code === 'ConditionalCheckFailed') {
+        throw new ClaimLostError(`claim on ${key} was lost before completion`, { cause: err });
+      }
+      throw conflictError(key, err, dedupIndex) ?? err;
     }
   }
 
@@ -172,8 +184,9 @@ export class DedupStore {
    * a transaction that committed (its response lost) succeed instead of reporting a duplicate.
    *
    * @returns `committed`, or `duplicate` when the key was already done (nothing was written).
-   * @throws ClaimInProgressError when a claim-mode worker holds a live lease on the key, or another
-   *   transaction on the key was in flight (TransactionConflict): retryable.
+   * @throws ClaimInProgressError when a claim-mode worker holds a live lease on the key (retryable).
+   * @throws TransactionConflictError when another transaction was writing one of the items: the dedup
+   *   record (a copy being committed) or an effect item (a busy row). Retryable, best at once with jitter.
    * @throws TransactionCanceledException as is when an effect's own condition failed.
    * @example
    * const result = await store.commitOnce('orders#o-1', [{ Put: { TableName: 'orders', Item: { orderId: { S: 'o-1' } } } }]);
@@ -204,10 +217,7 @@ export class DedupStore {
       const reasons = err.CancellationReasons ?? [];
       const dedupReason = reasons[dedupIndex];
       if (dedupReason?.Code === 'ConditionalCheckFailed') return duplicateOrInProgress(key, dedupReason.Item);
-      if (reasons.some((r) => r.Code === 'TransactionConflict')) {
-        throw new ClaimInProgressError(`${key} is being committed by another invocation`, { cause: err });
-      }
-      throw err;
+      throw conflictError(key, err, dedupIndex) ?? err;
     }
   }
 
@@ -304,6 +314,18 @@ function duplicateOrInProgress(key: string, item: Record<string, AttributeValue>
   throw new ClaimInProgressError(
     Number.isFinite(leaseUntil) ? `${key} is being processed (lease until ${new Date(leaseUntil).toISOString()})` : `${key} is being processed`,
   );
+}
+
+/** A retryable error naming what conflicted, when the transaction was cancelled by a TransactionConflict. */
+function conflictError(key: string, err: TransactionCanceledException, dedupIndex: number): TransactionConflictError | undefined {
+  const reasons = err.CancellationReasons ?? [];
+  const conflicted = reasons.flatMap((reason, index) => (reason.Code === 'TransactionConflict' ? [index] : []));
+  if (conflicted.length === 0) return undefined;
+  const onDedupRecord = conflicted.includes(dedupIndex);
+  const message = onDedupRecord
+    ? `${key} is being committed by another invocation (TransactionConflict on its dedup record)`
+    : `effect item${conflicted.length === 1 ? ' ' : 's '}${conflicted.join(', ')} of ${key} ${conflicted.length === 1 ? 'was' : 'were'} being written by another transaction (a busy row: TransactionConflict)`;
+  return new TransactionConflictError(message, onDedupRecord, { cause: err });
 }
 
 function num(value: number): AttributeValue {

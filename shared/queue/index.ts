@@ -5,7 +5,11 @@
  * import { createQueueWorker, QueueProducer } from 'sluice/queue';
  */
 export { createQueueWorker, type QueueWorkerOptions, type QueueWorkerHandler } from './worker.ts';
-export { parsePayload, type MessageMeta, type MessageEffect, type MessageOutcome, type DedupOptions } from './message-processor.ts';
+export { parsePayload, type MessageMeta, type MessageEffect, type MessageOutcome, type DedupOptions, type ProcessingLimits } from './message-processor.ts';
+export { DEFAULT_TIME_MARGIN_MS } from './dedup-effects.ts';
+export type { RetryTiming } from '../retry.ts';
+export { DEFAULT_MAX_DELIVER_AT_MS } from './redelivery.ts';
+export { FIFO_CLOCK_SKEW_MS } from './fifo.ts';
 export { QueueProducer, type SendOptions, type BatchItem, type QueueProducerOptions } from './producer.ts';
 export { queueWorkerEnv, type QueueWorkerEnv } from './config.ts';
 export { queueDepth, type QueueDepth } from './queue-depth.ts';

@@ -3,7 +3,7 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
-import { dedupRecordKey, idempotencyKey } from '../dedup/key.ts';
+import { checkDedupScope, dedupRecordKey, idempotencyKey } from '../dedup/key.ts';
 import type { IdempotencyKeySource } from '../dedup/key.ts';
 import type { DedupClaims } from '../dedup/store.ts';
 import { readEnvelope } from '../envelope.ts';
@@ -12,13 +12,17 @@ import { validateWithSchema, validateWithSchemaSync, type Schema } from '../sche
 import {
   ConfigurationError,
   DelayUnsupportedError,
+  DeliverAtTooFarError,
   MalformedMessageError,
   MessageExpiredError,
   isPermanent,
 } from '../errors.ts';
 import type { SluiceError } from '../errors.ts';
+import type { RetryTiming } from '../retry.ts';
 import type { DeadLetterQueue } from './dead-letter.ts';
-import { redeliverLater } from './redelivery.ts';
+import { commitAtomically, DEFAULT_TIME_MARGIN_MS, keyedSerial, runClaimed } from './dedup-effects.ts';
+import { FIFO_CLOCK_SKEW_MS } from './fifo.ts';
+import { DEFAULT_MAX_DELIVER_AT_MS, redeliverLater } from './redelivery.ts';
 
 /** What the handler learns about the message beside its payload. */
 export interface MessageMeta {
@@ -35,9 +39,12 @@ export interface MessageMeta {
 /** Dedup settings of a worker. */
 export interface DedupOptions {
   store: DedupClaims;
-  /** Keeps pipelines sharing a table apart: the record key is `scope#idempotencyKey`. */
+  /** Keeps pipelines sharing a table apart: the record key is `scope#idempotencyKey` (no `#` in the scope). */
   scope: string;
-  /** Hash the body when there is no explicit key (default true); false falls back to the message id. */
+  /**
+   * Hash the body when there is no explicit key (default true). `false` keys on the message id instead,
+   * carried across sluice's own copies (delay hops, DLQ replays) in `sluice-origin-id`.
+   */
   hashContent?: boolean;
 }
 
@@ -50,19 +57,30 @@ export type MessageEffect<T> =
       handle?: never;
     };
 
-export type MessageProcessorOptions<T> = MessageEffect<T> & {
-  schema: Schema<T>;
-  dedup?: DedupOptions;
-  sqs: SQSClient;
-  /** The queue the worker consumes (delay hops are sent back to it). */
-  queueUrl: string;
-  dlq: DeadLetterQueue;
-  clock?: Clock;
-};
+/** Timing settings of a worker; the defaults suit Lambda. */
+export interface ProcessingLimits {
+  /** Nothing is claimed or committed with less of the invocation left (ms). Default 1,000. */
+  timeMarginMs?: number;
+  /** A `sluice-deliver-at` further ahead than this (ms) goes to the DLQ as `delay-too-long`. Default 30 days. */
+  maxDeliverAtMs?: number;
+  /** Waits and randomness of the in-process retries (conflicts, completion); tests pass a virtual clock. */
+  retryTiming?: RetryTiming;
+}
+
+export type MessageProcessorOptions<T> = MessageEffect<T> &
+  ProcessingLimits & {
+    schema: Schema<T>;
+    dedup?: DedupOptions;
+    sqs: SQSClient;
+    /** The queue the worker consumes (delay hops are sent back to it). */
+    queueUrl: string;
+    dlq: DeadLetterQueue;
+    clock?: Clock;
+  };
 
 /** What became of one message; a retryable failure is thrown instead. */
 export type MessageOutcome =
-  | { kind: 'processed' }
+  | { kind: 'processed'; /** Claim mode: the lease ended before `complete`; another copy may repeat the effect. */ claimLost?: boolean }
   | { kind: 'duplicate' }
   | { kind: 'delayed'; delaySeconds: number }
   | { kind: 'dead-lettered'; reason: string };
@@ -70,7 +88,7 @@ export type MessageOutcome =
 /** Per-invocation facts the processor needs. */
 export interface InvocationInfo {
   fifo: boolean;
-  /** Read at claim time: the lease ends with the invocation. */
+  /** Read before every claim and commit: the lease ends with the invocation. */
   remainingTimeMs: () => number;
 }
 
@@ -80,8 +98,11 @@ export interface InvocationInfo {
  * ones reject (the record goes back to the queue). Delays run before dedup on purpose: a hop re-sends
  * the same body, which must not look like a duplicate of itself.
  *
- * FIFO queues have no per-message delay, so a FIFO message still early on receipt goes to the DLQ with
- * reason `delay-unsupported` (the producer refuses such sends in the first place).
+ * - FIFO queues have no per-message delay: a FIFO message more than {@link FIFO_CLOCK_SKEW_MS} early goes
+ *   to the DLQ as `delay-unsupported`; within that, the clocks of producer and consumer are taken to differ.
+ * - A `deliverAt` beyond `maxDeliverAtMs` goes to the DLQ as `delay-too-long` instead of hopping for ever.
+ * - Nothing is claimed or committed with less than `timeMarginMs` of the invocation left (retryable
+ *   `out-of-time`), and TransactionConflicts are retried in-process before the record goes back.
  *
  * @example
  * const process = createMessageProcessor({ schema: OrderJob, atomic: (order) => orderEffect(order), dedup, sqs, queueUrl, dlq });
@@ -89,7 +110,14 @@ export interface InvocationInfo {
  */
 export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
   const clock = options.clock ?? systemClock;
+  const marginMs = options.timeMarginMs ?? DEFAULT_TIME_MARGIN_MS;
+  const maxDeliverAtMs = options.maxDeliverAtMs ?? DEFAULT_MAX_DELIVER_AT_MS;
+  const timing = options.retryTiming ?? {};
   if (options.atomic && !options.dedup) throw new ConfigurationError('atomic mode needs dedup: the effect commits with the dedup record');
+  if (options.dedup) checkDedupScope(options.dedup.scope);
+  const keysOnMessageId = options.dedup !== undefined && options.dedup.hashContent === false;
+  // Copies of one message in flight at once take turns (see keyedSerial).
+  const serial = keyedSerial();
 
   const deadLetter = async (record: SQSRecord, err: SluiceError): Promise<MessageOutcome> => {
     await options.dlq.send(record, { reason: err.reason, error: err.message });
@@ -98,7 +126,6 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
 
   return async function processMessage(record: SQSRecord, invocation: InvocationInfo): Promise<MessageOutcome> {
     let envelope: Envelope;
-    let body: unknown;
     let payload: T;
     try {
       envelope = readEnvelope(record.messageAttributes);
@@ -106,16 +133,23 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
       if (envelope.expiresAt !== undefined && now > envelope.expiresAt) {
         throw new MessageExpiredError(`expired at ${new Date(envelope.expiresAt).toISOString()}, received ${new Date(now).toISOString()}`);
       }
-      if (envelope.deliverAt !== undefined && envelope.deliverAt > now) {
-        if (invocation.fifo) throw new DelayUnsupportedError(`deliverAt is ${envelope.deliverAt - now} ms away and FIFO queues cannot delay one message`);
+      const lead = envelope.deliverAt === undefined ? 0 : envelope.deliverAt - now;
+      if (lead > maxDeliverAtMs) {
+        throw new DeliverAtTooFarError(`deliverAt is ${Math.round(lead / 3_600_000)} h away, beyond this worker's horizon of ${Math.round(maxDeliverAtMs / 3_600_000)} h`);
+      }
+      if (invocation.fifo && lead > FIFO_CLOCK_SKEW_MS) {
+        throw new DelayUnsupportedError(`deliverAt is ${lead} ms away and FIFO queues cannot delay one message`);
+      }
+      if (!invocation.fifo && lead > 0) {
         const { delaySeconds } = await redeliverLater(options.sqs, options.queueUrl, record, {
-          remainingMs: envelope.deliverAt - now,
+          remainingMs: lead,
           hops: envelope.hops + 1,
+          // Keyed on the message id, the copy must carry the id its dedup record is keyed on.
+          ...(keysOnMessageId && envelope.dedupKey === undefined ? { originId: envelope.originId ?? record.messageId } : {}),
         });
         return { kind: 'delayed', delaySeconds };
       }
-      body = parseBody(record.body);
-      payload = await validateWithSchema(options.schema, body, 'body');
+      payload = await validateWithSchema(options.schema, parseBody(record.body), 'body');
     } catch (err) {
       if (isPermanent(err)) return deadLetter(record, err);
       throw err;
@@ -136,40 +170,35 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
       }, record, deadLetter);
     }
 
-    const { key, source } = idempotencyKey({
-      explicitKey: envelope.dedupKey,
-      // The parsed body, not the schema's output: keys the schema strips (zod drops `__proto__` even from a
-      // loose object) or values it coerces must not merge distinct messages into one.
-      payload: options.dedup.hashContent === false ? undefined : body,
-      messageId: record.messageId,
-    });
-    meta.dedupKey = dedupRecordKey(options.dedup.scope, key);
-    meta.dedupKeySource = source;
-    const { store } = options.dedup;
-    const dedupKey = meta.dedupKey;
-
-    if (options.atomic) {
-      const { atomic } = options;
-      // One TransactWriteItems holds the effect and the dedup record: no claim, nothing to release.
-      return runEffect(async () => {
-        const result = await store.commitOnce(dedupKey, await atomic(payload, meta));
-        return result.status === 'duplicate' ? { kind: 'duplicate' } : { kind: 'processed' };
-      }, record, deadLetter);
-    }
-
-    const claim = await store.claim(dedupKey, { leaseMs: invocation.remainingTimeMs() });
-    if (claim.status === 'duplicate') return { kind: 'duplicate' };
+    let idempotency: ReturnType<typeof idempotencyKey>;
     try {
-      await options.handle(payload, meta);
-      await store.complete(dedupKey, claim.token);
-      return { kind: 'processed' };
+      idempotency = idempotencyKey({
+        explicitKey: envelope.dedupKey,
+        // The body as sent, not the schema's output: keys the schema strips (zod drops `__proto__` even from
+        // a loose object) or values it coerces (dates, big integers) must not merge distinct messages into one.
+        body: keysOnMessageId ? undefined : record.body,
+        messageId: envelope.originId ?? record.messageId,
+      });
     } catch (err) {
-      // Give the key back so the retry (or a redrive from the DLQ) can claim at once. If this fails
-      // too, the lease still ends with the invocation.
-      await store.release(dedupKey, claim.token).catch(() => undefined);
-      if (isPermanent(err)) return deadLetter(record, err);
-      throw err;
+      // JSON.parse accepted the body, so this cannot happen; were it to, retrying would not help.
+      return deadLetter(record, new MalformedMessageError(`body cannot be canonicalized: ${(err as Error).message}`, { cause: err }));
     }
+    const dedupKey = dedupRecordKey(options.dedup.scope, idempotency.key);
+    meta.dedupKey = dedupKey;
+    meta.dedupKeySource = idempotency.source;
+    const { store } = options.dedup;
+    const budget = { remainingTimeMs: invocation.remainingTimeMs, marginMs };
+
+    return serial(dedupKey, () =>
+      runEffect(async () => {
+        const guarded = options.atomic
+          ? // One TransactWriteItems holds the effect and the dedup record: no claim, nothing to release.
+            await commitAtomically(store, dedupKey, await options.atomic(payload, meta), budget, timing)
+          : await runClaimed(store, dedupKey, budget, () => options.handle(payload, meta), timing);
+        if (guarded.status === 'duplicate') return { kind: 'duplicate' };
+        return guarded.claimLost ? { kind: 'processed', claimLost: true } : { kind: 'processed' };
+      }, record, deadLetter),
+    );
   };
 }
 

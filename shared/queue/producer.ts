@@ -3,7 +3,7 @@ import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs
 import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
-import { contentHash } from '../dedup/key.ts';
+import { bodyContentHash } from '../dedup/key.ts';
 import { ENVELOPE_ATTRIBUTES, envelopeAttributes, MAX_DEDUP_KEY_LENGTH, MAX_MESSAGE_ATTRIBUTES } from '../envelope.ts';
 import { keyedRecord } from '../keyed-record.ts';
 import { validateWithSchemaSync, type Schema } from '../schema.ts';
@@ -15,12 +15,15 @@ import {
 } from '../errors.ts';
 import { deadLetterSize } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
-import { delaySecondsFor, MAX_DELAY_SECONDS } from './redelivery.ts';
+import { DEFAULT_MAX_DELIVER_AT_MS, delaySecondsFor, MAX_DELAY_SECONDS } from './redelivery.ts';
 import { MAX_SQS_MESSAGE_BYTES, sqsMessageSize } from './size.ts';
 
 /** Per-message options of {@link QueueProducer.send}. */
 export interface SendOptions {
-  /** Epoch ms: not processed before. Beyond 15 minutes the consumer hops (standard queues only). */
+  /**
+   * Epoch ms: not processed before. Beyond 15 minutes the consumer hops (standard queues only); at most
+   * `maxDeliverAtMs` ahead. A time already reached is sent as "now" (no attribute).
+   */
   deliverAt?: number;
   /** Epoch ms: not processed after (DLQ reason `expired`). */
   expiresAt?: number;
@@ -55,6 +58,8 @@ export interface QueueProducerOptions<T> {
   /** First backoff; doubles per attempt, with jitter, capped at 2 s. Default 50 ms. */
   baseDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
+  /** Furthest `deliverAt` accepted, in ms from now; keep it equal to the consumer's. Default 30 days. */
+  maxDeliverAtMs?: number;
 }
 
 type Entry = SendMessageBatchRequestEntry & { Id: string; MessageBody: string };
@@ -198,7 +203,14 @@ export class QueueProducer<T = unknown> {
     if (options.deliverAt !== undefined && options.delaySeconds !== undefined) {
       throw new InvalidAttributeError('give deliverAt or delaySeconds, not both');
     }
-    const delaySeconds = options.delaySeconds ?? (options.deliverAt === undefined ? 0 : delaySecondsFor(options.deliverAt - now));
+    // A deliverAt already reached is no delay: sent without the attribute, so a consumer whose clock is a
+    // little behind never sees it early (on FIFO, where nothing can wait, it would be dead-lettered).
+    const deliverAt = options.deliverAt !== undefined && options.deliverAt > now ? options.deliverAt : undefined;
+    const maxDeliverAtMs = this.#options.maxDeliverAtMs ?? DEFAULT_MAX_DELIVER_AT_MS;
+    if (deliverAt !== undefined && deliverAt - now > maxDeliverAtMs) {
+      throw new InvalidAttributeError(`deliverAt of ${id} is more than ${Math.round(maxDeliverAtMs / 3_600_000)} h ahead (the consumer would dead-letter it as delay-too-long)`);
+    }
+    const delaySeconds = options.delaySeconds ?? (deliverAt === undefined ? 0 : delaySecondsFor(deliverAt - now));
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > MAX_DELAY_SECONDS) {
       throw new InvalidAttributeError(`delaySeconds must be an integer in 0..${MAX_DELAY_SECONDS}, got ${delaySeconds}`);
     }
@@ -211,7 +223,7 @@ export class QueueProducer<T = unknown> {
     const attributes = Object.assign(
       keyedRecord<MessageAttributeValue>(),
       options.attributes,
-      envelopeAttributes({ dedupKey: options.dedupKey, deliverAt: options.deliverAt, expiresAt: options.expiresAt }),
+      envelopeAttributes({ dedupKey: options.dedupKey, deliverAt, expiresAt: options.expiresAt }),
     );
     if (Object.keys(attributes).length > MAX_MESSAGE_ATTRIBUTES) {
       throw new InvalidAttributeError(`SQS allows ${MAX_MESSAGE_ATTRIBUTES} message attributes, ${id} has ${Object.keys(attributes).length}`);
@@ -232,7 +244,7 @@ export class QueueProducer<T = unknown> {
     if (delaySeconds > 0) entry.DelaySeconds = delaySeconds;
     if (this.fifo) {
       entry.MessageGroupId = options.groupId;
-      entry.MessageDeduplicationId = fifoDeduplicationId(options.dedupKey, payload);
+      entry.MessageDeduplicationId = fifoDeduplicationId(options.dedupKey, body);
     }
     return entry;
   }
@@ -248,8 +260,9 @@ function checkTime(name: string, value: number | undefined): void {
   }
 }
 
-function fifoDeduplicationId(dedupKey: string | undefined, payload: unknown): string {
-  if (dedupKey === undefined) return contentHash(payload);
+/** The explicit key, else the consumer's own content key of the body: SQS and sluice then agree on what a copy is. */
+function fifoDeduplicationId(dedupKey: string | undefined, body: string): string {
+  if (dedupKey === undefined) return bodyContentHash(body);
   // SQS accepts 1–128 printable ASCII characters here; anything else is hashed.
   return /^[\x21-\x7e]{1,128}$/.test(dedupKey) ? dedupKey : createHash('sha256').update(dedupKey).digest('hex');
 }

@@ -7,6 +7,15 @@ import { hopAttributes } from '../envelope.ts';
 export const MAX_DELAY_SECONDS = 900;
 
 /**
+ * Default horizon of `sluice-deliver-at`: 30 days (2,880 hops of 15 minutes). A message due later goes to
+ * the DLQ as `delay-too-long` rather than hopping for ever; schedule such work with EventBridge Scheduler.
+ *
+ * @example
+ * new QueueProducer({ ...options, maxDeliverAtMs: DEFAULT_MAX_DELIVER_AT_MS / 2 });
+ */
+export const DEFAULT_MAX_DELIVER_AT_MS = 30 * 24 * 3_600_000;
+
+/**
  * Seconds to wait for `remainingMs`, rounded up (never early) and capped at SQS's 900 s.
  *
  * @example
@@ -20,8 +29,9 @@ export function delaySecondsFor(remainingMs: number): number {
 /**
  * Honours a `deliverAt` beyond SQS's 15 minutes by hops: the early message is sent again to the same
  * queue with the same body and attributes, `sluice-hops` + 1 and the longest delay that does not
- * overshoot. The caller acknowledges the original only after this resolves (a crash in between makes
- * a duplicate, which dedup absorbs).
+ * overshoot; for a consumer keyed on message ids also `sluice-origin-id`, as the copy gets a new id.
+ * The caller acknowledges the original only after this resolves (a crash in between makes a
+ * duplicate, which dedup absorbs).
  *
  * @example
  * await redeliverLater(sqs, queueUrl, record, { remainingMs: deliverAt - clock.now(), hops: envelope.hops + 1 });
@@ -30,10 +40,10 @@ export async function redeliverLater(
   client: SQSClient,
   queueUrl: string,
   record: SQSRecord,
-  hop: { remainingMs: number; hops: number },
+  hop: { remainingMs: number; hops: number; /** Set `sluice-origin-id` to this when the message has none. */ originId?: string },
 ): Promise<{ delaySeconds: number; hopsRecorded: boolean }> {
   const delaySeconds = delaySecondsFor(hop.remainingMs);
-  const { attributes, hopsRecorded } = hopAttributes(record.messageAttributes, hop.hops);
+  const { attributes, hopsRecorded } = hopAttributes(record.messageAttributes, hop.hops, hop.originId);
   await client.send(
     new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: record.body, MessageAttributes: attributes, DelaySeconds: delaySeconds }),
   );

@@ -13,16 +13,17 @@ import { addQueueMetrics, createObservability, emptyTally } from '../observabili
 import type { QueueTally } from '../observability.ts';
 import { readFirst } from '../dedup/read-first.ts';
 import { DedupStore } from '../dedup/store.ts';
-import { ClaimInProgressError, ConfigurationError } from '../errors.ts';
+import { ClaimInProgressError, ConfigurationError, OutOfTimeError, TransactionConflictError } from '../errors.ts';
 import { queueWorkerEnv } from './config.ts';
 import { processSqsBatch } from './batch.ts';
 import { DeadLetterQueue } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
 import { createMessageProcessor } from './message-processor.ts';
-import type { DedupOptions, MessageEffect, MessageOutcome, MessageProcessorOptions } from './message-processor.ts';
+import type { DedupOptions, MessageEffect, MessageOutcome, MessageProcessorOptions, ProcessingLimits } from './message-processor.ts';
 import type { Schema } from '../schema.ts';
 
-export type QueueWorkerOptions<T> = MessageEffect<T> & {
+export type QueueWorkerOptions<T> = MessageEffect<T> &
+  ProcessingLimits & {
   /**
    * Schema of the body, any [Standard Schema](https://standardschema.dev) (zod, `zod/mini`, valibot, …);
    * a body that fails it goes to the DLQ with reason `schema-invalid`.
@@ -103,8 +104,10 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>): QueueWorke
     tally.retried = failures.length;
     for (const { record, error, blocked } of failures) {
       if (blocked) logger.warn('record not processed: an earlier record failed (FIFO order)', { messageId: record.messageId });
-      // A live claim held by another invocation is expected under duplicates: not an error to page on.
-      else if (error instanceof ClaimInProgressError) logger.warn('record is being processed elsewhere; it will be retried', { messageId: record.messageId, reason: error.reason });
+      // Expected under duplicates, hot rows and long batches: not errors to page on.
+      else if (error instanceof ClaimInProgressError || error instanceof TransactionConflictError || error instanceof OutOfTimeError) {
+        logger.warn('record not processed now; it will be retried', { messageId: record.messageId, reason: error.reason, detail: error.message });
+      }
       else logger.error('record failed; it will be retried', { messageId: record.messageId, error: error as Error });
     }
     addQueueMetrics(metrics, tally);
@@ -135,6 +138,7 @@ function count(tally: QueueTally, record: SQSRecord, outcome: MessageOutcome, lo
   switch (outcome.kind) {
     case 'processed':
       tally.processed += 1;
+      if (outcome.claimLost) logger.warn('effect ran after its claim lapsed; another copy may repeat it', { messageId: record.messageId });
       return;
     case 'duplicate':
       tally.duplicate += 1;

@@ -4,6 +4,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { BatchJob, TRANSIENT_TASK_ERRORS, type BatchJobProps } from '../../infra/batch-job.ts';
 import { DedupTable } from '../../infra/dedup-table.ts';
 import { allStates, stateMachineDefinition } from '../helpers/batch-definition.ts';
+import { stackQueues } from '../../local/cli/targets/stack-resources.ts';
 import { newTestStack, synthNagReport } from './helpers.ts';
 
 function synthBatchJob(props: BatchJobProps = {}, withRequests = false): { template: Template; batch: BatchJob } {
@@ -186,6 +187,15 @@ describe('BatchJob storage and permissions', () => {
     expect(Object.keys(template.findOutputs('*')).sort()).toEqual(
       expect.arrayContaining([expect.stringMatching(/BucketName/), expect.stringMatching(/StateMachineArn/), expect.stringMatching(/RequestQueueUrl/)]),
     );
+  });
+
+  it('names the request queue\'s dedup window as `sluice dlq replay` reads it for the <id>Request queue (issue 12, defect 2)', () => {
+    // Act
+    const { template } = synthBatchJob({}, true);
+    const outputs = Object.fromEntries(Object.entries(template.findOutputs('*')).map(([name, output]) => [name, String(output.Value)]));
+    const queue = stackQueues(outputs).find((q) => q.name.endsWith('Request'));
+    // Assess: the request queue keeps 4 days by default, its DLQ 14
+    expect(queue?.dedupWindowSeconds).toBe(18 * 24 * 3600);
   });
 
   it('leaves no unacknowledged cdk-nag AwsSolutions finding', () => {

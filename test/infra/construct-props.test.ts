@@ -79,6 +79,20 @@ describe('construct props', () => {
     expect(pipeline.queue).toBe(queue);
     expect(pipeline.deadLetterQueue).toBe(dlq);
     Template.fromStack(stack).resourceCountIs('AWS::SQS::Queue', 2);
+    // Both queues keep SQS's default 4 days: the window covers a message's life in both.
+    expect(pipeline.dedupWindow.toSeconds()).toBe(8 * 24 * 3600);
+  });
+
+  it('assumes the longest retention (14 days each) for an imported queue and DLQ whose retention it cannot read', () => {
+    // Prepare
+    const stack = newTestStack();
+    const dedupTable = new DedupTable(stack, 'Dedup');
+    const queue = Queue.fromQueueArn(stack, 'Imported', 'arn:aws:sqs:us-east-1:123456789012:jobs');
+    const dlq = Queue.fromQueueArn(stack, 'ImportedDlq', 'arn:aws:sqs:us-east-1:123456789012:jobs-dlq');
+    // Act
+    const pipeline = new QueuePipeline(stack, 'Jobs', { entry: QUEUE_ENTRY, dedupTable, existingQueue: queue, existingDeadLetterQueue: dlq });
+    // Assess
+    expect(pipeline.dedupWindow.toSeconds()).toBe(28 * 24 * 3600);
   });
 
   it('refuses an existing queue with no dead-letter queue, naming the fix', () => {

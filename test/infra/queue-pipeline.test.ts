@@ -109,12 +109,31 @@ describe('QueuePipeline in the sample stack (Orders)', () => {
             SLUICE_FIFO: 'false',
             SLUICE_DEDUP_TABLE: { Ref: Match.stringLikeRegexp('^DedupTable') },
             SLUICE_DEDUP_SCOPE: 'Orders',
-            SLUICE_DEDUP_WINDOW_SECONDS: String(4 * 24 * 3600),
+            SLUICE_DEDUP_WINDOW_SECONDS: String((4 + 14) * 24 * 3600),
             ORDERS_TABLE_NAME: { Ref: Match.stringLikeRegexp('^OrdersTable') },
           }),
         },
       }),
     });
+  });
+
+  it('keeps dedup records at least as long as the work queue keeps a message plus its DLQ keeps it (issue 12, defect 2)', () => {
+    // Prepare
+    const resources = template.toJSON().Resources as Record<string, { Properties: Record<string, unknown> }>;
+    const retention = (id: string) => Number(resources[id]?.Properties.MessageRetentionPeriod);
+    const consumer = Object.values(template.findResources('AWS::Lambda::Function')).find(
+      (fn) => (fn.Properties.Environment?.Variables?.SLUICE_QUEUE_URL as { Ref?: string } | undefined)?.Ref === queueId,
+    );
+    // Act
+    const window = Number(consumer?.Properties.Environment.Variables.SLUICE_DEDUP_WINDOW_SECONDS);
+    // Assess: a message redriven after its effect committed and replayed on the DLQ's last day still meets its record
+    expect(retention(queueId)).toBe(4 * 24 * 3600);
+    expect(retention(dlqId)).toBe(14 * 24 * 3600);
+    expect(window).toBeGreaterThanOrEqual(retention(queueId) + retention(dlqId));
+  });
+
+  it('names its dedup window in a stack output, so `sluice dlq replay` can refuse older dead letters', () => {
+    template.hasOutput('OrdersDedupWindowSeconds', { Value: String(18 * 24 * 3600) });
   });
 
   it('grants no wildcard action anywhere in the stack', () => {
@@ -237,7 +256,7 @@ describe('QueuePipeline options', () => {
       visibilityTimeout: Duration.minutes(10),
       maxReceiveCount: 3,
       retentionPeriod: Duration.days(1),
-      dedupWindow: Duration.days(2),
+      dedupWindow: Duration.days(20),
       dedupScope: 'jobs-v2',
     });
 
@@ -248,8 +267,25 @@ describe('QueuePipeline options', () => {
       RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ SLUICE_DEDUP_WINDOW_SECONDS: '172800', SLUICE_DEDUP_SCOPE: 'jobs-v2' }) },
+      Environment: { Variables: Match.objectLike({ SLUICE_DEDUP_WINDOW_SECONDS: '1728000', SLUICE_DEDUP_SCOPE: 'jobs-v2' }) },
     });
+  });
+
+  it('derives the dedup window from the queue retention plus the DLQ retention (issue 12, defect 2)', () => {
+    // Act
+    const { template } = synthPipeline({ retentionPeriod: Duration.days(1) });
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SLUICE_DEDUP_WINDOW_SECONDS: String((1 + 14) * 24 * 3600) }) },
+    });
+  });
+
+  it('refuses at synth a dedup window shorter than the queue retention plus the DLQ retention (issue 12, defect 2)', () => {
+    expect(() => synthPipeline({ dedupWindow: Duration.days(4) })).toThrow(/dedupWindow \(4 days\) must be at least .*18 days/);
+  });
+
+  it('refuses a dedup scope holding # at synth', () => {
+    expect(() => synthPipeline({ dedupScope: 'jobs#eu' })).toThrow(/dedup scope/);
   });
 
   it('makes a FIFO dead-letter queue for a FIFO queue', () => {

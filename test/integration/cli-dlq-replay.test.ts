@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, PurgeQueueCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { DeadLetterQueue } from '../../shared/queue/dead-letter.ts';
+import { replayDeadLetters } from '../../local/cli/commands/dlq/replay.ts';
 import { until } from '../../local/runtime/until.ts';
 import { runCli, spawnCli, startDev, type DevProcess } from '../helpers/cli-process.ts';
 import { takeAll } from '../helpers/dev-queue.ts';
@@ -89,6 +90,27 @@ describe('sluice dlq replay against `sluice dev --no-pollers` (nothing consumes,
     const all = (await takeAll(sqs, ordersUrl)).map(idOf);
     expect(all).toHaveLength(30);
     expect(new Set(all).size).toBe(30);
+  });
+
+  it('leaves dead letters older than the Orders dedup window (by their SentTimestamp) and replays the rest with their origin id (issue 12, defects 2 and 9)', async () => {
+    // Prepare: dead letters without an explicit dedup key, as a worker keyed on message ids sees them
+    const records = [sqsRecord({ body: { orderId: 'w-0' } }), sqsRecord({ body: { orderId: 'w-1' } })];
+    for (const record of records) await dlq.send(record, { reason: 'transient', error: 'transient (test)' });
+    const windowMs = Number(dev.state.outputs.OrdersDedupWindowSeconds) * 1000;
+    const replay = (now: () => number) => replayDeadLetters({ sqs, deadLetterUrl, sourceUrl: ordersUrl, waitTimeSeconds: 0, maxAgeMs: windowMs, now });
+    // Act: as if a day past the window
+    const late = await replay(() => Date.now() + windowMs + 86_400_000);
+    // Assess
+    expect(windowMs).toBe(18 * 86_400_000);
+    expect(late).toMatchObject({ replayed: 0, tooOld: 2 });
+    expect(await depth(sqs, deadLetterUrl)).toBe(2);
+    // Act: within the window
+    const inTime = await replay(Date.now);
+    // Assess
+    expect(inTime).toMatchObject({ replayed: 2, tooOld: 0 });
+    const replayed = await takeAll(sqs, ordersUrl);
+    const originOf = new Map(replayed.map((m) => [idOf(m), m.MessageAttributes?.['sluice-origin-id']?.StringValue]));
+    expect(originOf).toEqual(new Map(records.map((r) => [(JSON.parse(r.body) as { orderId: string }).orderId, r.messageId])));
   });
 
   it.each([

@@ -92,6 +92,21 @@ describe('DedupStore on DynamoDB Local: the claim state machine', () => {
     expect(stored?.leaseUntil).toBeUndefined();
   });
 
+  it('answers a repeated complete under the same token as done, and one under another token as a lost claim (issue 12, defect 3)', async () => {
+    // Prepare: a completion whose answer was lost is retried with the claim's own token
+    const store = new DedupStore({ client: dynamodb, tableName: dedupTable });
+    const k = key();
+    const claim = await store.claim(k, { leaseMs: 30_000 });
+    await store.complete(k, tokenOf(claim));
+    // Act
+    const retried = store.complete(k, tokenOf(claim));
+    const stranger = store.complete(k, randomUUID());
+    // Assess
+    await expect(retried).resolves.toBeUndefined();
+    await expect(stranger).rejects.toThrow(ClaimLostError);
+    expect((await record(k))?.status?.S).toBe('COMPLETED');
+  });
+
   it('lets a new owner take over an expired lease, and fences the old owner out of complete and release', async () => {
     // Prepare
     const clock = manualClock();

@@ -1,3 +1,4 @@
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Command } from 'commander';
 import { isFifoQueue } from '../../../shared/queue/fifo.ts';
 import { queueDepth } from '../../../shared/queue/queue-depth.ts';
@@ -25,6 +26,7 @@ interface ReplayCliOptions extends TargetCliOptions {
   moveTask: boolean;
   visibilityTimeout: number;
   wait: number;
+  force?: boolean;
 }
 
 /** Emulators answer a short poll with everything visible; AWS samples some servers, so wait a little there. */
@@ -35,6 +37,12 @@ function waitTimeFor(target: ResolvedTarget): number {
 function oneLine(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ');
   return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/** How long the queue keeps a message (ms); SQS's longest, 14 days, when it does not say. */
+async function retentionMs(sqs: SQSClient, queueUrl: string): Promise<number> {
+  const out = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['MessageRetentionPeriod'] }));
+  return Number(out.Attributes?.MessageRetentionPeriod ?? 1_209_600) * 1000;
 }
 
 function listCommand(): Command {
@@ -99,7 +107,8 @@ function replayCommand(): Command {
         integerIn(1, 43_200),
         DEFAULT_VISIBILITY_TIMEOUT,
       )
-      .option('--no-move-task', 'on AWS, replay message by message instead of with StartMessageMoveTask'),
+      .option('--no-move-task', 'on AWS, replay message by message instead of with StartMessageMoveTask')
+      .option('--force', "also replay dead letters older than the queue's dedup window (their effect may run twice)"),
   ).action(
     cliAction(async (name: string, opts: ReplayCliOptions) => {
       const target = await resolveTarget(targetOptions(opts));
@@ -116,7 +125,11 @@ function replayCommand(): Command {
         const progress = (n: number) => {
           if (process.stderr.isTTY) process.stderr.write(`\rreplayed ${formatCount(n)}`);
         };
-        if (target.name === 'aws' && opts.filter === undefined && opts.moveTask) {
+        const maxAgeMs = opts.force || queue.dedupWindowSeconds === undefined ? undefined : queue.dedupWindowSeconds * 1000;
+        // A move task cannot leave old dead letters behind: it is used only when none can be older than the window.
+        const moveTask =
+          target.name === 'aws' && opts.filter === undefined && opts.moveTask && (maxAgeMs === undefined || (await retentionMs(sqs, queue.deadLetterUrl)) <= maxAgeMs);
+        if (moveTask) {
           const result = await runMoveTask(sqs, queue.deadLetterUrl, queue.url, { ...(opts.rate ? { ratePerSecond: opts.rate } : {}), signal: abort.signal, onProgress: progress });
           console.log(`move task ${result.status}: ${formatCount(result.moved)} moved from the ${queue.name} DLQ to ${queue.name}${result.failureReason ? ` (${result.failureReason})` : ''}`);
           if (result.status !== 'COMPLETED') process.exitCode = abort.signal.aborted ? 130 : 1;
@@ -133,6 +146,7 @@ function replayCommand(): Command {
           onReplayed: progress,
           ...(opts.filter !== undefined ? { filter: opts.filter } : {}),
           ...(opts.rate ? { ratePerSecond: opts.rate } : {}),
+          ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
         });
         if (process.stderr.isTTY) process.stderr.write('\n');
         const left = await queueDepth(sqs, queue.deadLetterUrl);

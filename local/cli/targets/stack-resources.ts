@@ -1,9 +1,13 @@
+import { OUTPUT_SUFFIXES } from '../../../shared/stack-outputs.ts';
+
 /** A queue of the stack, named by its output prefix (`Orders` for `OrdersQueueUrl`). */
 export interface StackQueue {
   readonly name: string;
   readonly url: string;
   /** From `<name>DeadLetterQueueUrl`, when the stack has one. */
   readonly deadLetterUrl?: string;
+  /** From `<name>DedupWindowSeconds` (a QueuePipeline's dedup window), when the stack has it. */
+  readonly dedupWindowSeconds?: number;
 }
 
 /** A Kinesis stream of the stack, named by its output prefix (`OrderStream` for `OrderStreamStreamName`). */
@@ -32,7 +36,13 @@ export function stackQueues(outputs: Readonly<Record<string, string>>): StackQue
     .map((key) => {
       const name = key.slice(0, -QUEUE_SUFFIX.length);
       const deadLetterUrl = outputs[`${name}${DLQ_SUFFIX}`];
-      return { name, url: outputs[key]!, ...(deadLetterUrl ? { deadLetterUrl } : {}) };
+      const window = Number(outputs[`${name}${OUTPUT_SUFFIXES.dedupWindowSeconds}`]);
+      return {
+        name,
+        url: outputs[key]!,
+        ...(deadLetterUrl ? { deadLetterUrl } : {}),
+        ...(Number.isSafeInteger(window) && window > 0 ? { dedupWindowSeconds: window } : {}),
+      };
     });
 }
 

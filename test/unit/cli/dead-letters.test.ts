@@ -1,6 +1,8 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import { deadLetterAttributes } from '../../../shared/envelope.ts';
-import { deadLetterReason, originalAttributes, REDRIVE_REASON } from '../../../local/cli/commands/dlq/dead-letters.ts';
+import { deadLetterAgeMs, deadLetterReason, originalAttributes, REDRIVE_REASON, replayAttributes } from '../../../local/cli/commands/dlq/dead-letters.ts';
+import { replayDeadLetters } from '../../../local/cli/commands/dlq/replay.ts';
+import { RecordingSqs } from '../queue/fake-sqs.ts';
 import { groupByReason } from '../../../local/cli/commands/dlq/reasons.ts';
 import { numberAttribute, stringAttribute } from '../../helpers/sqs-events.ts';
 
@@ -55,5 +57,52 @@ describe('dead letters', () => {
       { reason: 'expired', count: 1, sampleBody: 'a', sampleError: 'expired!' },
       { reason: 'redrive', count: 1, sampleBody: 'd' },
     ]);
+  });
+});
+
+describe('replaying dead letters (issue 12, defects 2 and 9)', () => {
+  const DAY = 86_400_000;
+  const NOW = 1_800_000_000_000;
+  const sentDaysAgo = (message: Message, days: number): Message => ({ ...message, Attributes: { SentTimestamp: String(NOW - days * DAY) } });
+
+  it('gives a replayed dead letter the message id it was dead-lettered under as sluice-origin-id', () => {
+    // Prepare: one sluice dead-lettered (its source id recorded), one SQS's redrive moved (no sluice attributes)
+    const byWorker = deadLettered('{}', 'schema-invalid', {});
+    const byRedrive = received('{"a":1}');
+    // Act & Assess
+    expect(replayAttributes(byWorker)['sluice-origin-id']).toEqual({ DataType: 'String', StringValue: 'src-1' });
+    expect(replayAttributes(byRedrive)['sluice-origin-id']).toEqual({ DataType: 'String', StringValue: 'm-{"a":1}' });
+  });
+
+  it('keeps an origin id already there, and adds none beside an explicit dedup key or to 10 attributes', () => {
+    // Prepare
+    const hopped = deadLettered('{}', 'expired', { 'sluice-origin-id': stringAttribute('m-first') });
+    const keyed = deadLettered('{}', 'expired', { 'sluice-dedup-key': stringAttribute('o-1') });
+    const full = received('{}', Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }])));
+    // Act & Assess
+    expect(replayAttributes(hopped)['sluice-origin-id']?.StringValue).toBe('m-first');
+    expect(Object.keys(replayAttributes(keyed))).toEqual(['sluice-dedup-key']);
+    expect(Object.keys(replayAttributes(full))).toHaveLength(10);
+  });
+
+  it('leaves dead letters older than the dedup window in the DLQ and replays the rest', async () => {
+    // Prepare: a DLQ with a 3-day-old and a 20-day-old dead letter; the window is 18 days
+    const sqs = new RecordingSqs();
+    const messages = [sentDaysAgo(received('{"n":3}'), 3), sentDaysAgo(received('{"n":20}'), 20)];
+    let receives = 0;
+    sqs.respond = (command) => (command.name === 'ReceiveMessageCommand' ? { Messages: receives++ === 0 ? messages : [] } : undefined);
+    // Act
+    const result = await replayDeadLetters({
+      sqs: sqs.client,
+      deadLetterUrl: 'dlq',
+      sourceUrl: 'queue',
+      waitTimeSeconds: 0,
+      maxAgeMs: 18 * DAY,
+      now: () => NOW,
+    });
+    // Assess
+    expect(result).toMatchObject({ replayed: 1, tooOld: 1 });
+    expect(sqs.to('queue').map((c) => c.input.MessageBody)).toEqual(['{"n":3}']);
+    expect(deadLetterAgeMs(messages[1]!, NOW)).toBe(20 * DAY);
   });
 });

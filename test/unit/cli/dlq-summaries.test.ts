@@ -5,7 +5,7 @@ import type { ReplayResult } from '../../../local/cli/commands/dlq/replay.ts';
 import { REPLAY_EXIT, replaySummary } from '../../../local/cli/commands/dlq/replay-summary.ts';
 
 function replayResult(overrides: Partial<ReplayResult> = {}): ReplayResult {
-  return { replayed: 0, interrupted: false, filteredOut: 0, newer: 0, unreplayable: [], timedOut: false, fifo: false, reasons: new Map(), ...overrides };
+  return { replayed: 0, interrupted: false, filteredOut: 0, newer: 0, tooOld: 0, unreplayable: [], timedOut: false, fifo: false, reasons: new Map(), ...overrides };
 }
 
 describe('dlq replay summary', () => {
@@ -18,6 +18,16 @@ describe('dlq replay summary', () => {
     });
     // Assess
     expect(summary).toEqual({ text: 'replayed 4 dead letters from the Orders DLQ to Orders; 2 left in the DLQ (--filter malformed)\n  2 not matching --filter malformed', exitCode: 0 });
+  });
+
+  it('says how many dead letters are older than the dedup window and exits 0: they are left on purpose (issue 12, defect 2)', () => {
+    // Act
+    const summary = replaySummary(replayResult({ replayed: 3, tooOld: 2, unreached: { visible: 0, inFlight: 0, delayed: 0 } }), { queue: 'Orders', left: 2 });
+    // Assess
+    expect(summary).toEqual({
+      text: "replayed 3 dead letters from the Orders DLQ to Orders; 2 left in the DLQ\n  2 older than the queue's dedup window: replayed, one whose effect already ran would run again (--force replays them anyway)",
+      exitCode: 0,
+    });
   });
 
   it('names the first 10 unreplayable dead letters, counts the rest, and exits 3', () => {

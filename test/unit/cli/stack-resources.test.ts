@@ -21,6 +21,13 @@ describe('stack resources discovered from output names', () => {
     ]);
   });
 
+  it('reads a queue pipeline\'s dedup window from <Name>DedupWindowSeconds', () => {
+    // Act
+    const [orders] = stackQueues({ OrdersQueueUrl: 'https://sqs/orders', OrdersDedupWindowSeconds: '1555200' });
+    // Assess
+    expect(orders).toEqual({ name: 'Orders', url: 'https://sqs/orders', dedupWindowSeconds: 1_555_200 });
+  });
+
   it('lists each <Name>StreamName as a stream', () => {
     // Assess
     expect(stackStreams(outputs)).toEqual([{ name: 'OrderStream', streamName: 'order-stream' }]);

@@ -3,25 +3,9 @@ import {
   DynamoDBServiceException,
   TransactionCanceledException,
 } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DedupStore } from '../../../shared/dedup/store.ts';
-import { ClaimInProgressError, ClaimLostError, ConfigurationError } from '../../../shared/errors.ts';
-
-// The state machine itself runs against DynamoDB Local (test/integration/dedup-store.test.ts); this
-// hand-built client only stages the error answers that are hard to provoke there, and shows the request.
-class ScriptedDynamoDb {
-  readonly requests: { name: string; input: Record<string, unknown> }[] = [];
-  constructor(private readonly answer: (name: string) => unknown) {}
-  get client(): DynamoDBClient {
-    return this as unknown as DynamoDBClient;
-  }
-  async send(command: { constructor: { name: string }; input: Record<string, unknown> }) {
-    this.requests.push({ name: command.constructor.name, input: command.input });
-    const answer = this.answer(command.constructor.name);
-    if (answer instanceof Error) throw answer;
-    return answer ?? {};
-  }
-}
+import { ClaimInProgressError, ClaimLostError, ConfigurationError, TransactionConflictError } from '../../../shared/errors.ts';
+import { ScriptedDynamoDb } from './scripted-dynamodb.ts';
 
 const conditionFailed = (item?: Record<string, unknown>) =>
   new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, ...(item ? { Item: item } : {}) } as never);
@@ -108,6 +92,30 @@ describe('DedupStore (error paths and request shape)', () => {
     expect(input.TransactItems).toHaveLength(2);
     expect(input.TransactItems[1]?.Update?.TableName).toBe('dedup');
     expect(input.ClientRequestToken).toBe('tok-1');
+  });
+
+  it('tells a busy effect row from a copy being committed when a transaction conflicts (issue 12, defect 6)', async () => {
+    // Prepare
+    const put = [{ Put: { TableName: 'orders', Item: { orderId: { S: 'o-1' } } } }];
+    const busyRow = new ScriptedDynamoDb(() => cancelled(['TransactionConflict', 'None']));
+    const sameKey = new ScriptedDynamoDb(() => cancelled(['None', 'TransactionConflict']));
+    // Act
+    const rowError = await new DedupStore({ client: busyRow.client, tableName: 't', clock }).commitOnce('k', put).catch((err: unknown) => err);
+    const keyError = await new DedupStore({ client: sameKey.client, tableName: 't', clock }).commitOnce('k', put).catch((err: unknown) => err);
+    // Assess
+    expect(rowError).toBeInstanceOf(TransactionConflictError);
+    expect(rowError).toMatchObject({ onDedupRecord: false, message: expect.stringContaining('busy row') });
+    expect(keyError).toMatchObject({ onDedupRecord: true, message: expect.stringContaining('being committed by another invocation') });
+  });
+
+  it('treats a complete whose earlier attempt already completed the record under the same token as done', async () => {
+    // Prepare: the first UpdateItem committed and its answer was lost; the retry's condition fails
+    const done = new ScriptedDynamoDb(() => conditionFailed({ owner: { S: 'tok' }, status: { S: 'COMPLETED' } }));
+    const takenOver = new ScriptedDynamoDb(() => conditionFailed({ owner: { S: 'other' }, status: { S: 'IN_PROGRESS' } }));
+    // Act & Assess
+    await expect(new DedupStore({ client: done.client, tableName: 't', clock }).complete('k', 'tok')).resolves.toBeUndefined();
+    await expect(new DedupStore({ client: takenOver.client, tableName: 't', clock }).complete('k', 'tok')).rejects.toThrow(ClaimLostError);
+    expect(done.requests[0]?.input).toMatchObject({ ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
   });
 
   it('refuses a window that is not a positive whole number of seconds', () => {

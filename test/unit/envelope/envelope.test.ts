@@ -6,6 +6,7 @@ import {
   envelopeAttributes,
   hopAttributes,
   readEnvelope,
+  sqsAttributeText,
   toSendAttributes,
 } from '../../../shared/envelope.ts';
 import { InvalidAttributeError } from '../../../shared/errors.ts';
@@ -102,6 +103,59 @@ describe('hopAttributes', () => {
     // Assess
     expect(hopsRecorded).toBe(false);
     expect(Object.keys(attributes).sort()).toEqual(Object.keys(ten).sort());
+  });
+
+  it('records the origin id of a message keyed on its id, keeping one already there', () => {
+    // Act
+    const first = hopAttributes({}, 1, 'm-1');
+    const later = hopAttributes({ [ENVELOPE_ATTRIBUTES.originId]: stringAttribute('m-0') }, 2, 'm-1');
+    // Assess
+    expect(first.attributes[ENVELOPE_ATTRIBUTES.originId]).toEqual({ DataType: 'String', StringValue: 'm-1' });
+    expect(later.attributes[ENVELOPE_ATTRIBUTES.originId]).toEqual({ DataType: 'String', StringValue: 'm-0' });
+  });
+
+  it('gives the last free attribute to the origin id (dedup needs it) before the hop counter (it only counts)', () => {
+    // Prepare
+    const nine = Object.fromEntries(Array.from({ length: 9 }, (_, i) => [`a${i}`, stringAttribute(String(i))]));
+    // Act
+    const { attributes, hopsRecorded, originRecorded } = hopAttributes(nine, 1, 'm-1');
+    // Assess
+    expect(originRecorded).toBe(true);
+    expect(hopsRecorded).toBe(false);
+    expect(Object.keys(attributes)).toHaveLength(10);
+  });
+});
+
+describe('readEnvelope: origin id', () => {
+  it('takes the source message id of a dead letter moved back by SQS\'s move task as its origin', () => {
+    expect(readEnvelope({ [DLQ_ATTRIBUTES.sourceMessageId]: stringAttribute('m-0') }).originId).toBe('m-0');
+    expect(readEnvelope({ [DLQ_ATTRIBUTES.sourceMessageId]: stringAttribute('m-0'), [ENVELOPE_ATTRIBUTES.originId]: stringAttribute('m-first') }).originId).toBe('m-first');
+  });
+
+  it('reads sluice-origin-id and refuses an empty one', () => {
+    expect(readEnvelope({ [ENVELOPE_ATTRIBUTES.originId]: stringAttribute('m-1') }).originId).toBe('m-1');
+    expect(() => readEnvelope({ [ENVELOPE_ATTRIBUTES.originId]: stringAttribute('') })).toThrow(InvalidAttributeError);
+  });
+});
+
+describe('sqsAttributeText', () => {
+  it('replaces lone surrogates and characters SQS refuses, keeping well-formed pairs', () => {
+    expect(sqsAttributeText('a\ud83db \u0000\u0008\ufffe 😀\t\n', 100)).toBe('a\ufffdb \ufffd\ufffd\ufffd 😀\t\n');
+  });
+
+  it('never ends a cut text with half a surrogate pair', () => {
+    for (let max = 2; max < 12; max += 1) {
+      const text = sqsAttributeText('😀'.repeat(10), max);
+      expect(text.isWellFormed()).toBe(true);
+      expect(text.length).toBeLessThanOrEqual(max);
+      expect(text.endsWith('…')).toBe(true);
+    }
+  });
+
+  it('gives a dead letter a non-empty reason and error whatever the error said', () => {
+    const attributes = deadLetterAttributes({}, { ...info, reason: '', error: '' });
+    expect(attributes[DLQ_ATTRIBUTES.reason]?.StringValue).toBe('error');
+    expect(attributes[DLQ_ATTRIBUTES.error]?.StringValue).toBe('error');
   });
 });
 

@@ -9,9 +9,17 @@ import { ClaimInProgressError } from '../../../shared/errors.ts';
 export class FakeDedup implements DedupClaims {
   readonly records = new Map<string, 'IN_PROGRESS' | 'COMPLETED'>();
   readonly calls: { op: string; key: string; effect?: readonly TransactWriteItem[] }[] = [];
+  /** Errors the next calls of an operation throw, in order (before changing anything). */
+  readonly failures = new Map<string, Error[]>();
+
+  #record(op: string, key: string, effect?: readonly TransactWriteItem[]): void {
+    this.calls.push(effect ? { op, key, effect } : { op, key });
+    const error = this.failures.get(op)?.shift();
+    if (error) throw error;
+  }
 
   async claim(key: string): Promise<ClaimResult> {
-    this.calls.push({ op: 'claim', key });
+    this.#record('claim', key);
     const status = this.records.get(key);
     if (status === 'COMPLETED') return { status: 'duplicate' };
     if (status === 'IN_PROGRESS') throw new ClaimInProgressError(`${key} is being processed`);
@@ -20,22 +28,22 @@ export class FakeDedup implements DedupClaims {
   }
 
   async complete(key: string): Promise<void> {
-    this.calls.push({ op: 'complete', key });
+    this.#record('complete', key);
     this.records.set(key, 'COMPLETED');
   }
 
   async release(key: string): Promise<void> {
-    this.calls.push({ op: 'release', key });
+    this.#record('release', key);
     this.records.delete(key);
   }
 
   async completeWith(key: string, _token: string, effect: readonly TransactWriteItem[]): Promise<void> {
-    this.calls.push({ op: 'completeWith', key, effect });
+    this.#record('completeWith', key, effect);
     this.records.set(key, 'COMPLETED');
   }
 
   async commitOnce(key: string, effect: readonly TransactWriteItem[]): Promise<CommitResult> {
-    this.calls.push({ op: 'commitOnce', key, effect });
+    this.#record('commitOnce', key, effect);
     const status = this.records.get(key);
     if (status === 'COMPLETED') return { status: 'duplicate' };
     if (status === 'IN_PROGRESS') throw new ClaimInProgressError(`${key} is being processed`);

@@ -44,6 +44,27 @@ describe('QueueProducer.send', () => {
     });
   });
 
+  it('sends a deliverAt already reached as no delay, without the attribute (issue 12, defect 5)', async () => {
+    // Prepare
+    const sqs = new RecordingSqs();
+    // Act
+    await producer(sqs, { queueUrl: FIFO_URL }).send({ a: 1 }, { deliverAt: NOW, groupId: 'g' });
+    await producer(sqs).send({ a: 1 }, { deliverAt: NOW - 5 });
+    // Assess
+    for (const sent of sqs.sent) {
+      expect(sent.input.MessageAttributes).toBeUndefined();
+      expect(sent.input.DelaySeconds).toBeUndefined();
+    }
+  });
+
+  it('refuses a deliverAt beyond the horizon the consumer dead-letters as delay-too-long (issue 12, defect 7)', async () => {
+    // Prepare
+    const sqs = new RecordingSqs();
+    // Act & Assess
+    await expect(producer(sqs).send({}, { deliverAt: NOW + 31 * 86_400_000 })).rejects.toThrow(InvalidAttributeError);
+    await expect(producer(sqs, { maxDeliverAtMs: 40 * 86_400_000 }).send({}, { deliverAt: NOW + 31 * 86_400_000 })).resolves.toBeDefined();
+  });
+
   it('rounds a near deliverAt up to whole seconds', async () => {
     // Prepare
     const sqs = new RecordingSqs();

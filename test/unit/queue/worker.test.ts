@@ -1,12 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
+import { DedupStore } from '../../../shared/dedup/store.ts';
 import { DLQ_ATTRIBUTES, ENVELOPE_ATTRIBUTES } from '../../../shared/envelope.ts';
 import { SluiceError } from '../../../shared/errors.ts';
 import type { MessageMeta } from '../../../shared/queue/message-processor.ts';
 import { createQueueWorker } from '../../../shared/queue/worker.ts';
 import type { QueueWorkerOptions } from '../../../shared/queue/worker.ts';
 import { numberAttribute, sqsEvent, sqsRecord, stringAttribute, testContext } from '../../helpers/sqs-events.ts';
+import { ScriptedDynamoDb } from '../dedup/scripted-dynamodb.ts';
 import { FakeDedup } from './fake-dedup.ts';
 import { RecordingSqs } from './fake-sqs.ts';
 
@@ -120,10 +123,10 @@ describe('createQueueWorker: delays', () => {
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
   });
 
-  it('sends an early message on a FIFO queue to the DLQ as delay-unsupported, keeping its group', async () => {
+  it('sends a FIFO message due more than a second of clock skew ahead to the DLQ as delay-unsupported, keeping its group', async () => {
     // Prepare
     const { sqs, handler } = setup({ dlqUrl: `${DLQ_URL}.fifo` });
-    const record = sqsRecord({ body: job, groupId: 'g-1', attributes: { [ENVELOPE_ATTRIBUTES.deliverAt]: numberAttribute(NOW + 1) } });
+    const record = sqsRecord({ body: job, groupId: 'g-1', attributes: { [ENVELOPE_ATTRIBUTES.deliverAt]: numberAttribute(NOW + 5_000) } });
     // Act
     const response = await handler(sqsEvent([record]), testContext());
     // Assess
@@ -372,5 +375,292 @@ describe('createQueueWorker: dedup', () => {
     await handler(sqsEvent([record]), testContext());
     // Assess
     expect(handled[0]?.meta.dedupKey).toBe('jobs#m-42');
+  });
+});
+
+describe('createQueueWorker: content keys (issue 12, defect 1)', () => {
+  it('keeps two messages apart whose ids differ only beyond 2^53, where JSON.parse rounds them together', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const Big = z.object({ id: z.number() });
+    const seen: number[] = [];
+    const { handler } = setup({ schema: Big, dedup: { store: dedup, scope: 'jobs' }, handle: async (payload: { id: number }) => void seen.push(payload.id) } as never);
+    const records = ['{"id":9007199254740993}', '{"id":9007199254740992}'].map((body) => sqsRecord({ body }));
+    // Act
+    const response = await handler(sqsEvent(records), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(seen).toHaveLength(2);
+    expect(new Set(dedup.calls.map((c) => c.key)).size).toBe(2);
+  });
+
+  it('keeps two messages apart whose dates a coercing schema turns into Date objects', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const Dated = z.object({ at: z.coerce.date() });
+    const { handler, handled } = setup({ schema: Dated, dedup: { store: dedup, scope: 'jobs' } } as never);
+    const records = ['2026-01-01', '2026-01-02'].map((at) => sqsRecord({ body: { at } }));
+    // Act
+    await handler(sqsEvent(records), testContext());
+    // Assess
+    expect(handled).toHaveLength(2);
+  });
+
+  it('processes a message whose schema coerces to bigint, instead of retrying it until redrive', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const Counted = z.object({ n: z.coerce.bigint() });
+    const { handler, handled } = setup({ schema: Counted, dedup: { store: dedup, scope: 'jobs' } } as never);
+    // Act
+    const response = await handler(sqsEvent([sqsRecord({ body: { n: '12345678901234567890' } })]), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(handled).toHaveLength(1);
+  });
+
+  it('refuses at cold start a dedup scope holding #, which would make scope#key ambiguous', () => {
+    expect(() => setup({ dedup: { store: new FakeDedup(), scope: 'jobs#eu' } })).toThrow(/dedup scope/);
+  });
+});
+
+/** In-process retries wait on nothing in these tests. */
+const instantRetries = { retryTiming: { sleep: async () => undefined, random: () => 0.5 } };
+
+describe('createQueueWorker: claim mode after the effect (issue 12, defect 3)', () => {
+  it('retries complete after a transient failure and never releases a claim whose effect ran', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    dedup.failures.set('complete', [new Error('ProvisionedThroughputExceededException')]);
+    const { handled, handler } = setup({ dedup: { store: dedup, scope: 'jobs' }, ...instantRetries });
+    // Act
+    const response = await handler(sqsEvent([sqsRecord({ body: job })]), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(handled).toHaveLength(1);
+    expect(dedup.calls.map((c) => c.op)).toEqual(['claim', 'complete', 'complete']);
+    expect([...dedup.records.values()]).toEqual(['COMPLETED']);
+  });
+
+  it('keeps the claim when complete keeps failing, so a redelivery before the lease ends does not repeat the effect', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    dedup.failures.set('complete', Array.from({ length: 5 }, () => new Error('DynamoDB unavailable')));
+    const { handled, handler } = setup({ dedup: { store: dedup, scope: 'jobs' }, ...instantRetries });
+    const record = sqsRecord({ body: job });
+    // Act
+    const first = await handler(sqsEvent([record]), testContext());
+    const redelivery = await handler(sqsEvent([{ ...record, receiptHandle: 'second' }]), testContext());
+    // Assess
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(redelivery.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(handled).toHaveLength(1);
+    expect(dedup.calls.map((c) => c.op)).not.toContain('release');
+    expect([...dedup.records.values()]).toEqual(['IN_PROGRESS']);
+  });
+});
+
+describe('createQueueWorker: time left in the invocation (issue 12, defect 4)', () => {
+  it('claims nothing when the invocation has run out of time, leaving the record to a later invocation', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const { handled, handler } = setup({ dedup: { store: dedup, scope: 'jobs' } });
+    const record = sqsRecord({ body: job });
+    // Act
+    const response = await handler(sqsEvent([record]), testContext({ remainingMs: 0 }));
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(handled).toHaveLength(0);
+    expect(dedup.calls).toEqual([]);
+  });
+
+  it('stops claiming the rest of a batch once less than the safety margin is left', async () => {
+    // Prepare: the first effect uses up the invocation's time
+    const dedup = new FakeDedup();
+    let remainingMs = 30_000;
+    const { handled, handler } = setup({
+      dedup: { store: dedup, scope: 'jobs' },
+      concurrency: 1,
+      timeMarginMs: 1_000,
+      handle: async (payload: Job, meta: MessageMeta) => {
+        handled.push({ payload, meta });
+        remainingMs = 400;
+      },
+    });
+    const records = [1, 2, 3].map((n) => sqsRecord({ body: { id: `j-${n}`, n } }));
+    // Act
+    const response = await handler(sqsEvent(records), { ...testContext(), getRemainingTimeInMillis: () => remainingMs });
+    // Assess
+    expect(handled.map((h) => h.payload.n)).toEqual([1]);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual([records[1]?.messageId, records[2]?.messageId]);
+    expect(dedup.calls.filter((c) => c.op === 'claim')).toHaveLength(1);
+  });
+
+  it('in atomic mode, commits nothing with less than the safety margin left', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const { handler } = setup({ dedup: { store: dedup, scope: 'jobs' }, handle: undefined, atomic: () => [] });
+    // Act
+    const response = await handler(sqsEvent([sqsRecord({ body: job })]), testContext({ remainingMs: 500 }));
+    // Assess
+    expect(response.batchItemFailures).toHaveLength(1);
+    expect(dedup.calls).toEqual([]);
+  });
+});
+
+describe('createQueueWorker: FIFO and clock skew (issue 12, defect 5)', () => {
+  it('processes a FIFO message whose deliverAt is a few hundred ms ahead of the consumer clock', async () => {
+    // Prepare: the producer stamped "now" on a clock 500 ms ahead of the consumer's
+    const { sqs, handled, handler } = setup({ dlqUrl: `${DLQ_URL}.fifo` });
+    const record = sqsRecord({ body: job, groupId: 'g-1', attributes: { [ENVELOPE_ATTRIBUTES.deliverAt]: numberAttribute(NOW + 500) } });
+    // Act
+    const response = await handler(sqsEvent([record]), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(handled).toHaveLength(1);
+    expect(sqs.sent).toHaveLength(0);
+  });
+});
+
+describe('createQueueWorker: hot rows (issue 12, defect 6)', () => {
+  const conflict = () =>
+    new TransactionCanceledException({
+      message: 'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None]',
+      $metadata: {},
+      CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+    } as never);
+  const totalsUpdate = [{ Update: { TableName: 'totals', Key: { customerId: { S: 'c-1' } }, UpdateExpression: 'ADD orderCount :one', ExpressionAttributeValues: { ':one': { N: '1' } } } }];
+
+  it('retries a TransactionConflict on a busy effect row in-process instead of giving the message back', async () => {
+    // Prepare: the totals row is busy for the first two attempts
+    const db = new ScriptedDynamoDb((name, call) => (name === 'TransactWriteItemsCommand' && call <= 2 ? conflict() : {}));
+    const store = new DedupStore({ client: db.client, tableName: 'dedup', clock: { now: () => NOW } });
+    const { counted, handler } = setup({ dedup: { store, scope: 'jobs' }, handle: undefined, atomic: () => totalsUpdate, ...instantRetries });
+    // Act
+    const response = await handler(sqsEvent([sqsRecord({ body: job })]), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(counted.processed).toBe(1);
+    expect(db.requests.map((r) => r.name)).toEqual(Array.from({ length: 3 }, () => 'TransactWriteItemsCommand'));
+  });
+
+  it('gives the message back after a bounded number of conflicts, naming the busy row', async () => {
+    // Prepare
+    const db = new ScriptedDynamoDb(() => conflict());
+    const store = new DedupStore({ client: db.client, tableName: 'dedup', clock: { now: () => NOW } });
+    const warnings: string[] = [];
+    const logger = new Logger({ logLevel: 'SILENT' });
+    logger.warn = (...args: unknown[]) => void warnings.push(JSON.stringify(args));
+    const { handler } = setup({ dedup: { store, scope: 'jobs' }, handle: undefined, atomic: () => totalsUpdate, logger, ...instantRetries });
+    const record = sqsRecord({ body: job });
+    // Act
+    const response = await handler(sqsEvent([record]), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(db.requests).toHaveLength(5);
+    expect(warnings.join()).toContain('busy row');
+  });
+});
+
+describe('createQueueWorker: deliverAt horizon (issue 12, defect 7)', () => {
+  it('dead-letters a message due ten years ahead as delay-too-long instead of hopping for ever', async () => {
+    // Prepare
+    const { sqs, handler } = setup();
+    const record = sqsRecord({ body: job, attributes: { [ENVELOPE_ATTRIBUTES.deliverAt]: numberAttribute(NOW + 10 * 365 * 86_400_000) } });
+    // Act
+    const response = await handler(sqsEvent([record]), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sqs.to(QUEUE_URL)).toHaveLength(0);
+    expect(sqs.to(DLQ_URL)[0]?.input).toMatchObject({ MessageAttributes: { [DLQ_ATTRIBUTES.reason]: { StringValue: 'delay-too-long' } } });
+  });
+
+  it('still hops a message due within the horizon', async () => {
+    // Prepare
+    const { sqs, handler } = setup({ maxDeliverAtMs: 86_400_000 });
+    const record = sqsRecord({ body: job, attributes: { [ENVELOPE_ATTRIBUTES.deliverAt]: numberAttribute(NOW + 86_400_000) } });
+    // Act
+    await handler(sqsEvent([record]), testContext());
+    // Assess
+    expect(sqs.to(QUEUE_URL)).toHaveLength(1);
+  });
+});
+
+describe('createQueueWorker: DLQ attribute text (issue 12, defect 8)', () => {
+  const errorText = (sqs: RecordingSqs) =>
+    (sqs.to(DLQ_URL)[0]?.input.MessageAttributes as Record<string, { StringValue: string }>)[DLQ_ATTRIBUTES.error]?.StringValue ?? '';
+
+  it('sends well-formed text when V8 quotes half an emoji in the JSON error of a malformed body', async () => {
+    // Prepare: JSON.parse('[1,😀]') fails with "Unexpected token '\ud83d', ..."
+    const { sqs, handler } = setup();
+    // Act
+    await handler(sqsEvent([sqsRecord({ body: '[1,😀]' })]), testContext());
+    // Assess
+    expect(errorText(sqs)).toMatch(/^body is not JSON/);
+    expect(errorText(sqs).isWellFormed()).toBe(true);
+  });
+
+  it('cuts a long error without splitting a surrogate pair, and replaces characters SQS refuses', async () => {
+    // Prepare
+    const { sqs, handler } = setup({ handle: async () => Promise.reject(new PoisonError(`${'x'.repeat(998)}😀 and \u0000 more`)) });
+    // Act
+    await handler(sqsEvent([sqsRecord({ body: job })]), testContext());
+    // Assess
+    const text = errorText(sqs);
+    expect(text.isWellFormed()).toBe(true);
+    expect(text).toBe(`${'x'.repeat(998)}…`);
+  });
+});
+
+describe('createQueueWorker: message-id keys across copies (issue 12, defect 9)', () => {
+  it('carries the original message id on a hop copy, so copies from a crash between send and ack count once', async () => {
+    // Prepare: keyed on message ids; a message due in a minute is received twice (the first ack was lost)
+    const dedup = new FakeDedup();
+    let now = NOW;
+    const { sqs, handled, handler } = setup({ dedup: { store: dedup, scope: 'jobs', hashContent: false }, clock: { now: () => now } });
+    const original = sqsRecord({ body: job, messageId: 'm-original', attributes: { [ENVELOPE_ATTRIBUTES.deliverAt]: numberAttribute(NOW + 60_000) } });
+    await handler(sqsEvent([original]), testContext());
+    await handler(sqsEvent([{ ...original, receiptHandle: 'again' }]), testContext());
+    const copies = sqs.to(QUEUE_URL).map((sent, i) => sqsRecord({ body: sent.input.MessageBody, messageId: `m-copy-${i}`, attributes: lambdaAttributes(sent) }));
+    // Act: both copies arrive when due
+    now = NOW + 61_000;
+    await handler(sqsEvent(copies), testContext());
+    // Assess
+    expect(copies).toHaveLength(2);
+    expect(copies.map((c) => c.messageAttributes[ENVELOPE_ATTRIBUTES.originId]?.stringValue)).toEqual(['m-original', 'm-original']);
+    expect(handled).toHaveLength(1);
+    expect(handled[0]?.meta.dedupKey).toBe('jobs#m-original');
+  });
+});
+
+/** The attributes of a sent message as Lambda would deliver them. */
+function lambdaAttributes(sent: { input: Record<string, unknown> }) {
+  const attributes = (sent.input.MessageAttributes ?? {}) as Record<string, { DataType: string; StringValue?: string }>;
+  return Object.fromEntries(
+    Object.entries(attributes).map(([name, value]) => [name, { dataType: value.DataType, stringValue: value.StringValue, stringListValues: [], binaryListValues: [] }]),
+  );
+}
+
+describe('createQueueWorker: copies of one message in one batch (found by the model test)', () => {
+  it('lets copies take turns: one effect, the rest counted duplicates, none sent back to the queue', async () => {
+    // Prepare
+    const dedup = new FakeDedup();
+    const { handled, counted, handler } = setup({ dedup: { store: dedup, scope: 'jobs' } });
+    // Act
+    const response = await handler(sqsEvent([1, 2, 3].map(() => sqsRecord({ body: job }))), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(handled).toHaveLength(1);
+    expect(counted.duplicate).toBe(2);
+  });
+
+  it('dead-letters every copy of a poison message with its reason instead of retrying them against a live claim', async () => {
+    // Prepare: claim mode; each failed receive would bring the last copy closer to a redrive without reason
+    const dedup = new FakeDedup();
+    const { sqs, handler } = setup({ dedup: { store: dedup, scope: 'jobs' }, handle: async () => Promise.reject(new PoisonError('never')) });
+    // Act
+    const response = await handler(sqsEvent([1, 2, 3].map(() => sqsRecord({ body: job }))), testContext());
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(sqs.to(DLQ_URL)).toHaveLength(3);
   });
 });

@@ -1,6 +1,6 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSMessageAttribute, SQSMessageAttributes } from 'aws-lambda';
-import { DLQ_ATTRIBUTES, toSendAttributes } from '../../../../shared/envelope.ts';
+import { DLQ_ATTRIBUTES, ENVELOPE_ATTRIBUTES, MAX_MESSAGE_ATTRIBUTES, toSendAttributes } from '../../../../shared/envelope.ts';
 import { InvalidAttributeError } from '../../../../shared/errors.ts';
 import { keyedRecord, ownValue } from '../../../../shared/keyed-record.ts';
 
@@ -70,4 +70,37 @@ export function originalAttributes(message: Message): Record<string, MessageAttr
   const overflow = message.MessageAttributes?.[OVERFLOW]?.StringValue;
   if (overflow !== undefined) Object.assign(attributes, toSendAttributes(overflowAttributes(overflow)));
   return attributes;
+}
+
+/**
+ * The attributes a dead letter is replayed with: its {@link originalAttributes} plus `sluice-origin-id`
+ * (the message id it was dead-lettered under, or its own for one SQS's redrive moved), unless it has
+ * one already, an explicit dedup key (which the consumer keys on instead), or 10 attributes. The replay
+ * is a new message with a new id: a consumer keyed on message ids (`hashContent: false`) then still finds
+ * the record of the first run.
+ *
+ * @throws InvalidAttributeError as {@link originalAttributes} does.
+ * @example
+ * new SendMessageCommand({ QueueUrl: source, MessageBody: m.Body, MessageAttributes: replayAttributes(m) });
+ */
+export function replayAttributes(message: Message): Record<string, MessageAttributeValue> {
+  const attributes = originalAttributes(message);
+  const originId = message.MessageAttributes?.[DLQ_ATTRIBUTES.sourceMessageId]?.StringValue ?? message.MessageId;
+  const needed = !Object.hasOwn(attributes, ENVELOPE_ATTRIBUTES.originId) && !Object.hasOwn(attributes, ENVELOPE_ATTRIBUTES.dedupKey);
+  if (originId && needed && Object.keys(attributes).length < MAX_MESSAGE_ATTRIBUTES) {
+    attributes[ENVELOPE_ATTRIBUTES.originId] = { DataType: 'String', StringValue: originId };
+  }
+  return attributes;
+}
+
+/**
+ * How long ago a dead letter was first sent, from its SentTimestamp (for a message SQS's redrive moved
+ * from a standard queue, the time it was sent to that queue), or `undefined` when SQS did not say.
+ *
+ * @example
+ * const tooOld = (deadLetterAgeMs(message, Date.now()) ?? 0) > windowSeconds * 1000;
+ */
+export function deadLetterAgeMs(message: Message, now: number): number | undefined {
+  const sent = Number(message.Attributes?.SentTimestamp);
+  return Number.isFinite(sent) && sent > 0 ? now - sent : undefined;
 }

@@ -51,6 +51,7 @@ export function replaySummary(result: ReplayResult, context: { queue: string; le
   }
   why(result.filteredOut, `not matching --filter ${context.filter}`);
   why(result.newer, 'dead-lettered after the replay began (left for the next replay)');
+  why(result.tooOld, "older than the queue's dedup window: replayed, one whose effect already ran would run again (--force replays them anyway)");
   const unreached = result.unreached;
   if (unreached) {
     why(unreached.inFlight, 'held by another reader (they come back when its visibility timeout ends: replay again then)');

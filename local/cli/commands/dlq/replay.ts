@@ -3,7 +3,7 @@ import { DeleteMessageCommand, SendMessageCommand, type Message, type MessageAtt
 import { isFifoQueue } from '../../../../shared/queue/fifo.ts';
 import { queueDepth, type QueueDepth } from '../../../../shared/queue/queue-depth.ts';
 import { DLQ_ATTRIBUTES } from '../../../../shared/envelope.ts';
-import { deadLetterReason, originalAttributes } from './dead-letters.ts';
+import { deadLetterAgeMs, deadLetterReason, replayAttributes } from './dead-letters.ts';
 import { HeldMessages } from './held-messages.ts';
 import { receiveBatch } from './peek.ts';
 
@@ -31,6 +31,13 @@ export interface ReplayOptions {
   /** Aborting stops after the message in flight; received but unreplayed messages are released. */
   readonly signal?: AbortSignal;
   readonly onReplayed?: (replayed: number) => void;
+  /**
+   * Dead letters older than this (ms since first sent) stay in the DLQ: past the consumer's dedup window
+   * a replayed copy of a message whose effect already ran would run it again. Default: no limit.
+   */
+  readonly maxAgeMs?: number;
+  /** The clock of dead-letter ages and of when the replay began. Default `Date.now`. */
+  readonly now?: () => number;
 }
 
 /** A dead letter replay leaves in the DLQ because it cannot be sent back as it was. */
@@ -46,6 +53,8 @@ export interface ReplayResult {
   filteredOut: number;
   /** Dead-lettered after the replay began (e.g. replayed messages that failed again): left for the next replay. */
   newer: number;
+  /** Left on purpose: older than `maxAgeMs` (the consumer's dedup window). */
+  tooOld: number;
   /** Left because they cannot be replayed (e.g. a malformed `sluice-overflow-attributes`), with why. */
   unreplayable: UnreplayableDeadLetter[];
   /**
@@ -94,8 +103,9 @@ function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<vo
 /**
  * Replays dead letters to their source queue by receive → send → delete, one message at a time:
  * the send comes first, so an interruption leaves at most one duplicate (which the consumer's dedup
- * absorbs), never a loss. The original attributes are restored (sluice's DLQ attributes removed), FIFO
- * messages keep their group.
+ * absorbs), never a loss. The original attributes are restored (sluice's DLQ attributes removed, the
+ * origin id added: see `replayAttributes`), FIFO messages keep their group. Dead letters older than
+ * `maxAgeMs` (the consumer's dedup window) are left in the DLQ.
  *
  * Every received message stays hidden, its visibility extended, until it is replayed or the replay ends:
  * a slow `ratePerSecond` never lets another reader get a message replay is about to send. A dead letter
@@ -107,14 +117,15 @@ function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<vo
  * const { replayed, unreplayable } = await replayDeadLetters({ sqs, deadLetterUrl, sourceUrl, filter: 'malformed', waitTimeSeconds: 0 });
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayResult> {
-  const startedAt = Date.now();
+  const now = options.now ?? Date.now;
+  const startedAt = now();
   const visibilityTimeout = options.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT;
   const waitMs = options.waitMs ?? DEFAULT_WAIT_SECONDS * 1000;
   const fifo = isFifoQueue(options.deadLetterUrl);
   const held = new HeldMessages(options.sqs, options.deadLetterUrl, visibilityTimeout);
   /** Messages left in the DLQ on purpose, kept hidden until the end so they are not received again and again. */
   const left = new Set<string>();
-  const result: ReplayResult = { replayed: 0, interrupted: false, filteredOut: 0, newer: 0, unreplayable: [], timedOut: false, fifo, reasons: new Map() };
+  const result: ReplayResult = { replayed: 0, interrupted: false, filteredOut: 0, newer: 0, tooOld: 0, unreplayable: [], timedOut: false, fifo, reasons: new Map() };
   const intervalMs = options.ratePerSecond ? 1000 / options.ratePerSecond : 0;
   let nextSlot = Date.now();
   let lastProgress = Date.now();
@@ -126,9 +137,10 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     result.reasons.set(reason, (result.reasons.get(reason) ?? 0) + 1);
     if (!arrivedBefore(message, startedAt)) result.newer += 1;
     else if (options.filter !== undefined && reason !== options.filter) result.filteredOut += 1;
+    else if (options.maxAgeMs !== undefined && (deadLetterAgeMs(message, now()) ?? 0) > options.maxAgeMs) result.tooOld += 1;
     else {
       try {
-        return { attributes: originalAttributes(message) };
+        return { attributes: replayAttributes(message) };
       } catch (err) {
         result.unreplayable.push({ messageId: message.MessageId!, problem: (err as Error).message });
       }
