@@ -29,9 +29,9 @@ describe('batch job requests over SQS', () => {
     await batch.runtime.clients.sqs.send(
       new SendMessageBatchCommand({ QueueUrl: batch.requestQueueUrl, Entries: [0, 1, 2].map((n) => ({ Id: `m${n}`, MessageBody: body })) }),
     );
-    await batch.runtime.drain({ timeoutMs: 30_000 });
+    await batch.runtime.drain();
     await batch.runtime.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: batch.requestQueueUrl, Entries: [{ Id: 'late', MessageBody: body }] }));
-    await batch.runtime.drain({ timeoutMs: 30_000 });
+    await batch.runtime.drain();
     const { executions } = await sfn.send(new ListExecutionsCommand({ stateMachineArn: batch.machine.arn }));
     await batch.machine.wait(executions![0]!.executionArn!);
     const described = await sfn.send(new DescribeExecutionCommand({ executionArn: executions![0]!.executionArn! }));

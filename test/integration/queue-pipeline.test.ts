@@ -47,7 +47,7 @@ describe('Orders queue pipeline, run locally from the synthesized sample stack',
       await runtime.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: '{"orderId": "poison", ' }));
       await runtime.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ orderId: 'bad-schema', amountCents: 'ten' }) }));
       await sendOrders(runtime, good);
-      await runtime.drain({ timeoutMs: 30_000 });
+      await runtime.drain();
       // Assess
       expect((await writtenOrders(runtime)).size).toBe(9);
       const dead = await drainDeadLetters(runtime, runtime.output('OrdersDeadLetterQueueUrl'));
@@ -66,7 +66,7 @@ describe('Orders queue pipeline, run locally from the synthesized sample stack',
       const [message] = orderWorkload({ orders: 1, seed: 4 });
       // Act: valid for 1 s from its send, held back 2 s by SQS: it expires in transit, however slow the machine.
       await sendOrders(runtime, [{ ...message!, ...EXPIRES_IN_TRANSIT, expected: 'expired' }]);
-      await runtime.drain({ timeoutMs: 30_000 });
+      await runtime.drain();
       // Assess
       expect((await writtenOrders(runtime)).size).toBe(0);
       const dead = await drainDeadLetters(runtime, runtime.output('OrdersDeadLetterQueueUrl'));

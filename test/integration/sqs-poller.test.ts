@@ -45,7 +45,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'ok-1' }, { id: 'poison', fail: true }, { id: 'ok-2' }]);
-      await runtime.drain({ timeoutMs: 20_000 });
+      await runtime.drain();
       // Assess
       const counts = await deliveries(runtime);
       expect(counts.get('ok-1')).toBe(1);
@@ -63,7 +63,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'keep-1', kind: 'keep' }, { id: 'drop-1', kind: 'drop' }, { id: 'keep-2', kind: 'keep' }]);
-      await runtime.drain({ timeoutMs: 20_000 });
+      await runtime.drain();
       // Assess
       expect([...(await deliveries(runtime)).keys()].sort()).toEqual(['keep-1', 'keep-2']);
       expect(runtime.sqsPoller(runtime.find('AWS::SQS::Queue', 'Work').ref).stats.filtered).toBe(1);
@@ -119,7 +119,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'a', badId: true }, { id: 'b' }]);
-      await runtime.drain({ timeoutMs: 20_000 });
+      await runtime.drain();
       // Assess: both were delivered maxReceiveCount times, then redriven together.
       const counts = await deliveries(runtime);
       expect(counts.get('a')).toBe(2);
@@ -136,7 +136,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'x', throw: true }, { id: 'y' }]);
-      await runtime.drain({ timeoutMs: 20_000 });
+      await runtime.drain();
       // Assess
       const counts = await deliveries(runtime);
       expect(counts.get('x')).toBe(2);
