@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { SchemaValidationError } from '../errors.ts';
+import { formatSchemaIssues, schemaIssues } from '../schema.ts';
 import type { JobContext } from './job-spec.ts';
 import { processPartition, type PartitionOutcome } from './process-partition.ts';
 import type { PartitionSlice } from './split.ts';
@@ -40,7 +41,9 @@ export type PartitionTaskInput = z.input<typeof partitionTaskInput>;
  */
 export async function runPartitionTask(event: unknown, options: { s3: S3Client; workBucket: string }): Promise<{ partitions: PartitionOutcome[] }> {
   const parsed = partitionTaskInput.safeParse(event);
-  if (!parsed.success) throw new SchemaValidationError(`invalid partition task input: ${parsed.error.message}`);
+  if (!parsed.success) {
+    throw new SchemaValidationError(`invalid partition task input: ${formatSchemaIssues(parsed.error.issues, '(input)')}`, schemaIssues(parsed.error.issues));
+  }
   const input = parsed.data;
   const [jobContext, partitions] = 'partition' in input ? [input.job, [input.partition]] : [input.BatchInput.job, input.Items];
   const outcomes: PartitionOutcome[] = [];
