@@ -1,7 +1,7 @@
 import type { KinesisStreamRecord, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
-import { KinesisLane, type KinesisPollerStats, type LaneEnvironment } from '../../../local/pollers/kinesis-lane.ts';
-import { kinesisMappingSettings, type KinesisMappingProperties } from '../../../local/pollers/kinesis-mapping.ts';
-import { kinesisRecord, orderEvent } from '../../helpers/kinesis-events.ts';
+import { KinesisLane, type KinesisPollerStats, type LaneEnvironment } from '../../../../local/pollers/kinesis-lane.ts';
+import { kinesisMappingSettings, type KinesisMappingProperties } from '../../../../local/pollers/kinesis-mapping.ts';
+import { kinesisRecord, orderEvent } from '../../../helpers/kinesis-events.ts';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createWorkDir, functionCode } from '../../../local/runtime/function-code.ts';
-import type { CfnResource } from '../../../local/template/types.ts';
+import { createWorkDir, functionCode } from '../../../../local/runtime/function-code.ts';
+import type { CfnResource } from '../../../../local/template/types.ts';
 
 function lambda(properties: Record<string, unknown>, metadata?: Record<string, unknown>): CfnResource {
   return { Type: 'AWS::Lambda::Function', Properties: { Runtime: 'nodejs22.x', Handler: 'index.handler', ...properties }, ...(metadata ? { Metadata: metadata } : {}) };

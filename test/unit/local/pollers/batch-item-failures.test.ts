@@ -1,4 +1,4 @@
-import { readBatchItemFailures } from '../../../local/pollers/batch-item-failures.ts';
+import { readBatchItemFailures } from '../../../../local/pollers/batch-item-failures.ts';
 
 const batch = new Set(['m1', 'm2', 'm3']);
 

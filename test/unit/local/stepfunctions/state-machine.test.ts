@@ -1,8 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createLocalStateMachine, type LocalStateMachineOptions } from '../../../local/stepfunctions/state-machine.ts';
-import type { AslDefinition } from '../../../local/stepfunctions/definition.ts';
-import { batchItems } from '../../../local/stepfunctions/item-batcher.ts';
-import { fakeFunction, namedError } from '../../helpers/batch-local-functions.ts';
+import { createLocalStateMachine, type LocalStateMachineOptions } from '../../../../local/stepfunctions/state-machine.ts';
+import type { AslDefinition } from '../../../../local/stepfunctions/definition.ts';
+import { batchItems } from '../../../../local/stepfunctions/item-batcher.ts';
+import { fakeFunction, namedError } from '../../../helpers/batch-local-functions.ts';
 
 const noS3 = {} as S3Client;
 

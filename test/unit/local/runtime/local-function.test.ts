@@ -1,10 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { captureFunctionOutput } from '../../../local/runtime/function-output.ts';
-import { createLocalFunction } from '../../../local/runtime/local-function.ts';
-import { RuntimeEvents, type InvocationRecord } from '../../../local/runtime/runtime-events.ts';
-import { InvocationTimeoutError } from '../../../shared/errors.ts';
+import { captureFunctionOutput } from '../../../../local/runtime/function-output.ts';
+import { createLocalFunction } from '../../../../local/runtime/local-function.ts';
+import { RuntimeEvents, type InvocationRecord } from '../../../../local/runtime/runtime-events.ts';
+import { InvocationTimeoutError } from '../../../../shared/errors.ts';
 
 function definitionFor(source: string, timeoutSeconds = 1, environment: Record<string, string> = {}, logicalId = 'Fn') {
   const dir = mkdtempSync(join(tmpdir(), 'sluice-fn-'));

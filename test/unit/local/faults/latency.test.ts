@@ -1,4 +1,4 @@
-import { latencySampler } from '../../../local/faults/latency.ts';
+import { latencySampler } from '../../../../local/faults/latency.ts';
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 

@@ -1,5 +1,5 @@
-import { InvalidFilterPatternError } from '../../../local/event-filter.ts';
-import { sqsMappingSettings, type SqsMappingProperties } from '../../../local/pollers/sqs-mapping.ts';
+import { InvalidFilterPatternError } from '../../../../local/event-filter.ts';
+import { sqsMappingSettings, type SqsMappingProperties } from '../../../../local/pollers/sqs-mapping.ts';
 
 const ARN = 'arn:aws:sqs:us-east-1:000000000000:work';
 

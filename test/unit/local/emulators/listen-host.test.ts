@@ -1,6 +1,6 @@
-import { javaHasCompiler } from '../../../local/emulators/dynamodb-local-launcher.ts';
-import { endpointUrl, isLoopbackHost, parseListenHost } from '../../../local/emulators/listen-host.ts';
-import { listenWarnings } from '../../../local/cli/commands/dev/listen-warnings.ts';
+import { javaHasCompiler } from '../../../../local/emulators/dynamodb-local-launcher.ts';
+import { endpointUrl, isLoopbackHost, parseListenHost } from '../../../../local/emulators/listen-host.ts';
+import { listenWarnings } from '../../../../local/cli/commands/dev/listen-warnings.ts';
 
 describe('listen addresses', () => {
   it('counts 127.0.0.0/8, ::1, IPv4-mapped loopback and localhost as loopback, and nothing else', () => {

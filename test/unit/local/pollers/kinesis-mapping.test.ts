@@ -1,6 +1,6 @@
-import { kinesisMappingSettings } from '../../../local/pollers/kinesis-mapping.ts';
-import { onFailureMessage } from '../../../local/pollers/kinesis-on-failure.ts';
-import { kinesisRecord, orderEvent, TEST_SHARD_ID, TEST_STREAM_ARN } from '../../helpers/kinesis-events.ts';
+import { kinesisMappingSettings } from '../../../../local/pollers/kinesis-mapping.ts';
+import { onFailureMessage } from '../../../../local/pollers/kinesis-on-failure.ts';
+import { kinesisRecord, orderEvent, TEST_SHARD_ID, TEST_STREAM_ARN } from '../../../helpers/kinesis-events.ts';
 
 describe('kinesisMappingSettings', () => {
   it("fills in Lambda's documented defaults", () => {

@@ -1,4 +1,4 @@
-import { addEmfLine, type MetricTotals } from '../../../local/runtime/metrics-collector.ts';
+import { addEmfLine, type MetricTotals } from '../../../../local/runtime/metrics-collector.ts';
 
 function emf(metrics: Record<string, number | number[]>, dimensions: Record<string, string> = {}) {
   return JSON.stringify({

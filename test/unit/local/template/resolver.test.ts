@@ -1,4 +1,4 @@
-import { TemplateResolver } from '../../../local/template/resolver.ts';
+import { TemplateResolver } from '../../../../local/template/resolver.ts';
 
 function resolver() {
   const identities: Record<string, { ref: string; attributes: Record<string, string> }> = {

@@ -1,9 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
-import { InvocationTimeoutError } from '../../../shared/errors.ts';
-import type { AslDefinition } from '../../../local/stepfunctions/definition.ts';
-import { createLocalStateMachine, type LocalStateMachineOptions } from '../../../local/stepfunctions/state-machine.ts';
-import { fakeFunction } from '../../helpers/batch-local-functions.ts';
+import { InvocationTimeoutError } from '../../../../shared/errors.ts';
+import type { AslDefinition } from '../../../../local/stepfunctions/definition.ts';
+import { createLocalStateMachine, type LocalStateMachineOptions } from '../../../../local/stepfunctions/state-machine.ts';
+import { fakeFunction } from '../../../helpers/batch-local-functions.ts';
 
 jest.setTimeout(20_000);
 

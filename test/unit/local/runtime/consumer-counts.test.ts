@@ -1,4 +1,4 @@
-import { describeMappings, handledSoFar, type RuntimeMappings } from '../../../local/runtime/consumer-counts.ts';
+import { describeMappings, handledSoFar, type RuntimeMappings } from '../../../../local/runtime/consumer-counts.ts';
 
 /** The runtime's two kinds of mappings, with just the stats the counts read. */
 function runtimeWith(sqsDeleted: readonly number[], kinesisDelivered: readonly number[]): RuntimeMappings {

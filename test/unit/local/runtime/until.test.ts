@@ -1,4 +1,4 @@
-import { until } from '../../../local/runtime/until.ts';
+import { until } from '../../../../local/runtime/until.ts';
 
 /** Time that passes only when `until` sleeps: each poll is `slowness` × the interval it asked for. */
 function fakeTime(slowness = 1) {
