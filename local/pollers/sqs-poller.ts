@@ -5,6 +5,7 @@ import { InvocationTimeoutError } from '../../shared/errors.ts';
 import type { LocalFunction } from '../runtime/local-function.ts';
 import { readBatchItemFailures } from './batch-item-failures.ts';
 import { toSqsRecord } from './sqs-record.ts';
+import type { FilterCriteria } from '../event-filter.ts';
 
 /** The resolved `AWS::Lambda::EventSourceMapping` properties an SQS poller honours. */
 export interface SqsMappingProperties {
@@ -14,6 +15,8 @@ export interface SqsMappingProperties {
   readonly ScalingConfig?: { readonly MaximumConcurrency?: number };
   readonly FunctionResponseTypes?: readonly string[];
   readonly Enabled?: boolean;
+  /** Applied by the runtime through `filter` (local/event-filter.ts on sqsFilterSubject). */
+  readonly FilterCriteria?: FilterCriteria;
 }
 
 /** Faults the poller can inject (all off by default). */

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -13,6 +14,8 @@ import { loadApp, type AppSource, type LoadedApp } from '../template/load-templa
 import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
 import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPollerStats } from '../pollers/sqs-poller.ts';
+import { sqsFilterSubject } from '../pollers/sqs-record.ts';
+import { matchesAnyPattern, parseFilterCriteria } from '../event-filter.ts';
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerStats } from '../pollers/kinesis-poller.ts';
 import { startStepFunctionsApi } from '../stepfunctions/api-server.ts';
 import { createTemplateStateMachines } from '../stepfunctions/from-template.ts';
@@ -312,6 +315,7 @@ export class LocalRuntime {
         continue;
       }
       const queueProps = source.definition.Properties ?? {};
+      const filters = parseFilterCriteria((props as unknown as SqsMappingProperties).FilterCriteria);
       const poller = createSqsPoller({
         mapping: props as unknown as SqsMappingProperties,
         queueUrl: source.ref,
@@ -320,6 +324,7 @@ export class LocalRuntime {
         sqs: clients.sqs,
         region,
         ...(options.sqsFaults ? { faults: options.sqsFaults } : {}),
+        ...(filters.length > 0 ? { filter: (record: SQSRecord) => matchesAnyPattern(filters, sqsFilterSubject(record)) } : {}),
         onError,
       });
       mappings.push({ ...common, poller });

@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { FilterCriteria, FilterRule } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { SluiceFunction } from '../../infra/sluice-function.ts';
@@ -7,9 +8,10 @@ import type { CfnTemplate } from '../../local/template/types.ts';
 
 /**
  * A small synthesized stack for the SQS poller's semantics: a queue with a DLQ (maxReceiveCount 2)
- * feeding test/helpers/functions/recording-handler.ts, which records every delivery.
+ * feeding test/helpers/functions/recording-handler.ts, which records every delivery; `onlyBodyKind` adds
+ * FilterCriteria `{ body: { kind: [onlyBodyKind] } }` to the mapping.
  */
-export function pollerTestTemplate(options: { reportBatchItemFailures: boolean; fifo?: boolean; batchSize?: number }): CfnTemplate {
+export function pollerTestTemplate(options: { reportBatchItemFailures: boolean; fifo?: boolean; batchSize?: number; onlyBodyKind?: string }): CfnTemplate {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = new Stack(app, 'PollerTest');
   const table = new Table(stack, 'Records', { partitionKey: { name: 'pk', type: AttributeType.STRING }, billingMode: BillingMode.PAY_PER_REQUEST });
@@ -21,7 +23,13 @@ export function pollerTestTemplate(options: { reportBatchItemFailures: boolean; 
     deadLetterQueue: { queue: dlq, maxReceiveCount: 2 },
   });
   const fn = new SluiceFunction(stack, 'Recorder', { entry: 'test/helpers/functions/recording-handler.ts', environment: { RECORD_TABLE: table.tableName }, timeout: Duration.seconds(2) });
-  fn.addEventSource(new SqsEventSource(queue, { batchSize: options.batchSize ?? 10, reportBatchItemFailures: options.reportBatchItemFailures }));
+  fn.addEventSource(
+    new SqsEventSource(queue, {
+      batchSize: options.batchSize ?? 10,
+      reportBatchItemFailures: options.reportBatchItemFailures,
+      ...(options.onlyBodyKind ? { filters: [FilterCriteria.filter({ body: { kind: FilterRule.isEqual(options.onlyBodyKind) } })] } : {}),
+    }),
+  );
   table.grantReadWriteData(fn);
   return app.synth().getStackByName('PollerTest').template as CfnTemplate;
 }

@@ -87,4 +87,23 @@ describe('SQS poller run from the synthesized template', () => {
       await runtime.stop();
     }
   });
+
+  it("deletes the messages its FilterCriteria rejects without invoking the function, and delivers the rest", async () => {
+    // Prepare
+    const runtime = await startRuntime({ reportBatchItemFailures: true, onlyBodyKind: 'order' });
+    try {
+      // Act
+      await send(runtime, [{ id: 'kept', kind: 'order' }, { id: 'other-kind', kind: 'cart' }, { id: 'no-kind' }]);
+      await runtime.drain({ timeoutMs: 20_000 });
+      const depth = await runtime.queueDepth(runtime.find('AWS::SQS::Queue', 'Work').ref);
+
+      // Assess
+      expect([...(await deliveries(runtime))]).toEqual([['kept', 1]]);
+      expect(runtime.sqsPoller(runtime.find('AWS::SQS::Queue', 'Work').ref).stats.filtered).toBe(2);
+      expect(depth).toEqual(expect.objectContaining({ visible: 0, inFlight: 0 }));
+      expect(await dlqBodies(runtime)).toEqual([]);
+    } finally {
+      await runtime.stop();
+    }
+  });
 });

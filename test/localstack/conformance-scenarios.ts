@@ -12,7 +12,7 @@ export interface Side {
   readonly dynamodb: DynamoDBClient;
   output(name: string): string;
   /** Starts an execution of the conformance state machine and resolves when it stops. */
-  runExecution(input: Record<string, unknown>): Promise<{ status: string; output?: unknown }>;
+  runExecution(input: Record<string, unknown>): Promise<{ status: string; output?: unknown; error?: string; cause?: string }>;
 }
 
 /** One AWS behaviour, run the same way on every side and summarized as one line. */
@@ -57,15 +57,17 @@ async function invocations(side: Side, scenario: string): Promise<Invocation[]> 
   return items.sort((a, b) => a.at - b.at);
 }
 
-/** Receives every message in a queue without deleting it (a long visibility timeout keeps them out of the way). */
+/**
+ * The messages in a small queue, left in it: received with a visibility timeout of 0 (visible again at
+ * once, so every reader and every later look sees them too), three times, counted once per message id.
+ */
 async function peekAll(side: Side, queueUrl: string): Promise<string[]> {
-  const bodies: string[] = [];
-  for (let empty = 0; empty < 2; ) {
-    const page = await side.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 600, WaitTimeSeconds: 0 }));
-    if ((page.Messages ?? []).length === 0) empty += 1;
-    bodies.push(...(page.Messages ?? []).map((m) => m.Body ?? ''));
+  const bodies = new Map<string, string>();
+  for (let look = 0; look < 3; look += 1) {
+    const page = await side.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 0, WaitTimeSeconds: 0 }));
+    for (const m of page.Messages ?? []) bodies.set(m.MessageId!, m.Body ?? '');
   }
-  return bodies;
+  return [...bodies.values()];
 }
 
 async function queueEmpty(side: Side, queueUrl: string): Promise<boolean> {
@@ -262,7 +264,8 @@ export function conformanceScenarios(): Scenario[] {
           const result = await side.runExecution({ items: [1, 2, 3], run: id });
           const output = (result.output ?? {}) as { mapped?: { item: number; attempts: number }[]; caught?: { Error?: string } };
           const mapped = (output.mapped ?? []).map((m) => `${m.item} (${m.attempts} attempts)`).join(', ') || 'none';
-          return `${result.status}; Map results: ${mapped}; caught: ${output.caught?.Error ?? 'nothing'}`;
+          const failure = result.status === 'SUCCEEDED' ? '' : ` (${result.error ?? 'no error'}: ${(result.cause ?? '').slice(0, 160)})`;
+          return `${result.status}${failure}; Map results: ${mapped}; caught: ${output.caught?.Error ?? 'nothing'}`;
         },
       };
     })(),

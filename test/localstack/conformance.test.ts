@@ -24,13 +24,12 @@ const state = localStackState()!;
  */
 const MINISTACK_DIFFERS: Readonly<Record<string, { readonly observed: string; readonly verdict: string }>> = {};
 
-/** `sluice dev`'s side: the local runtime on its own npm emulators, retries compressed (2 s visibility, 10 ms Retry waits). */
+/**
+ * `sluice dev`'s side: the local runtime on its own npm emulators, with the template's timings (a compressed
+ * visibility timeout would let a slow first invocation's messages come back before they are deleted).
+ */
 async function sluiceDevSide(): Promise<{ side: Side; stop: () => Promise<void> }> {
-  const runtime = await LocalRuntime.start({
-    app: { app: conformanceApp },
-    overrides: { visibilityTimeoutSeconds: 2 },
-    stateMachines: { retryIntervalMs: 10 },
-  });
+  const runtime = await LocalRuntime.start({ app: { app: conformanceApp } });
   const machine = runtime.stateMachine('Machine');
   return {
     side: {
@@ -41,7 +40,7 @@ async function sluiceDevSide(): Promise<{ side: Side; stop: () => Promise<void> 
       output: (name) => runtime.output(name),
       async runExecution(input) {
         const done = await machine.wait(await machine.start(input));
-        return { status: done.status, output: done.output ? JSON.parse(done.output) : undefined };
+        return { status: done.status, output: done.output ? JSON.parse(done.output) : undefined, error: done.error, cause: done.cause };
       },
     },
     stop: () => runtime.stop(),
@@ -73,7 +72,7 @@ async function emulatorSide(): Promise<{ side: Side; stop: () => Promise<void> }
         const { executionArn } = await sfn.send(new StartExecutionCommand({ stateMachineArn: outputs.MachineArn, input: JSON.stringify(input) }));
         for (;;) {
           const d = await sfn.send(new DescribeExecutionCommand({ executionArn }));
-          if (d.status !== 'RUNNING') return { status: d.status!, output: d.output ? JSON.parse(d.output) : undefined };
+          if (d.status !== 'RUNNING') return { status: d.status!, output: d.output ? JSON.parse(d.output) : undefined, error: d.error, cause: d.cause };
           await new Promise((resolve) => setTimeout(resolve, 500));
         }
       },

@@ -10,7 +10,9 @@
  *   5. the integration suite with SLUICE_TEST_TARGET=external against the same endpoint: a focused
  *      subset by default (CI), every file with `--full`;
  *   6. `cdklocal destroy`, MiniStack stopped with every Lambda worker it started.
- * Usage: npm run test:localstack [-- --full] [-- --keep] (keep: leave MiniStack running, print its endpoint)
+ * Usage: npm run test:localstack [-- --full] [-- --keep] [-- --only <jest path pattern>]
+ *   --keep: leave MiniStack running and the stacks deployed, print its endpoint;
+ *   --only: run only the matching files of the `localstack` project and no external suite (to iterate).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,7 @@ const APP_OUT = join(WORK, 'invoices-app.out');
 const CONFORMANCE_OUT = join(WORK, 'conformance.out');
 const full = process.argv.includes('--full');
 const keep = process.argv.includes('--keep');
+const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 
 const started = Date.now();
 function step(text: string): void {
@@ -119,21 +122,25 @@ async function main(): Promise<number> {
     writeFileSync(stateFile, JSON.stringify(state, undefined, 2));
 
     step('jest: the deployed stacks (project localstack)');
-    failed += (await runJest(['--selectProjects', 'localstack', '--runInBand'], { ...env, [LOCALSTACK_STATE_ENV]: stateFile })) === 0 ? 0 : 1;
+    failed += (await runJest(['--selectProjects', 'localstack', '--runInBand', ...(only ? [only] : [])], { ...env, [LOCALSTACK_STATE_ENV]: stateFile })) === 0 ? 0 : 1;
 
-    step(`jest: the integration suite with SLUICE_TEST_TARGET=external (${full ? 'every file' : `subset: ${EXTERNAL_SUBSET.join(', ')}`})`);
-    const externalEnv = {
-      ...env,
-      SLUICE_TEST_TARGET: 'external',
-      AWS_ENDPOINT_URL_SQS: ministack.endpoint,
-      AWS_ENDPOINT_URL_DYNAMODB: ministack.endpoint,
-      AWS_ENDPOINT_URL_KINESIS: ministack.endpoint,
-      [LOCALSTACK_STATE_ENV]: stateFile,
-    };
-    failed += (await runJest(['--selectProjects', 'integration', '--runInBand', ...(full ? [] : EXTERNAL_SUBSET)], externalEnv)) === 0 ? 0 : 1;
+    if (!only) {
+      step(`jest: the integration suite with SLUICE_TEST_TARGET=external (${full ? 'every file' : `subset: ${EXTERNAL_SUBSET.join(', ')}`})`);
+      const externalEnv = {
+        ...env,
+        SLUICE_TEST_TARGET: 'external',
+        AWS_ENDPOINT_URL_SQS: ministack.endpoint,
+        AWS_ENDPOINT_URL_DYNAMODB: ministack.endpoint,
+        AWS_ENDPOINT_URL_KINESIS: ministack.endpoint,
+        [LOCALSTACK_STATE_ENV]: stateFile,
+      };
+      failed += (await runJest(['--selectProjects', 'integration', '--runInBand', ...(full ? [] : EXTERNAL_SUBSET)], externalEnv)) === 0 ? 0 : 1;
+    }
 
-    step('cdklocal destroy');
-    for (const [stack, { assembly }] of Object.entries(state.stacks)) await destroy(env, assembly, stack);
+    if (!keep) {
+      step('cdklocal destroy');
+      for (const [stack, { assembly }] of Object.entries(state.stacks)) await destroy(env, assembly, stack);
+    }
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     failed += 1;
