@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** A CloudFormation resource as the template holds it. */
 interface TemplateResource {
@@ -100,4 +101,13 @@ function readdressTemplateAsset(assemblyDir: string, stackName: string, template
   for (const path of [assetsPath, join(assemblyDir, 'manifest.json')]) {
     writeFileSync(path, readFileSync(path, 'utf8').replaceAll(oldHash, newHash));
   }
+}
+
+// `node --import tsx test/localstack/emulator-assembly.ts <assembly dir> <stack>`: the same edit by hand (docs/deploy.md).
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const [assemblyDir, stackName] = process.argv.slice(2);
+  if (!assemblyDir || !stackName) throw new Error('usage: emulator-assembly.ts <assembly dir> <stack>');
+  const removed = removeUnsupportedResources(assemblyDir, stackName, MINISTACK_UNSUPPORTED);
+  for (const r of removed) console.log(`left out of ${stackName}: ${r.logicalId} (${r.type}): ${r.reason}`);
+  if (removed.length === 0) console.log(`${stackName}: nothing to leave out`);
 }
