@@ -15,6 +15,8 @@ const common = {
   testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'sluice-source'] },
   // Fails a test that leaves Object.prototype (or another shared built-in) changed, e.g. by a `__proto__` key.
   setupFilesAfterEnv: ['<rootDir>/test/helpers/prototype-guard.ts'],
+  // Local state (the Python virtualenv, MiniStack's folder, apps `npm run test:localstack` scaffolds) is no source.
+  modulePathIgnorePatterns: ['<rootDir>/.sluice/'],
 };
 
 export default {
