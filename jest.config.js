@@ -20,8 +20,10 @@ const common = {
 };
 
 export default {
-  // Integration tests run real emulators; unit tests finish in milliseconds either way.
-  testTimeout: 120_000,
+  // A limit on a whole test (and hook), so it must not assume a fast machine: the slowest integration test
+  // relying on it takes about 20 s on an idle 2-core machine, and 5 minutes leave room for a machine 5×
+  // slower and busy. (jest reads it once for every project; unit tests finish in milliseconds either way.)
+  testTimeout: 300_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -45,7 +45,7 @@ export async function measureStreamProcessing(count: number, batchSize = 500): P
     };
   });
   const pipeline = orderRevenuePipeline('bench');
-  const deps = { results: { commit: async () => 'committed' as const }, failures: { report: async () => undefined } };
+  const deps = { results: { commit: async () => ({ status: 'committed' as const }), close: async () => 'closed' as const }, failures: { report: async () => undefined } };
   const window = toEventWindow(windowContaining(arrival, 3600));
   let state: Record<string, unknown> = {};
   let aggregated = 0;

@@ -24,6 +24,7 @@ export type { CfnTemplate, CfnResource } from './template/types.ts';
 export { startEmulators, type Emulators, type EmulatorEndpoints } from './emulators/index.ts';
 export { emulatorEnvironment, endpointsFromEnvironment } from './emulators/environment.ts';
 export { VirtualClock } from './runtime/clock.ts';
+export { until, type UntilOptions } from './runtime/until.ts';
 export { describeMappings, handledSoFar } from './runtime/consumer-counts.ts';
 export { MetricsCollector } from './runtime/metrics-collector.ts';
 export type { LocalFunction } from './runtime/local-function.ts';

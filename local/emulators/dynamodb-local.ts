@@ -65,7 +65,8 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
         });
         return res.status > 0; // any answer means the HTTP listener is up
       },
-      30_000,
+      // About 3.5 s on an idle 2-core machine; a JVM starting on a busy one can take ten times that.
+      120_000,
       'DynamoDB Local',
     );
   } catch (err) {

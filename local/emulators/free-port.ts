@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { until } from '../runtime/until.ts';
 
 /**
  * Asks the OS for a free TCP port on loopback.
@@ -20,14 +21,9 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Polls `probe` until it resolves true or `timeoutMs` passes.
+ * Polls `probe` until it resolves true, or gives up after `timeoutMs` of real time (not the virtual clock).
  * Emulators in child processes print nothing reliable when ready, so we ask them over the wire.
  */
 export async function waitUntil(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await probe().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error(`${what} did not become ready within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await until(() => probe().catch(() => false), { what: `${what} to become ready`, stallMs: timeoutMs });
 }

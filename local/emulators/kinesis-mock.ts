@@ -46,7 +46,8 @@ export async function startKinesisMock(options: { port?: number } = {}): Promise
         });
         return res.status > 0; // any answer means the HTTP listener is up
       },
-      60_000,
+      // A few seconds on an idle machine; generous, so a busy one starts it too.
+      120_000,
       'kinesis-mock',
     );
   } catch (err) {

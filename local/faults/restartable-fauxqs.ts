@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFauxqs } from 'fauxqs';
+import { acceptSqsUnicode } from '../emulators/fauxqs-unicode.ts';
 import { freePort } from '../emulators/free-port.ts';
 
 export interface RestartableFauxqs {
@@ -23,6 +24,7 @@ export interface RestartableFauxqs {
  * await sqs.stop();
  */
 export async function startRestartableFauxqs(): Promise<RestartableFauxqs> {
+  await acceptSqsUnicode();
   const dataDir = mkdtempSync(join(tmpdir(), 'sluice-fauxqs-'));
   const port = await freePort();
   const start = () => startFauxqs({ port, logger: false, dataDir });

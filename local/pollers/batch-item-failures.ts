@@ -1,8 +1,10 @@
 /**
  * Reads a handler's response the way Lambda does for `ReportBatchItemFailures`: a null, empty or
- * `{}` response, or an empty `batchItemFailures` list, means every record succeeded; each listed
- * `itemIdentifier` must be a non-empty string naming a record of the batch. Anything else (an unknown
- * or empty identifier, a malformed list) fails the whole batch, as AWS documents.
+ * `{}` response, or an empty or null `batchItemFailures` list, means every record succeeded; each listed
+ * `itemIdentifier` must be a non-empty string naming a record of the batch. An empty or null identifier,
+ * or one under a bad key name, fails the whole batch (both the SQS and the Kinesis pages say so); an
+ * identifier naming no record of the batch fails it too: documented for SQS, unverified for Kinesis (its
+ * page is silent; failing the batch is the choice that loses nothing). A malformed list fails it as well.
  *
  * @example
  * const outcome = readBatchItemFailures(response, new Set(records.map((r) => r.messageId)));

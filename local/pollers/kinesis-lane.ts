@@ -18,7 +18,8 @@ export interface LaneEnvironment {
   readonly shardId: string;
   readonly now: () => number;
   invoke(event: unknown): Promise<unknown>;
-  discard(records: readonly KinesisStreamRecord[], condition: KinesisDiscardCondition, invokeCount: number, functionError: boolean): Promise<void>;
+  /** Reports records Lambda gives up on to the on-failure destination (`batchSize` when `records` only holds the first and last). */
+  discard(records: readonly KinesisStreamRecord[], condition: KinesisDiscardCondition, invokeCount: number, functionError: boolean, batchSize?: number): Promise<void>;
   onError?(error: unknown): void;
 }
 
@@ -33,6 +34,8 @@ export interface KinesisPollerStats {
   partialFailures: number;
   bisections: number;
   discarded: number;
+  /** Windows whose final invocation Lambda gave up on (retries or record age exhausted): their state is dropped. */
+  discardedWindows: number;
 }
 
 interface PendingBatch {
@@ -48,7 +51,12 @@ interface OpenWindow {
   owed: boolean;
   /** The state outgrew Lambda's 1 MB cap: the next invocation ends the window early. */
   tooLarge: boolean;
+  /** Failed attempts of the final invocation: MaximumRetryAttempts applies to them as to batches. */
   finalRetries: number;
+  /** The window's first and last records delivered so far and their number (record age, the on-failure message). */
+  first: KinesisStreamRecord;
+  last: KinesisStreamRecord;
+  count: number;
 }
 
 /**
@@ -200,7 +208,7 @@ export class KinesisLane {
       }
     }
     this.stats.delivered += checkpoint;
-    if (settings.tumblingWindowSeconds > 0) this.keepState(batch.records[0]!, (response as { state: Record<string, unknown> }).state);
+    if (settings.tumblingWindowSeconds > 0) this.keepState(batch.records.slice(0, checkpoint), batch.records[0]!, (response as { state: Record<string, unknown> }).state);
     if (checkpoint === batch.records.length) {
       this.pending.shift();
       return true;
@@ -234,17 +242,38 @@ export class KinesisLane {
     return true;
   }
 
-  private keepState(first: KinesisStreamRecord, state: Record<string, unknown>): void {
-    const bounds = this.window?.bounds ?? this.windowOf(first);
+  private keepState(delivered: readonly KinesisStreamRecord[], head: KinesisStreamRecord, state: Record<string, unknown>): void {
+    const previous = this.window?.owed ? this.window : undefined;
+    const bounds = this.window?.bounds ?? this.windowOf(head);
     const text = JSON.stringify(state);
     const tooLarge = Buffer.byteLength(text) > MAX_WINDOW_STATE_BYTES;
     // Lambda keeps the state as JSON: the next invocation gets a parsed copy, never the function's own object.
-    this.window = { bounds, state: JSON.parse(text) as Record<string, unknown>, owed: true, tooLarge, finalRetries: 0 };
+    this.window = {
+      bounds,
+      state: JSON.parse(text) as Record<string, unknown>,
+      owed: true,
+      tooLarge,
+      finalRetries: 0,
+      first: previous?.first ?? delivered[0] ?? head,
+      last: delivered[delivered.length - 1] ?? previous?.last ?? head,
+      count: (previous?.count ?? 0) + delivered.length,
+    };
   }
 
-  /** The window's final invocation. Lambda holds the shard until it succeeds; early termination keeps the window open with fresh state. */
+  /**
+   * The window's final invocation, retried like a batch: "Tumbling windows fully support the existing retry
+   * policies maxRetryAttempts and maxRecordAge" (services-kinesis-windows.html, Configuration). Once the
+   * retries are used up, or the window's last record is older than MaximumRecordAgeInSeconds, Lambda gives
+   * up on it: the state is dropped, the window reported to the on-failure destination, and the shard moves
+   * on. Early termination keeps the window open with fresh state.
+   */
   private async finalInvoke(terminatedEarly: boolean): Promise<boolean> {
     const window = this.window!;
+    const { maxRecordAgeMs, maxRetryAttempts } = this.env.settings;
+    if (maxRecordAgeMs >= 0 && this.env.now() - window.last.kinesis.approximateArrivalTimestamp * 1000 > maxRecordAgeMs) {
+      await this.giveUpOnWindow(window, terminatedEarly, 'RecordAgeExceeded');
+      return true;
+    }
     this.stats.invocations += 1;
     this.stats.finalInvocations += 1;
     try {
@@ -254,11 +283,25 @@ export class KinesisLane {
       this.stats.functionErrors += 1;
       this.env.onError?.(err);
       window.finalRetries += 1;
+      if (maxRetryAttempts >= 0 && window.finalRetries > maxRetryAttempts) {
+        await this.giveUpOnWindow(window, terminatedEarly, 'RetryAttemptsExhausted');
+        return true;
+      }
       this.backOff(window.finalRetries);
       return false;
     }
-    this.window = terminatedEarly ? { bounds: window.bounds, state: {}, owed: false, tooLarge: false, finalRetries: 0 } : undefined;
+    this.endWindow(window, terminatedEarly);
     return true;
+  }
+
+  private async giveUpOnWindow(window: OpenWindow, terminatedEarly: boolean, condition: KinesisDiscardCondition): Promise<void> {
+    await this.env.discard([window.first, window.last], condition, window.finalRetries, window.finalRetries > 0, window.count);
+    this.stats.discardedWindows += 1;
+    this.endWindow(window, terminatedEarly);
+  }
+
+  private endWindow(window: OpenWindow, terminatedEarly: boolean): void {
+    this.window = terminatedEarly ? { ...window, state: {}, owed: false, tooLarge: false, finalRetries: 0, count: 0 } : undefined;
   }
 
   private windowEvent(records: KinesisStreamRecord[], final: boolean, terminatedEarly: boolean) {

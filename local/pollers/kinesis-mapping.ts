@@ -61,7 +61,7 @@ export function kinesisMappingSettings(mapping: KinesisMappingProperties): Kines
     maxRetryAttempts: mapping.MaximumRetryAttempts ?? -1,
     maxRecordAgeMs: mapping.MaximumRecordAgeInSeconds === undefined || mapping.MaximumRecordAgeInSeconds === -1 ? -1 : mapping.MaximumRecordAgeInSeconds * 1000,
     reportBatchItemFailures: mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false,
-    filters: parseFilterCriteria(mapping.FilterCriteria),
+    filters: parseFilterCriteria(mapping.FilterCriteria, 'kinesis'),
     tumblingWindowSeconds: mapping.TumblingWindowInSeconds ?? 0,
     onFailureDestination: mapping.DestinationConfig?.OnFailure?.Destination,
   };

@@ -38,6 +38,8 @@ export function onFailureMessage(input: {
   invokeCount: number;
   functionError: boolean;
   now: number;
+  /** Records in the batch when `records` only holds its first and last (a tumbling window given up on). */
+  batchSize?: number;
 }): KinesisOnFailureMessage {
   const first = input.records[0];
   const last = input.records[input.records.length - 1];
@@ -54,7 +56,7 @@ export function onFailureMessage(input: {
       endSequenceNumber: last.kinesis.sequenceNumber,
       approximateArrivalOfFirstRecord: iso(first.kinesis.approximateArrivalTimestamp),
       approximateArrivalOfLastRecord: iso(last.kinesis.approximateArrivalTimestamp),
-      batchSize: input.records.length,
+      batchSize: input.batchSize ?? input.records.length,
       streamArn: input.streamArn,
     },
   };

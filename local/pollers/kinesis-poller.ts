@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { matchesAnyPattern } from '../event-filter.ts';
+import { recordFilter } from '../event-filter.ts';
 import { KinesisLane, type KinesisPollerStats } from './kinesis-lane.ts';
 import { kinesisMappingSettings, type KinesisMappingProperties, type KinesisMappingSettings } from './kinesis-mapping.ts';
 import { onFailureMessage, type KinesisDiscardCondition } from './kinesis-on-failure.ts';
-import { kinesisFilterSubject, toKinesisStreamRecord } from './kinesis-record.ts';
+import { toKinesisStreamRecord } from './kinesis-record.ts';
 
 export type { KinesisMappingProperties } from './kinesis-mapping.ts';
 export type { KinesisPollerStats } from './kinesis-lane.ts';
@@ -71,7 +71,8 @@ const MAX_BUFFERED_PER_SHARD = 20_000;
  */
 export function createKinesisPoller(options: KinesisPollerOptions): KinesisPoller {
   const settings = kinesisMappingSettings(options.mapping);
-  const stats: KinesisPollerStats = { fetched: 0, filtered: 0, delivered: 0, invocations: 0, finalInvocations: 0, functionErrors: 0, partialFailures: 0, bisections: 0, discarded: 0 };
+  const stats: KinesisPollerStats = { fetched: 0, filtered: 0, delivered: 0, invocations: 0, finalInvocations: 0, functionErrors: 0, partialFailures: 0, bisections: 0, discarded: 0, discardedWindows: 0 };
+  const passesFilters = recordFilter(settings.filters, 'kinesis');
   const idlePollMs = options.idlePollMs ?? 200;
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const shards = new Map<string, ShardState>();
@@ -82,9 +83,26 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
   let started = false;
   let loops: Promise<void>[] = [];
 
-  const discard = async (shardId: string, records: readonly KinesisStreamRecord[], condition: KinesisDiscardCondition, invokeCount: number, functionError: boolean) => {
+  const discard = async (
+    shardId: string,
+    records: readonly KinesisStreamRecord[],
+    condition: KinesisDiscardCondition,
+    invokeCount: number,
+    functionError: boolean,
+    batchSize?: number,
+  ) => {
     if (!settings.onFailureDestination || records.length === 0) return;
-    const message = onFailureMessage({ records, shardId, streamArn: settings.streamArn, functionArn: options.fn.arn, condition, invokeCount, functionError, now: options.clock.now() });
+    const message = onFailureMessage({
+      records,
+      shardId,
+      streamArn: settings.streamArn,
+      functionArn: options.fn.arn,
+      condition,
+      invokeCount,
+      functionError,
+      now: options.clock.now(),
+      ...(batchSize !== undefined ? { batchSize } : {}),
+    });
     const QueueUrl = options.queueUrlForArn(settings.onFailureDestination);
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -136,7 +154,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       for (const apiRecord of records) {
         const record = toKinesisStreamRecord(apiRecord, { shardId, streamArn: settings.streamArn, region });
         lastSequenceNumber = record.kinesis.sequenceNumber;
-        if (!matchesAnyPattern(settings.filters, settings.filters.length ? kinesisFilterSubject(record) : record.kinesis)) {
+        if (!passesFilters(record)) {
           stats.filtered += 1;
           continue;
         }
@@ -172,7 +190,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
                   shardId: ShardId,
                   now: () => options.clock.now(),
                   invoke: async (event) => jsonRoundTrip(await options.fn.invoke(jsonRoundTrip(event))),
-                  discard: (records, condition, count, functionError) => discard(ShardId, records, condition, count, functionError),
+                  discard: (records, condition, count, functionError, batchSize) => discard(ShardId, records, condition, count, functionError, batchSize),
                   onError: options.onError,
                 },
                 stats,

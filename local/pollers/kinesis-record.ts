@@ -31,24 +31,4 @@ export function toKinesisStreamRecord(
   };
 }
 
-/**
- * What Lambda's event filtering sees for a Kinesis record: its metadata, with `data` decoded when it is
- * JSON. Non-JSON data is left out, so a pattern on `data` does not match it (Lambda drops such records
- * when the pattern filters on data) while metadata-only patterns still can.
- *
- * @example
- * matchesAnyPattern(filters, kinesisFilterSubject(record));
- */
-export function kinesisFilterSubject(record: KinesisStreamRecord): Record<string, unknown> {
-  const { data, ...metadata } = record.kinesis;
-  try {
-    return { ...metadata, data: JSON.parse(Buffer.from(data, 'base64').toString('utf8')) };
-  } catch {
-    return metadata;
-  }
-}
-
-/** Compares Kinesis sequence numbers (decimal strings longer than 2^53). */
-export function compareSequenceNumbers(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
-}
+export { compareSequenceNumbers } from '../../shared/stream/sequence-numbers.ts';

@@ -4,20 +4,11 @@ import { toSendAttributes } from '../../shared/envelope.ts';
 import { InvocationTimeoutError } from '../../shared/errors.ts';
 import type { LocalFunction } from '../runtime/local-function.ts';
 import { readBatchItemFailures } from './batch-item-failures.ts';
+import { recordFilter } from '../event-filter.ts';
+import { sqsMappingSettings, type SqsMappingProperties } from './sqs-mapping.ts';
 import { toSqsRecord } from './sqs-record.ts';
-import type { FilterCriteria } from '../event-filter.ts';
 
-/** The resolved `AWS::Lambda::EventSourceMapping` properties an SQS poller honours. */
-export interface SqsMappingProperties {
-  readonly EventSourceArn: string;
-  readonly BatchSize?: number;
-  readonly MaximumBatchingWindowInSeconds?: number;
-  readonly ScalingConfig?: { readonly MaximumConcurrency?: number };
-  readonly FunctionResponseTypes?: readonly string[];
-  readonly Enabled?: boolean;
-  /** Applied by the runtime through `filter` (local/event-filter.ts on sqsFilterSubject). */
-  readonly FilterCriteria?: FilterCriteria;
-}
+export type { SqsMappingProperties } from './sqs-mapping.ts';
 
 /** Faults the poller can inject (all off by default). */
 export interface SqsFaults {
@@ -63,8 +54,6 @@ export interface SqsPollerOptions {
   readonly defaultConcurrency?: number;
   /** Long-poll wait per ReceiveMessage, seconds (Lambda uses 20; locally 1 keeps stop() and virtual time responsive). */
   readonly receiveWaitSeconds?: number;
-  /** Records for which this returns false are deleted without invoking the function (FilterCriteria). */
-  readonly filter?: (record: SQSRecord) => boolean;
   readonly faults?: SqsFaults;
   /** Called with each handler error, for logs. */
   readonly onError?: (error: unknown, records: readonly SQSRecord[]) => void;
@@ -78,7 +67,10 @@ export interface SqsPoller {
   idle(): boolean;
 }
 
-const LAMBDA_SQS_MAX_BATCH_BYTES = 6 * 1024 * 1024;
+/** Lambda's synchronous invocation payload limit: a batch's event (records as JSON) stays under it. */
+export const MAX_SQS_EVENT_BYTES = 6 * 1024 * 1024;
+/** `{"Records":[]}` */
+const EVENT_ENVELOPE_BYTES = 14;
 
 function laterRecordsOfFailedGroups(records: readonly SQSRecord[], failed: ReadonlySet<string>): Set<string> {
   const blocked = new Set<string>();
@@ -106,10 +98,10 @@ function laterRecordsOfFailedGroups(records: readonly SQSRecord[], failed: Reado
  */
 export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
   const { mapping, fn, sqs, faults } = options;
-  const batchSize = mapping.BatchSize ?? 10;
-  const windowMs = (mapping.MaximumBatchingWindowInSeconds ?? 0) * 1000;
-  const concurrency = mapping.ScalingConfig?.MaximumConcurrency ?? options.defaultConcurrency ?? 5;
-  const reportsItemFailures = mapping.FunctionResponseTypes?.includes('ReportBatchItemFailures') ?? false;
+  const settings = sqsMappingSettings(mapping, { fifo: options.fifo });
+  const { batchSize, batchingWindowMs: windowMs, reportBatchItemFailures: reportsItemFailures } = settings;
+  const concurrency = settings.maximumConcurrency ?? options.defaultConcurrency ?? 5;
+  const passesFilters = recordFilter(settings.filters, 'sqs');
   const waitSeconds = options.receiveWaitSeconds ?? 1;
   const stats: SqsPollerStats = { received: 0, invocations: 0, deleted: 0, itemFailures: 0, batchErrors: 0, injectedCrashes: 0, injectedFailures: 0, injectedDuplicates: 0, injectedTimeouts: 0, filtered: 0 };
   const abort = new AbortController();
@@ -132,21 +124,35 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     return out.Messages ?? [];
   }
 
+  // Messages received but left out of a full batch (6 MB) wait here for the worker's next batch: they are
+  // in flight (invisible) already, so handing them back to SQS would cost them a receive count.
+  const leftovers = new Map<number, SQSRecord[]>();
+
   async function assembleBatch(worker: number): Promise<SQSRecord[]> {
     const records: SQSRecord[] = [];
-    let bytes = 0;
+    let bytes = EVENT_ENVELOPE_BYTES;
+    const waiting = leftovers.get(worker) ?? [];
+    leftovers.delete(worker);
+    const add = (record: SQSRecord): boolean => {
+      const size = Buffer.byteLength(JSON.stringify(record)) + (records.length > 0 ? 1 : 0);
+      if (records.length >= batchSize || (records.length > 0 && bytes + size > MAX_SQS_EVENT_BYTES)) return false;
+      records.push(record);
+      bytes += size;
+      return true;
+    };
+    while (waiting.length > 0 && add(waiting[0]!)) waiting.shift();
     const windowEnd = Date.now() + windowMs;
-    while (running && records.length < batchSize) {
+    while (running && waiting.length === 0 && records.length < batchSize) {
       const messages = await receive(batchSize - records.length);
       lastEmpty.set(worker, messages.length === 0 && records.length === 0);
       if (messages.length > 0) busy.add(worker);
       for (const message of messages) {
-        records.push(toSqsRecord(message, mapping.EventSourceArn, options.region));
-        bytes += Buffer.byteLength(message.Body ?? '');
+        const record = toSqsRecord(message, mapping.EventSourceArn, options.region);
+        if (waiting.length > 0 || !add(record)) waiting.push(record);
       }
-      if (windowMs === 0 || Date.now() >= windowEnd || bytes >= LAMBDA_SQS_MAX_BATCH_BYTES) break;
-      if (messages.length === 0 && records.length > 0 && Date.now() >= windowEnd) break;
+      if (windowMs === 0 || Date.now() >= windowEnd) break;
     }
+    if (waiting.length > 0) leftovers.set(worker, waiting);
     return records;
   }
 
@@ -194,7 +200,8 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
 
   async function processBatch(records: SQSRecord[]): Promise<void> {
     stats.received += records.length;
-    const filtered = options.filter ? records.filter((r) => !options.filter!(r)) : [];
+    // "If a message doesn't satisfy your filter criteria, Lambda automatically removes the message from the queue."
+    const filtered = records.filter((r) => !passesFilters(r));
     if (filtered.length > 0) {
       stats.filtered += filtered.length;
       await deleteRecords(filtered);
@@ -247,7 +254,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
   return {
     stats,
     start() {
-      if (running || mapping.Enabled === false) return;
+      if (running || !settings.enabled) return;
       running = true;
       workers = Array.from({ length: concurrency }, (_, i) => work(i));
     },
@@ -257,7 +264,7 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
       await Promise.allSettled(workers);
     },
     idle() {
-      return busy.size === 0 && [...lastEmpty.values()].every(Boolean) && lastEmpty.size === concurrency;
+      return busy.size === 0 && leftovers.size === 0 && [...lastEmpty.values()].every(Boolean) && lastEmpty.size === concurrency;
     },
   };
 }

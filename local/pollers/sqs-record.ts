@@ -37,19 +37,3 @@ export function toSqsRecord(message: Message, eventSourceARN: string, awsRegion:
     awsRegion,
   };
 }
-
-/**
- * What Lambda's event filtering sees for an SQS record: the record, with `body` parsed when it is JSON
- * (a pattern on `body` then matches its fields) and left as the plain string otherwise (a pattern on
- * `body` can only match it as a string), as "Filtering Amazon SQS messages" in invocation-eventfiltering.html.
- *
- * @example
- * matchesAnyPattern(filters, sqsFilterSubject(record));
- */
-export function sqsFilterSubject(record: SQSRecord): Record<string, unknown> {
-  try {
-    return { ...record, body: JSON.parse(record.body) as unknown };
-  } catch {
-    return { ...record };
-  }
-}

@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
@@ -14,8 +13,6 @@ import { loadApp, type AppSource, type LoadedApp } from '../template/load-templa
 import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
 import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPollerStats } from '../pollers/sqs-poller.ts';
-import { sqsFilterSubject } from '../pollers/sqs-record.ts';
-import { matchesAnyPattern, parseFilterCriteria } from '../event-filter.ts';
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerStats } from '../pollers/kinesis-poller.ts';
 import { startStepFunctionsApi } from '../stepfunctions/api-server.ts';
 import { createTemplateStateMachines } from '../stepfunctions/from-template.ts';
@@ -24,6 +21,7 @@ import { createWorkDir, functionCode } from './function-code.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { ResourceRegistry, type LocalResource } from './resources.ts';
+import { until } from './until.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
 export interface LocalRuntimeOptions {
@@ -315,7 +313,6 @@ export class LocalRuntime {
         continue;
       }
       const queueProps = source.definition.Properties ?? {};
-      const filters = parseFilterCriteria((props as unknown as SqsMappingProperties).FilterCriteria);
       const poller = createSqsPoller({
         mapping: props as unknown as SqsMappingProperties,
         queueUrl: source.ref,
@@ -324,7 +321,6 @@ export class LocalRuntime {
         sqs: clients.sqs,
         region,
         ...(options.sqsFaults ? { faults: options.sqsFaults } : {}),
-        ...(filters.length > 0 ? { filter: (record: SQSRecord) => matchesAnyPattern(filters, sqsFilterSubject(record)) } : {}),
         onError,
       });
       mappings.push({ ...common, poller });
@@ -405,17 +401,35 @@ export class LocalRuntime {
 
   /**
    * Waits until every queue that feeds a function is empty (nothing visible, in flight or delayed),
-   * every stream is read to its end, and every poller is idle, or throws after `timeoutMs`.
+   * every stream is read to its end, and every poller is idle. Throws once nothing has moved for
+   * `timeoutMs` (default 60 s): no message left a queue, was acknowledged or was handled. The limit is
+   * on progress, not on the whole drain, so a big backlog on a slow machine drains, while a message that
+   * keeps failing without a DLQ to go to still ends the wait.
+   *
+   * @example
+   * await runtime.drain({ timeoutMs: 30_000 });
    */
   async drain(options: { timeoutMs?: number; includeDelayed?: boolean } = {}): Promise<void> {
-    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
-    for (;;) {
-      const depths = await Promise.all(this.mappings.map((m) => this.queueDepth(m.source.ref)));
-      const empty = depths.every((d) => d.visible + d.inFlight + (options.includeDelayed === false ? 0 : d.delayed) === 0);
-      if (empty && this.allPollers().every((p) => p.idle())) return;
-      if (Date.now() > deadline) throw new Error(`queues did not drain: ${JSON.stringify(depths)}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    let depths: QueueDepth[] = [];
+    let remaining = 0;
+    await until(
+      async () => {
+        depths = await Promise.all(this.mappings.map((m) => this.queueDepth(m.source.ref)));
+        remaining = depths.reduce((sum, d) => sum + d.visible + d.inFlight + (options.includeDelayed === false ? 0 : d.delayed), 0);
+        return remaining === 0 && this.allPollers().every((p) => p.idle());
+      },
+      {
+        what: () => `the queues to drain: ${JSON.stringify(depths)}`,
+        stallMs: options.timeoutMs ?? 60_000,
+        progress: () => `${remaining}:${this.handledCount()}`,
+      },
+    );
+  }
+
+  /** Messages acknowledged and stream records handled so far, over every poller: it grows while work gets done. */
+  private handledCount(): number {
+    const acknowledged = this.mappings.reduce((sum, m) => sum + m.poller.stats.deleted, 0);
+    return this.streamMappings.reduce((sum, m) => sum + m.poller.stats.delivered + m.poller.stats.filtered + m.poller.stats.discarded, acknowledged);
   }
 
   /** The state machine whose name (local physical name) contains `namePart`. */

@@ -1,18 +1,24 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { isFifoQueue } from './fifo.ts';
 
-/** A record that failed (or, on FIFO, was skipped behind a failed record of its group). */
+/** A record that failed (or, on FIFO, was not processed behind a failed record). */
 export interface RecordFailure {
   record: SQSRecord;
   error: unknown;
-  /** FIFO only: not processed because an earlier record of its message group failed. */
+  /** FIFO only: not processed because an earlier record (of the batch, or of its group with `skipGroupOnError`) failed. */
   blocked: boolean;
 }
 
 export interface BatchOptions {
-  /** Process in order per message group and block a group after its first failure. Default: from the event source ARN. */
+  /** Process in order and stop at the first failure (see `skipGroupOnError`). Default: from the event source ARN. */
   fifo?: boolean;
-  /** Records (standard) or message groups (FIFO) in flight at once. Default 10. */
+  /**
+   * FIFO only. `false` (default, what AWS documents): stop at the first failure and report it and every
+   * later record of the batch, whatever its group. `true` (Powertools' `skipGroupOnError`): stop only the
+   * failed record's message group and go on with the others, which run concurrently.
+   */
+  skipGroupOnError?: boolean;
+  /** Records (standard) or message groups (FIFO with `skipGroupOnError`) in flight at once. Default 10. */
   concurrency?: number;
 }
 
@@ -22,10 +28,13 @@ export const DEFAULT_CONCURRENCY = 10;
 /**
  * Runs `processRecord` over a batch and builds Lambda's partial batch response: a record whose
  * promise rejects is listed in `batchItemFailures` (and redelivered), the rest are deleted by Lambda.
- * Standard queues: records run with bounded concurrency. FIFO: each message group runs in order, and
- * once a record of a group fails every later record of that group is reported failed unprocessed, so
- * order survives the retry; other groups carry on. When every record fails, every id is listed
- * (equivalent to failing the invocation, without the error-rate noise of a thrown handler).
+ * Standard queues: records run with bounded concurrency. FIFO, by default as AWS documents it ("your
+ * function should stop processing messages after the first failure and return all failed and
+ * unprocessed messages in batchItemFailures", services-sqs-errorhandling.html): records run one after
+ * another in batch order, and the first failure ends the batch. With `skipGroupOnError`, each message
+ * group runs in order and a failure blocks only the rest of its own group; other groups carry on. Either
+ * way order survives the retry. When every record fails, every id is listed (equivalent to failing the
+ * invocation, without the error-rate noise of a thrown handler).
  *
  * @example
  * const { response } = await processSqsBatch(event.Records, async (record) => handle(JSON.parse(record.body)));
@@ -50,15 +59,18 @@ export async function processSqsBatch(
     }
   };
 
-  if (fifo) {
-    const groups = groupInOrder(records);
-    await runBounded(groups, concurrency, async (group) => {
-      let blockedBy: unknown;
-      for (const record of group) {
-        if (blockedBy !== undefined) failed.set(record, { record, error: blockedBy, blocked: true });
-        else if (!(await runOne(record))) blockedBy = failed.get(record)?.error ?? new Error('failed');
-      }
-    });
+  const runInOrder = async (ordered: readonly SQSRecord[]) => {
+    let blockedBy: unknown;
+    for (const record of ordered) {
+      if (blockedBy !== undefined) failed.set(record, { record, error: blockedBy, blocked: true });
+      else if (!(await runOne(record))) blockedBy = failed.get(record)?.error ?? new Error('failed');
+    }
+  };
+
+  if (fifo && options.skipGroupOnError) {
+    await runBounded(groupInOrder(records), concurrency, runInOrder);
+  } else if (fifo) {
+    await runInOrder(records);
   } else {
     await runBounded(records, concurrency, runOne);
   }

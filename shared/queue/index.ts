@@ -10,4 +10,5 @@ export { QueueProducer, type SendOptions, type BatchItem, type QueueProducerOpti
 export { queueWorkerEnv, type QueueWorkerEnv } from './config.ts';
 export { queueDepth, type QueueDepth } from './queue-depth.ts';
 export { MAX_SQS_MESSAGE_BYTES, sqsMessageSize } from './size.ts';
+export { MAX_DELAY_SECONDS } from './redelivery.ts';
 export { ENVELOPE_ATTRIBUTES, DLQ_ATTRIBUTES, readEnvelope, type Envelope } from '../envelope.ts';

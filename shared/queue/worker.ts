@@ -38,7 +38,13 @@ export type QueueWorkerOptions<T> = MessageEffect<T> & {
   dlqUrl?: string;
   /** Default: SLUICE_FIFO=true or an event source ARN ending in `.fifo`. */
   fifo?: boolean;
-  /** Records (standard) or message groups (FIFO) processed at once. Default 10. */
+  /**
+   * FIFO only: `false` (default, AWS's documented behaviour) stops the batch at the first failure and
+   * returns every later record; `true` (Powertools' `skipGroupOnError`) blocks only the failed message
+   * group and processes the other groups concurrently. Default `SLUICE_FIFO_SKIP_GROUP_ON_ERROR=true`, else false.
+   */
+  skipGroupOnError?: boolean;
+  /** Records (standard) or message groups (FIFO with `skipGroupOnError`) processed at once. Default 10. */
   concurrency?: number;
   clock?: Clock;
   logger?: Logger;
@@ -74,6 +80,7 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>): QueueWorke
   const dlq = new DeadLetterQueue({ client: wiring.sqs, queueUrl: wiring.dlqUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const processMessage = createMessageProcessor<T>({ ...options, ...wiring, dlq } as MessageProcessorOptions<T>);
   const envFifo = process.env.SLUICE_FIFO ? process.env.SLUICE_FIFO === 'true' : undefined;
+  const skipGroupOnError = options.skipGroupOnError ?? process.env.SLUICE_FIFO_SKIP_GROUP_ON_ERROR === 'true';
 
   const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const records = event.Records ?? [];
@@ -85,12 +92,12 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>): QueueWorke
     const { response, failures } = await processSqsBatch(
       records,
       async (record) => count(tally, record, await processMessage(record, invocation), logger),
-      { fifo, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+      { fifo, skipGroupOnError, ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
     );
 
     tally.retried = failures.length;
     for (const { record, error, blocked } of failures) {
-      if (blocked) logger.warn('record not processed: an earlier record of its message group failed', { messageId: record.messageId });
+      if (blocked) logger.warn('record not processed: an earlier record failed (FIFO order)', { messageId: record.messageId });
       // A live claim held by another invocation is expected under duplicates: not an error to page on.
       else if (error instanceof ClaimInProgressError) logger.warn('record is being processed elsewhere; it will be retried', { messageId: record.messageId, reason: error.reason });
       else logger.error('record failed; it will be retried', { messageId: record.messageId, error: error as Error });

@@ -6,18 +6,18 @@ import { clientConfig } from '../aws-clients.ts';
 import { intEnv, requireEnv } from '../config.ts';
 import { createObservability } from '../observability.ts';
 import { SqsFailureReporter, type FailureReporter } from './failure-reporter.ts';
-import { DEFAULT_MAX_STATE_BYTES, processWindowBatch, type StreamPipelineDefinition } from './processor.ts';
+import { DEFAULT_MAX_PART_BYTES, processWindowBatch, type StreamPipelineDefinition } from './processor.ts';
 import { WindowResultStore } from './window-results.ts';
 
 export type StreamConsumerOptions<TEvent> = Omit<StreamPipelineDefinition<TEvent>, 'name'> & {
   /** Names the pipeline in result keys. Default `SLUICE_PIPELINE_NAME` (set by the StreamPipeline construct). */
   name?: string;
   /** Default: the results table `SLUICE_RESULTS_TABLE` through a client made once per cold start. */
-  results?: Pick<WindowResultStore, 'commit'>;
+  results?: Pick<WindowResultStore, 'commit' | 'close'>;
   /** Default: reports to `SLUICE_FAILURE_QUEUE_URL`. */
   failures?: FailureReporter;
-  /** Default `SLUICE_MAX_STATE_BYTES`, else {@link DEFAULT_MAX_STATE_BYTES}. */
-  maxStateBytes?: number;
+  /** Largest part an invocation commits. Default `SLUICE_MAX_PART_BYTES`, else {@link DEFAULT_MAX_PART_BYTES}. */
+  maxPartBytes?: number;
   logger?: Logger;
 };
 
@@ -26,9 +26,11 @@ export type StreamConsumerHandler = (event: KinesisStreamTumblingWindowEvent) =>
 
 /**
  * Builds a Kinesis tumbling-window consumer for a StreamPipeline: decode → validate (`schema`) →
- * `transform` to `{ key, value }` → per-key count/sum/min/max per window, committed exactly once per
- * (pipeline, shard, window) part. Bad records go to the failure queue and are acknowledged. Call it at
- * module scope: what is not passed comes from the construct's environment.
+ * `transform` to `{ key, value }` → per-key count/sum/min/max per window. Each invocation commits what it
+ * aggregated as a part with a conditional key, so a window's result is exact even if its final invocation
+ * never succeeds; the mapping must have a tumbling window (the StreamPipeline construct always sets one).
+ * Bad records go to the failure queue and are acknowledged. Call it at module scope: what is not passed
+ * comes from the construct's environment.
  *
  * @example
  * export const handler = createStreamConsumer({
@@ -41,10 +43,11 @@ export function createStreamConsumer<TEvent>(options: StreamConsumerOptions<TEve
   const pipeline: StreamPipelineDefinition<TEvent> = { name, schema: options.schema, transform: options.transform };
   const results = options.results ?? new WindowResultStore(new DynamoDBClient(clientConfig()), requireEnv('SLUICE_RESULTS_TABLE'));
   const failures = options.failures ?? new SqsFailureReporter(new SQSClient(clientConfig({ service: 'sqs' })), requireEnv('SLUICE_FAILURE_QUEUE_URL'), name);
-  const maxStateBytes = options.maxStateBytes ?? intEnv('SLUICE_MAX_STATE_BYTES', DEFAULT_MAX_STATE_BYTES);
+  const maxPartBytes = options.maxPartBytes ?? intEnv('SLUICE_MAX_PART_BYTES', DEFAULT_MAX_PART_BYTES);
   const logger = options.logger ?? createObservability().logger;
   return async (event) => {
-    const { response, summary } = await processWindowBatch(event, pipeline, { results, failures, maxStateBytes });
+    const warn = (message: string, details: Record<string, unknown>) => logger.warn(message, details);
+    const { response, summary } = await processWindowBatch(event, pipeline, { results, failures, maxPartBytes, warn });
     logger.info('stream batch', { window: event.window, final: event.isFinalInvokeForWindow, records: event.Records.length, ...summary });
     return response;
   };

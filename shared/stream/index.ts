@@ -6,9 +6,21 @@
  */
 export { createStreamConsumer, type StreamConsumerOptions, type StreamConsumerHandler } from './consumer.ts';
 export { Transform } from './transform.ts';
-export { processWindowBatch, DEFAULT_MAX_STATE_BYTES, type StreamPipelineDefinition, type StreamProcessorDependencies, type StreamBatchSummary } from './processor.ts';
-export { WindowResultStore, windowResultKey, totalsByWindow, windowResultFromAttributes, type WindowResultItem, type WindowCommit } from './window-results.ts';
+export { processWindowBatch, DEFAULT_MAX_PART_BYTES, type StreamPipelineDefinition, type StreamProcessorDependencies, type StreamBatchSummary } from './processor.ts';
+export { readWindowState, freshWindowState, type WindowState, type WindowStateReading } from './window-state.ts';
+export { compareSequenceNumbers } from './sequence-numbers.ts';
+export {
+  WindowResultStore,
+  windowResultKey,
+  totalsByWindow,
+  windowResultFromAttributes,
+  type WindowResultItem,
+  type WindowPart,
+  type WindowPartCommit,
+  type WindowPartOutcome,
+  type WindowClose,
+} from './window-results.ts';
 export { SqsFailureReporter, type FailureReporter, type RejectedRecordReport } from './failure-reporter.ts';
 export { putRecords, MAX_RECORDS_PER_CALL, MAX_BYTES_PER_CALL, MAX_RECORD_BYTES, type ProducerRecord, type PutRecordsOptions, type PutRecordsSummary } from './producer.ts';
 export { mergeAggregates, emptyAggregates, aggregateOf, copyAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
-export { windowContaining, type WindowBounds } from './tumbling-window.ts';
+export { windowContaining, toEventWindow, type WindowBounds } from './tumbling-window.ts';

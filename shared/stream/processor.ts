@@ -1,11 +1,13 @@
 import type { KinesisStreamRecord, KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import type { z } from 'zod';
-import { isPermanent } from '../errors.ts';
+import { ConfigurationError, isPermanent } from '../errors.ts';
+import { addValue, aggregateOf, emptyAggregates } from './aggregates.ts';
 import { decodeRecordData, validatePayload } from './decode.ts';
 import type { FailureReporter } from './failure-reporter.ts';
+import { compareSequenceNumbers } from './sequence-numbers.ts';
 import type { Transform } from './transform.ts';
-import type { WindowResultStore } from './window-results.ts';
-import { addToWindowState, nextPartState, readWindowState, type WindowState } from './window-state.ts';
+import type { WindowPart, WindowResultStore } from './window-results.ts';
+import { readWindowState, type WindowState } from './window-state.ts';
 
 /**
  * A stream pipeline: decode → validate (`schema`) → filter/transform (`transform`, a typed chain ending in
@@ -19,13 +21,15 @@ export interface StreamPipelineDefinition<TEvent> {
 }
 
 export interface StreamProcessorDependencies {
-  readonly results: Pick<WindowResultStore, 'commit'>;
+  readonly results: Pick<WindowResultStore, 'commit' | 'close'>;
   readonly failures: FailureReporter;
   /**
-   * Commit a part early once the state's estimated size passes this many bytes. Lambda's own cap is
-   * 1 MB per shard; a results item is at most 400 KB, so the default stays below both.
+   * Split an invocation's aggregate into several parts once a part's estimated size passes this many
+   * bytes (a results item is at most 400 KB).
    */
-  readonly maxStateBytes?: number;
+  readonly maxPartBytes?: number;
+  /** Told when the window state Lambda passed was not sluice's and was replaced by a fresh one. */
+  readonly warn?: (message: string, details: Record<string, unknown>) => void;
 }
 
 /** What one invocation did, for logs and metrics. */
@@ -33,21 +37,41 @@ export interface StreamBatchSummary {
   aggregated: number;
   filtered: number;
   rejected: number;
+  /** Records an earlier attempt already committed (found through the state or a refused part). */
+  skipped: number;
   committedParts: number;
-  duplicateCommits: number;
+  duplicateParts: number;
+  /** The final invocation wrote the window's close item (false when a retried one found it written). */
+  closed?: boolean;
+  /** Why the state Lambda passed was reset, when it was. */
+  stateReset?: string;
   failedAt?: string;
 }
 
-export const DEFAULT_MAX_STATE_BYTES = 300_000;
+export const DEFAULT_MAX_PART_BYTES = 300_000;
+
+/** Estimated bytes of one key's entry in a part (key + four numbers + DynamoDB map overhead). */
+const BYTES_PER_KEY = 96;
+const BASE_PART_BYTES = 256;
+
+/** A record of the batch that belongs in a part: aggregated (with its key and value) or rejected. */
+type Entry = { sequenceNumber: string; keyed?: { key: string; value: number } };
 
 /**
  * Processes one tumbling-window invocation. Records are handled in order; a permanent failure (bad data,
- * schema mismatch) is reported to the failure queue and skipped; any other error stops the batch at that
- * record and returns it as the only `batchItemFailures` entry (Lambda checkpoints before it and retries
- * from it) with the state as it was before that record, so the retry never counts a record twice.
- * On the window's final invocation (or when the state outgrows `maxStateBytes`) the aggregate is committed
- * with a conditional write, which makes re-running a committed part harmless.
+ * schema mismatch) is reported to the failure queue and counted as rejected; any other error stops the
+ * batch at that record, which is returned as the only `batchItemFailures` entry (Lambda checkpoints before
+ * it and retries from it). What the invocation aggregated is committed before it returns, as one or
+ * more parts with conditional keys (window-results.ts), so:
+ * - the window's result is exact once its records are processed, whether or not its final invocation
+ *   ever succeeds (AWS applies MaximumRetryAttempts and MaximumRecordAgeInSeconds to it too);
+ * - a retried or bisected batch finds its parts by their first record and skips what they hold;
+ * - the state is only counters and a high-water mark: a foreign state is replaced with a warning and
+ *   costs nothing.
+ * The final invocation writes the window's `close` item.
  *
+ * @throws ConfigurationError when the event has no `window`: the mapping lacks TumblingWindowInSeconds, and
+ * acknowledging records without committing them would lose them.
  * @example
  * export const handler = (event: KinesisStreamTumblingWindowEvent) =>
  *   processWindowBatch(event, orderPipeline, { results, failures }).then((r) => r.response);
@@ -57,54 +81,133 @@ export async function processWindowBatch<TEvent>(
   pipeline: StreamPipelineDefinition<TEvent>,
   deps: StreamProcessorDependencies,
 ): Promise<{ response: KinesisStreamStateResponse; summary: StreamBatchSummary }> {
-  const maxStateBytes = deps.maxStateBytes ?? DEFAULT_MAX_STATE_BYTES;
+  const window = (event as Partial<KinesisStreamTumblingWindowEvent>).window;
+  if (typeof window?.start !== 'string' || typeof window.end !== 'string') {
+    throw new ConfigurationError(
+      `stream pipeline ${pipeline.name}: the event has no tumbling window; its event source mapping needs TumblingWindowInSeconds (1–900)`,
+    );
+  }
   const shardId = shardIdOf(event);
-  const summary: StreamBatchSummary = { aggregated: 0, filtered: 0, rejected: 0, committedParts: 0, duplicateCommits: 0 };
-  // A copy with prototype-free aggregates (not structuredClone, which would give them a prototype again).
-  let state = readWindowState(event.state);
-  const commit = async (committed: WindowState, terminatedEarly: boolean) => {
-    const outcome = await deps.results.commit({ pipeline: pipeline.name, shardId, window: event.window, state: committed, terminatedEarly });
-    if (outcome === 'committed') summary.committedParts += 1;
-    if (outcome === 'duplicate') summary.duplicateCommits += 1;
+  const summary: StreamBatchSummary = { aggregated: 0, filtered: 0, rejected: 0, skipped: 0, committedParts: 0, duplicateParts: 0 };
+  const reading = readWindowState(event.state);
+  const state = reading.state;
+  if (reading.kind === 'foreign') {
+    summary.stateReset = reading.problem;
+    deps.warn?.('window state is not sluice’s: starting from a fresh state (committed parts are kept)', { window, shardId, problem: reading.problem });
+  }
+
+  const commit = async (part: WindowPart): Promise<string> => {
+    const outcome = await deps.results.commit({ pipeline: pipeline.name, shardId, window, part });
+    state.parts += 1;
+    if (outcome.status === 'committed') {
+      summary.committedParts += 1;
+      state.records += part.records;
+      state.rejected += part.rejected;
+      return cover(state, part.lastSequenceNumber);
+    }
+    summary.duplicateParts += 1;
+    state.records += outcome.records;
+    state.rejected += outcome.rejected;
+    return cover(state, outcome.lastSequenceNumber);
   };
 
+  // A sluice 0.1 state met mid-window (an upgrade): its aggregates were never committed, so commit them now.
+  if (reading.kind === 'legacy') await commit(reading.legacy);
+
+  const entries: Entry[] = [];
   for (const record of event.Records) {
-    let undo: (() => void) | undefined;
+    const sequenceNumber = record.kinesis.sequenceNumber;
+    if (state.coveredThrough !== undefined && compareSequenceNumbers(sequenceNumber, state.coveredThrough) <= 0) {
+      summary.skipped += 1;
+      continue;
+    }
     try {
       const keyed = toKeyedValue(record, pipeline);
       if (keyed === undefined) {
         summary.filtered += 1;
         continue;
       }
-      undo = addToWindowState(state, keyed.key, keyed.value, record.kinesis.sequenceNumber);
-      if (state.approxBytes > maxStateBytes) {
-        await commit(state, true);
-        state = nextPartState();
-      }
+      entries.push({ sequenceNumber, keyed });
       summary.aggregated += 1;
     } catch (err) {
       if (isPermanent(err)) {
         try {
           await deps.failures.report(record, err);
-          state.rejected += 1;
+          entries.push({ sequenceNumber });
           summary.rejected += 1;
           continue;
         } catch {
           // The report did not reach the queue: retry this record rather than lose it.
         }
       }
-      undo?.();
-      summary.failedAt = record.kinesis.sequenceNumber;
-      return { response: { state, batchItemFailures: [{ itemIdentifier: record.kinesis.sequenceNumber }] }, summary };
+      summary.failedAt = sequenceNumber;
+      break;
     }
   }
 
+  // A failed commit throws: Lambda retries the batch with the previous state and the refused keys show what is done.
+  const maxPartBytes = deps.maxPartBytes ?? DEFAULT_MAX_PART_BYTES;
+  let next = 0;
+  while (next < entries.length) {
+    const { part, size } = takePart(entries, next, maxPartBytes);
+    const covered = await commit(part);
+    // Go on after what is now covered: the part itself, or (a part an earlier attempt wrote) less or more of the batch.
+    const end = next + size;
+    while (next < entries.length && compareSequenceNumbers(entries[next]!.sequenceNumber, covered) <= 0) {
+      if (next >= end) summary.skipped += 1;
+      next += 1;
+    }
+  }
+
+  if (summary.failedAt !== undefined) {
+    return { response: { state: toResponseState(state), batchItemFailures: [{ itemIdentifier: summary.failedAt }] }, summary };
+  }
   if (event.isFinalInvokeForWindow) {
-    // A failed final commit throws: Lambda retries the final invocation with the same state.
-    await commit(state, event.isWindowTerminatedEarly);
+    // A failed close throws and the final invocation is retried; if Lambda gives up on it, the parts are already exact.
+    const outcome = await deps.results.close({ pipeline: pipeline.name, shardId, window, state, terminatedEarly: event.isWindowTerminatedEarly });
+    summary.closed = outcome === 'closed';
     return { response: { state: {}, batchItemFailures: [] }, summary };
   }
-  return { response: { state: state as unknown as Record<string, unknown>, batchItemFailures: [] }, summary };
+  return { response: { state: toResponseState(state), batchItemFailures: [] }, summary };
+}
+
+/** Records from `start` on, as one part no bigger than `maxBytes` (at least one record). */
+function takePart(entries: readonly Entry[], start: number, maxBytes: number): { part: WindowPart; size: number } {
+  const aggregates = emptyAggregates();
+  let bytes = BASE_PART_BYTES;
+  let records = 0;
+  let rejected = 0;
+  let end = start;
+  for (; end < entries.length; end += 1) {
+    const { keyed } = entries[end]!;
+    const added = keyed && !aggregateOf(aggregates, keyed.key) ? BYTES_PER_KEY + Buffer.byteLength(keyed.key) : 0;
+    if (end > start && bytes + added > maxBytes) break;
+    bytes += added;
+    if (keyed) {
+      addValue(aggregates, keyed.key, keyed.value);
+      records += 1;
+    } else {
+      rejected += 1;
+    }
+  }
+  const part = {
+    firstSequenceNumber: entries[start]!.sequenceNumber,
+    lastSequenceNumber: entries[end - 1]!.sequenceNumber,
+    records,
+    rejected,
+    aggregates,
+  };
+  return { part, size: end - start };
+}
+
+/** Raises the state's high-water mark to `sequenceNumber` (never lowers it) and returns the mark. */
+function cover(state: WindowState, sequenceNumber: string): string {
+  if (state.coveredThrough === undefined || compareSequenceNumbers(sequenceNumber, state.coveredThrough) > 0) state.coveredThrough = sequenceNumber;
+  return state.coveredThrough;
+}
+
+function toResponseState(state: WindowState): Record<string, unknown> {
+  return { ...state };
 }
 
 function toKeyedValue<TEvent>(record: KinesisStreamRecord, pipeline: StreamPipelineDefinition<TEvent>) {

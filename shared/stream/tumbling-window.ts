@@ -24,13 +24,20 @@ export function windowContaining(timeMs: number, windowSeconds: number): WindowB
 }
 
 /**
- * The `window` object of a tumbling-window event (ISO-8601 strings, as Lambda sends them).
+ * The `window` object of a tumbling-window event as Lambda sends it: ISO-8601 to the second, without
+ * milliseconds (`"start": "2020-12-09T07:04:00Z"` in services-kinesis-windows.html). Windows are whole
+ * seconds long and aligned to the epoch, so nothing is lost; the strings key the results table, so they
+ * must be the same locally and on AWS.
  *
  * @example
- * toEventWindow({ startMs: 0, endMs: 60_000 }); // { start: '1970-01-01T00:00:00.000Z', end: '1970-01-01T00:01:00.000Z' }
+ * toEventWindow({ startMs: 0, endMs: 60_000 }); // { start: '1970-01-01T00:00:00Z', end: '1970-01-01T00:01:00Z' }
  */
 export function toEventWindow(bounds: WindowBounds): { start: string; end: string } {
-  return { start: new Date(bounds.startMs).toISOString(), end: new Date(bounds.endMs).toISOString() };
+  return { start: isoSeconds(bounds.startMs), end: isoSeconds(bounds.endMs) };
+}
+
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

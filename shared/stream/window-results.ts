@@ -3,16 +3,19 @@ import { keyedRecord } from '../keyed-record.ts';
 import { emptyAggregates, mergeAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
 import type { WindowState } from './window-state.ts';
 
-/** One committed part of a window's result, as stored. */
+/** One item of the results table: a committed part of a window's result, or the mark of its close. */
 export interface WindowResultItem {
   /** `pipeline#shardId#windowStart`. */
   pk: string;
-  /** Sequence number of the part's first record: a window has one part, or several when its state outgrew the cap. */
+  /** A part: the sequence number of its first record. A close: `close#` and the last sequence number covered. */
   sk: string;
+  /** `part` items hold results; a `close` item marks a window whose final invocation ran (absent: older items, all parts). */
+  kind: 'part' | 'close';
   pipeline: string;
   shardId: string;
   windowStart: string;
   windowEnd: string;
+  /** A part's records (0 on a close item, so sums over items stay right). */
   records: number;
   rejected: number;
   aggregates: KeyedAggregates;
@@ -20,9 +23,30 @@ export interface WindowResultItem {
   lastSequenceNumber: string;
   terminatedEarly: boolean;
   committedAt: string;
+  /** Close items: what the window's state counted (parts, records, rejected) when it closed. */
+  closed?: { parts: number; records: number; rejected: number };
 }
 
-export interface WindowCommit {
+/** A run of consecutive records of one shard's window, aggregated by one invocation. */
+export interface WindowPart {
+  firstSequenceNumber: string;
+  lastSequenceNumber: string;
+  records: number;
+  rejected: number;
+  aggregates: KeyedAggregates;
+}
+
+export interface WindowPartCommit {
+  pipeline: string;
+  shardId: string;
+  window: { start: string; end: string };
+  part: WindowPart;
+}
+
+/** A part written now, or one an earlier attempt wrote from the same first record (its extent and counts). */
+export type WindowPartOutcome = { status: 'committed' } | { status: 'duplicate'; lastSequenceNumber: string; records: number; rejected: number };
+
+export interface WindowClose {
   pipeline: string;
   shardId: string;
   window: { start: string; end: string };
@@ -31,17 +55,18 @@ export interface WindowCommit {
 }
 
 /**
- * The results table of a stream pipeline. A window's result is written with one conditional PutItem keyed
- * by (pipeline, shard, window start) and the part's first sequence number, so when Lambda retries a batch
- * or a final invocation (a crash after the write, a timeout), the second write is refused and the window
- * is counted once. The key is a pure function of the records, so every retry computes the same key.
- * Items are written and read with the plain DynamoDB client and {@link windowResultAttributes} /
- * {@link windowResultFromAttributes}: the document client's (un)marshalling drops or refuses map keys
- * such as `__proto__` and `constructor`, and the aggregates are keyed by category, which comes with the data.
+ * The results table of a stream pipeline. Each invocation commits the records it aggregated as a part,
+ * with one conditional PutItem keyed by (pipeline, shard, window start) and the part's first sequence
+ * number: a retried batch starts its parts at the same records, so the write is refused and the earlier
+ * part's extent (returned with the refusal) tells the processor which records it already holds. A window
+ * is therefore exact as soon as its records are processed; the final invocation only writes a `close`
+ * item. Items are written and read with the plain DynamoDB client and {@link windowResultAttributes} /
+ * {@link windowResultFromAttributes}: the document client's (un)marshalling drops or refuses map keys such
+ * as `__proto__` and `constructor`, and the aggregates are keyed by category, which comes with the data.
  *
  * @example
  * const results = new WindowResultStore(new DynamoDBClient(clientConfig()), process.env.SLUICE_RESULTS_TABLE!);
- * await results.commit({ pipeline: 'orders', shardId, window: event.window, state, terminatedEarly: false });
+ * await results.commit({ pipeline: 'orders', shardId, window: event.window, part });
  */
 export class WindowResultStore {
   constructor(
@@ -50,30 +75,72 @@ export class WindowResultStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Writes a part once: `'duplicate'` when an earlier attempt already wrote it, `'empty'` when it has no records. */
-  async commit(commit: WindowCommit): Promise<'committed' | 'duplicate' | 'empty'> {
-    const { pipeline, shardId, window, state, terminatedEarly } = commit;
-    if (state.firstSequenceNumber === undefined || state.lastSequenceNumber === undefined) return 'empty';
+  /** Writes a part once; when a part with the same first record exists, says how far it reaches. */
+  async commit(commit: WindowPartCommit): Promise<WindowPartOutcome> {
+    const { pipeline, shardId, window, part } = commit;
     const item: WindowResultItem = {
       pk: windowResultKey(pipeline, shardId, window.start),
-      sk: state.firstSequenceNumber,
+      sk: part.firstSequenceNumber,
+      kind: 'part',
       pipeline,
       shardId,
       windowStart: window.start,
       windowEnd: window.end,
-      records: state.records,
-      rejected: state.rejected,
-      aggregates: state.aggregates,
-      firstSequenceNumber: state.firstSequenceNumber,
-      lastSequenceNumber: state.lastSequenceNumber,
-      terminatedEarly,
+      records: part.records,
+      rejected: part.rejected,
+      aggregates: part.aggregates,
+      firstSequenceNumber: part.firstSequenceNumber,
+      lastSequenceNumber: part.lastSequenceNumber,
+      terminatedEarly: false,
       committedAt: new Date(this.now()).toISOString(),
     };
+    const existing = await this.putOnce(item);
+    if (!existing) return { status: 'committed' };
+    const earlier = windowResultFromAttributes(existing);
+    return { status: 'duplicate', lastSequenceNumber: earlier.lastSequenceNumber, records: earlier.records, rejected: earlier.rejected };
+  }
+
+  /** Marks a window (or the stretch before an early end) closed with what its state counted: `'duplicate'` on a retried final invocation. */
+  async close(close: WindowClose): Promise<'closed' | 'duplicate'> {
+    const { pipeline, shardId, window, state, terminatedEarly } = close;
+    const covered = state.coveredThrough ?? '';
+    const item: WindowResultItem = {
+      pk: windowResultKey(pipeline, shardId, window.start),
+      sk: `close#${covered}`,
+      kind: 'close',
+      pipeline,
+      shardId,
+      windowStart: window.start,
+      windowEnd: window.end,
+      records: 0,
+      rejected: 0,
+      aggregates: emptyAggregates(),
+      firstSequenceNumber: covered,
+      lastSequenceNumber: covered,
+      terminatedEarly,
+      committedAt: new Date(this.now()).toISOString(),
+      closed: { parts: state.parts, records: state.records, rejected: state.rejected },
+    };
+    return (await this.putOnce(item)) ? 'duplicate' : 'closed';
+  }
+
+  /** Puts an item unless its key exists; returns the existing item when it does. */
+  private async putOnce(item: WindowResultItem): Promise<Record<string, AttributeValue> | undefined> {
     try {
-      await this.dynamodb.send(new PutItemCommand({ TableName: this.tableName, Item: windowResultAttributes(item), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return 'committed';
+      await this.dynamodb.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: windowResultAttributes(item),
+          ConditionExpression: 'attribute_not_exists(pk)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return undefined;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) return 'duplicate';
+      if (err instanceof ConditionalCheckFailedException) {
+        if (!err.Item) throw new Error(`window result ${item.pk} ${item.sk} exists but DynamoDB did not return it`, { cause: err });
+        return err.Item;
+      }
       throw err;
     }
   }
@@ -102,7 +169,7 @@ export class WindowResultStore {
  * Partition key of a shard's window result.
  *
  * @example
- * windowResultKey('orders', 'shardId-000000000000', '2026-01-01T00:00:00.000Z');
+ * windowResultKey('orders', 'shardId-000000000000', '2026-01-01T00:00:00Z');
  */
 export function windowResultKey(pipeline: string, shardId: string, windowStart: string): string {
   return `${pipeline}#${shardId}#${windowStart}`;
@@ -114,7 +181,7 @@ export function windowResultKey(pipeline: string, shardId: string, windowStart: 
  * @example
  * const perWindow = totalsByWindow(items); // Map<windowStart, KeyedAggregates>
  */
-export function totalsByWindow(items: readonly WindowResultItem[]): Map<string, KeyedAggregates> {
+export function totalsByWindow(items: readonly Pick<WindowResultItem, 'windowStart' | 'aggregates'>[]): Map<string, KeyedAggregates> {
   const totals = new Map<string, KeyedAggregates>();
   for (const item of items) totals.set(item.windowStart, mergeAggregates(totals.get(item.windowStart) ?? emptyAggregates(), item.aggregates));
   return totals;
@@ -131,6 +198,7 @@ export function windowResultAttributes(item: WindowResultItem): Record<string, A
   return {
     pk: { S: item.pk },
     sk: { S: item.sk },
+    kind: { S: item.kind },
     pipeline: { S: item.pipeline },
     shardId: { S: item.shardId },
     windowStart: { S: item.windowStart },
@@ -142,6 +210,9 @@ export function windowResultAttributes(item: WindowResultItem): Record<string, A
     lastSequenceNumber: { S: item.lastSequenceNumber },
     terminatedEarly: { BOOL: item.terminatedEarly },
     committedAt: { S: item.committedAt },
+    ...(item.closed
+      ? { closedParts: number(item.closed.parts), closedRecords: number(item.closed.records), closedRejected: number(item.closed.rejected) }
+      : {}),
   };
 }
 
@@ -160,9 +231,12 @@ export function windowResultFromAttributes(attributes: Record<string, AttributeV
     if (!fields) throw new Error(`window result ${text('pk')}: aggregate of ${JSON.stringify(key)} is not a map`);
     aggregates[key] = { count: numberIn(fields, 'count'), sum: numberIn(fields, 'sum'), min: numberIn(fields, 'min'), max: numberIn(fields, 'max') };
   }
+  const kind = Object.hasOwn(attributes, 'kind') ? text('kind') : 'part';
+  if (kind !== 'part' && kind !== 'close') throw new Error(`window result ${text('pk')}: unknown kind ${JSON.stringify(kind)}`);
   return {
     pk: text('pk'),
     sk: text('sk'),
+    kind,
     pipeline: text('pipeline'),
     shardId: text('shardId'),
     windowStart: text('windowStart'),
@@ -174,6 +248,9 @@ export function windowResultFromAttributes(attributes: Record<string, AttributeV
     lastSequenceNumber: text('lastSequenceNumber'),
     terminatedEarly: read(attributes, 'terminatedEarly', 'BOOL'),
     committedAt: text('committedAt'),
+    ...(kind === 'close'
+      ? { closed: { parts: numberIn(attributes, 'closedParts'), records: numberIn(attributes, 'closedRecords'), rejected: numberIn(attributes, 'closedRejected') } }
+      : {}),
   };
 }
 

@@ -1,80 +1,99 @@
-import { addValue, aggregateOf, copyAggregates, emptyAggregates, type KeyedAggregates } from './aggregates.ts';
+import { z } from 'zod';
+import { copyAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
 
 /**
- * What the stream processor keeps in Lambda's tumbling-window `state` between invocations of one
- * window. Lambda hands it back unchanged on the next invocation (or on a retry: the state of the last
- * successful invocation), so it is the only memory a window has until its result is committed.
+ * What the stream processor keeps in Lambda's tumbling-window `state` between invocations of one window.
+ * Every invocation commits what it aggregated as a part of the window's result (window-results.ts), so the
+ * state only counts what was committed and says how far: nothing in it is needed to get the window's
+ * result right. That is what keeps results exact on AWS when the final invocation is never made
+ * (MaximumRetryAttempts or MaximumRecordAgeInSeconds ran out) or the state is lost.
  */
 export interface WindowState {
-  /** Sequence number of the first record aggregated into this part: identifies the part in the results table. */
-  firstSequenceNumber?: string;
-  lastSequenceNumber?: string;
-  /** Records aggregated. */
+  /** Marks the shape: a state without it came from something else (another version, another function). */
+  readonly sluice: typeof WINDOW_STATE_VERSION;
+  /** Parts committed (or found committed) since the window, or its last early end, began. */
+  parts: number;
+  /** Records aggregated into those parts. */
   records: number;
-  /** Records that could not be decoded or validated (reported to the failure destination). */
+  /** Records that could not be decoded or validated (reported to the failure destination) in those parts. */
   rejected: number;
-  /** Prototype-free in memory; a plain JSON object between invocations, rebuilt by {@link readWindowState}. */
+  /** Every record of this window up to this sequence number is in a committed part: a retry skips them. */
+  coveredThrough?: string;
+}
+
+export const WINDOW_STATE_VERSION = 2;
+
+/** A state of sluice 0.1 (aggregates carried until the final invocation): committed as a part when met mid-window after an upgrade. */
+export interface LegacyWindowState {
+  firstSequenceNumber: string;
+  lastSequenceNumber: string;
+  records: number;
+  rejected: number;
   aggregates: KeyedAggregates;
-  /** Running estimate of the serialized size, kept per record so early commits happen at the same record on every retry. */
-  approxBytes: number;
 }
 
-/** Estimated bytes of one key's entry in serialized state (key + four numbers + JSON punctuation). */
-const BYTES_PER_KEY = 96;
-const BASE_BYTES = 256;
+/** What {@link readWindowState} made of the state Lambda passed. */
+export type WindowStateReading =
+  | { kind: 'fresh' | 'valid'; state: WindowState }
+  | { kind: 'legacy'; state: WindowState; legacy: LegacyWindowState }
+  | { kind: 'foreign'; state: WindowState; problem: string };
+
+const count = z.number().int().nonnegative();
+const sequenceNumber = z.string().regex(/^\d+$/, 'a sequence number');
+const stateSchema = z.strictObject({
+  sluice: z.literal(WINDOW_STATE_VERSION),
+  parts: count,
+  records: count,
+  rejected: count,
+  coveredThrough: sequenceNumber.optional(),
+});
+const aggregateSchema = z.strictObject({ count, sum: z.number(), min: z.number(), max: z.number() });
+const legacySchema = z.object({
+  firstSequenceNumber: sequenceNumber,
+  lastSequenceNumber: sequenceNumber,
+  records: count,
+  rejected: count,
+  aggregates: z.record(z.string(), aggregateSchema),
+});
 
 /**
- * A fresh state, or a copy of the one Lambda passed in (an empty object at the start of a window). The
- * copy is the processor's to change (Lambda hands the same state again on a retry), and its aggregates
- * are rebuilt prototype-free: Lambda passes state through JSON, which gives plain objects back.
+ * Reads the state Lambda passed: `{}` (a new window) gives a fresh state; a state of this shape is
+ * copied; a sluice 0.1 state is returned to be committed; anything else (a redeploy of another function
+ * mid-window, AWS's example state `{ "1": 282 }`) is reported as foreign and replaced by a fresh state:
+ * the caller warns, and nothing is lost because every part is already committed.
  *
  * @example
- * const state = readWindowState(event.state);
+ * const reading = readWindowState(event.state);
+ * if (reading.kind === 'foreign') logger.warn('window state reset', { problem: reading.problem });
  */
-export function readWindowState(raw: Record<string, unknown> | undefined): WindowState {
-  if (!raw || raw.aggregates === undefined) return { records: 0, rejected: 0, aggregates: emptyAggregates(), approxBytes: BASE_BYTES };
-  const state = raw as unknown as WindowState;
-  return {
-    ...(state.firstSequenceNumber !== undefined ? { firstSequenceNumber: state.firstSequenceNumber } : {}),
-    ...(state.lastSequenceNumber !== undefined ? { lastSequenceNumber: state.lastSequenceNumber } : {}),
-    records: state.records,
-    rejected: state.rejected,
-    aggregates: copyAggregates(state.aggregates),
-    approxBytes: state.approxBytes,
-  };
+export function readWindowState(raw: unknown): WindowStateReading {
+  if (raw === undefined || raw === null || (isPlainObject(raw) && Object.keys(raw).length === 0)) return { kind: 'fresh', state: freshWindowState() };
+  const parsed = stateSchema.safeParse(raw);
+  if (parsed.success) {
+    const { parts, records, rejected, coveredThrough } = parsed.data;
+    return { kind: 'valid', state: { sluice: WINDOW_STATE_VERSION, parts, records, rejected, ...(coveredThrough !== undefined ? { coveredThrough } : {}) } };
+  }
+  const legacy = legacySchema.safeParse(raw);
+  if (legacy.success) {
+    const { firstSequenceNumber, lastSequenceNumber, records, rejected } = legacy.data;
+    // Copied from the raw state, not zod's output: a category named `__proto__` must stay a category.
+    const aggregates = copyAggregates((raw as { aggregates: Record<string, KeyAggregate> }).aggregates);
+    return { kind: 'legacy', state: freshWindowState(), legacy: { firstSequenceNumber, lastSequenceNumber, records, rejected, aggregates } };
+  }
+  const problem = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(state)'}: ${issue.message}`).join('; ');
+  return { kind: 'foreign', state: freshWindowState(), problem };
 }
 
 /**
- * Adds one record's (key, value) to the state, in place, and returns a function that undoes it (used
- * when a later step for the same record fails, so the returned state never includes a failed record).
+ * The state of a window nothing was committed for yet.
  *
  * @example
- * const undo = addToWindowState(state, 'books', 1299, record.kinesis.sequenceNumber);
+ * const state = freshWindowState();
  */
-export function addToWindowState(state: WindowState, key: string, value: number, sequenceNumber: string): () => void {
-  const existing = aggregateOf(state.aggregates, key);
-  const before = { ...state, previous: existing ? { ...existing } : undefined };
-  if (!existing) state.approxBytes += BYTES_PER_KEY + key.length;
-  addValue(state.aggregates, key, value);
-  state.records += 1;
-  state.firstSequenceNumber ??= sequenceNumber;
-  state.lastSequenceNumber = sequenceNumber;
-  return () => {
-    if (before.previous) state.aggregates[key] = before.previous;
-    else delete state.aggregates[key];
-    state.records = before.records;
-    state.approxBytes = before.approxBytes;
-    state.firstSequenceNumber = before.firstSequenceNumber;
-    state.lastSequenceNumber = before.lastSequenceNumber;
-  };
+export function freshWindowState(): WindowState {
+  return { sluice: WINDOW_STATE_VERSION, parts: 0, records: 0, rejected: 0 };
 }
 
-/**
- * The state a window continues with after a part was committed early: empty aggregates, counters reset.
- *
- * @example
- * if (state.approxBytes > maxStateBytes) { await commit(state); state = nextPartState(); }
- */
-export function nextPartState(): WindowState {
-  return readWindowState(undefined);
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,15 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { ENTRY_METADATA_KEY } from '../../infra/sluice-function.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { orderWorkload, type WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
+import { sendWorkload } from '../../examples/orders/demo/send-workload.ts';
 import { startFaultProxy, type FaultProxy, type WireExchange, type WireFaultRule } from '../../local/faults/fault-proxy.ts';
 import { queueFaultPlan, type QueueFaultRates } from '../../local/faults/queue-fault-plan.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import { sampleTemplate } from '../helpers/sample-app.ts';
 import type { CfnTemplate } from '../../local/template/types.ts';
-import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
-import { QueueProducer } from '../../shared/queue/producer.ts';
 import { REDRIVE_REASON } from '../../local/cli/commands/dlq/dead-letters.ts';
 import { replayDeadLetters } from '../../local/cli/commands/dlq/replay.ts';
 import { customerTotals, drainDeadLetters, expectedTotals, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
@@ -33,6 +31,8 @@ export interface QueueChaosOptions {
 /** What a chaos run measured, message by message. */
 export interface QueueChaosReport {
   readonly sent: number;
+  /** Messages the producer refused before sending (never sent, so not expected downstream): 0 in a healthy run. */
+  readonly refusedByProducer: number;
   readonly uniqueOrders: number;
   readonly effects: number;
   /** Orders written that should not have been (e.g. an expired one): must be 0. */
@@ -89,34 +89,6 @@ function dedupObserver(dedupTable: () => string | undefined) {
   return { counts, observe };
 }
 
-async function sendWorkload(runtime: LocalRuntime, messages: readonly WorkloadMessage[]): Promise<void> {
-  const queueUrl = runtime.output('OrdersQueueUrl');
-  const producer = new QueueProducer<OrderJob>({ client: runtime.clients.sqs, queueUrl });
-  const orders = messages.filter((m) => m.order);
-  const raw = messages.filter((m) => m.raw !== undefined);
-  for (let i = 0; i < orders.length; i += 10) {
-    await producer.sendBatch(orders.slice(i, i + 10).map((m) => ({ payload: m.order!, options: { ...m.options, dedupKey: m.order!.orderId } })));
-  }
-  for (let i = 0; i < raw.length; i += 10) {
-    const Entries = raw.slice(i, i + 10).map((m, n) => ({ Id: String(n), MessageBody: m.raw! }));
-    await runtime.clients.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries }));
-  }
-}
-
-/** Expiring messages are made at send time: the producer refuses an expiresAt already past. */
-async function sendExpiring(runtime: LocalRuntime, count: number, seed: number): Promise<WorkloadMessage[]> {
-  const producer = new QueueProducer<OrderJob>({ client: runtime.clients.sqs, queueUrl: runtime.output('OrdersQueueUrl') });
-  const expiring = orderWorkload({ orders: count, seed: seed + 1_000 }).map((m) => ({
-    order: { ...m.order!, orderId: `x-${m.order!.orderId}` },
-    expected: 'expired' as const,
-  }));
-  for (let i = 0; i < expiring.length; i += 10) {
-    const now = Date.now();
-    await producer.sendBatch(expiring.slice(i, i + 10).map((m) => ({ payload: m.order, options: { delaySeconds: 2, expiresAt: now + 1_000 } })));
-  }
-  return expiring;
-}
-
 /** Matches each DLQ entry to the bad message it came from; what matches nothing is unexplained. */
 function explainDeadLetters(messages: readonly WorkloadMessage[], dead: readonly { body: string; reason?: string }[]) {
   const expected = new Map<string, string>();
@@ -170,10 +142,9 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
     dynamodb.setRules(options.dynamodbFaults);
     sqs.setRules(options.sqsFaults);
 
-    const workload = orderWorkload({ orders: options.orders, seed: options.seed, duplicateRate: options.duplicateRate, malformedRate: options.malformedRate });
-    await sendWorkload(runtime, workload);
-    const expiring = await sendExpiring(runtime, Math.round(options.orders * options.expiredRate), options.seed);
-    const messages = [...workload, ...expiring];
+    const workload = orderWorkload({ orders: options.orders, seed: options.seed, duplicateRate: options.duplicateRate, malformedRate: options.malformedRate, expiredRate: options.expiredRate });
+    // One batch at a time, as a plain producer would send; expiring messages are stamped as they go out.
+    const { accepted: messages, refused } = await sendWorkload(runtime.clients.sqs, runtime.output('OrdersQueueUrl'), workload, { concurrency: 1 });
     await runtime.drain({ timeoutMs: options.drainTimeoutMs });
 
     // Checks read the emulators as they are.
@@ -183,7 +154,7 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
     // faults are gone; dedup turns any that had already taken effect into duplicates.
     const replay = await replayRedrivenOrders(runtime, options.drainTimeoutMs);
     const written = await writtenOrders(runtime);
-    const expectedIds = new Set(workload.filter((m) => m.expected === 'effect').map((m) => m.order!.orderId));
+    const expectedIds = new Set(messages.filter((m) => m.expected === 'effect').map((m) => m.order!.orderId));
     const dead = await drainDeadLetters(runtime, runtime.output('OrdersDeadLetterQueueUrl'));
     const dlq = explainDeadLetters(messages, dead);
     const stats = runtime.mappings.find((m) => m.source.ref === runtime!.output('OrdersQueueUrl'))!.poller.stats;
@@ -193,8 +164,9 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
       uniqueOrders: expectedIds.size,
       effects: written.size,
       unexpectedEffects: [...written].filter((id) => !expectedIds.has(id)).length,
-      totalsMatch: isDeepStrictEqual(Object.fromEntries(await customerTotals(runtime)), Object.fromEntries(expectedTotals(workload))),
-      duplicatesSent: workload.filter((m) => m.expected === 'duplicate').length,
+      refusedByProducer: refused.length,
+      totalsMatch: isDeepStrictEqual(Object.fromEntries(await customerTotals(runtime)), Object.fromEntries(expectedTotals(messages))),
+      duplicatesSent: messages.filter((m) => m.expected === 'duplicate').length,
       duplicatesAbsorbed: observer.counts.duplicates,
       claimConflicts: observer.counts.conflicts,
       retries: stats.received - messages.length - stats.injectedDuplicates - replay.replayed,
@@ -229,6 +201,7 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
 export function chaosTable(title: string, report: QueueChaosReport): string {
   const rows: [string, string | number][] = [
     ['messages sent', report.sent],
+    ['refused by the producer (not sent)', report.refusedByProducer],
     ['unique orders expected', report.uniqueOrders],
     ['effects (orders written)', report.effects],
     ['effects that should not have happened', report.unexpectedEffects],

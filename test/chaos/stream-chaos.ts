@@ -43,6 +43,8 @@ export interface StreamChaosReport {
   readonly invocations: number;
   readonly injected: Record<string, number>;
   readonly duplicateCommitsAbsorbed: number;
+  /** Every close item counts exactly the parts of its (shard, window). */
+  readonly closesMatchParts: boolean;
   readonly lostWindows: number;
   readonly seconds: number;
 }
@@ -165,11 +167,17 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
     const results = await scanResults(dynamodb, resultsTable);
     const expected = expectedRevenueByWindow(streamRecords, options.windowSeconds);
     const windowsPerShard = new Set(results.map((r) => r.pk));
+    const closes = results.filter((r) => r.kind === 'close');
     const rejected = await drainQueue(sqs, failureQueue.url);
     return {
       records: traffic.length,
       windowResultsExpected: windowsPerShard.size,
-      windowResultsCommitted: results.length,
+      windowResultsCommitted: closes.length,
+      // Each close carries what its window's state counted: equal to its parts only if no part was counted twice or missed.
+      closesMatchParts: closes.every((close) => {
+        const parts = results.filter((r) => r.pk === close.pk && r.kind === 'part');
+        return close.closed?.parts === parts.length && close.closed.records === parts.reduce((n, p) => n + p.records, 0);
+      }),
       totalsMatch: isDeepStrictEqual(Object.fromEntries(totalsByWindow(results)), Object.fromEntries(expected)),
       rejectedExpected: expectedRejections(streamRecords).length,
       rejectedReported: rejected.length,
@@ -201,7 +209,8 @@ export function streamChaosTable(title: string, report: StreamChaosReport): stri
   const rows: [string, string | number][] = [
     ['records put', report.records],
     ['(shard, window) results expected', report.windowResultsExpected],
-    ['(shard, window) results committed', report.windowResultsCommitted],
+    ['(shard, window) results closed', report.windowResultsCommitted],
+    ['closes count their parts exactly', report.closesMatchParts ? 'yes' : 'NO'],
     ['window totals = independent computation', report.totalsMatch ? 'yes' : 'NO'],
     ['invocations', report.invocations],
     ...Object.entries(report.injected).map(([k, v]): [string, number] => [`injected: ${k}`, v]),

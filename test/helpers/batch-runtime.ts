@@ -9,6 +9,7 @@ import type { LocalFunction } from '../../local/runtime/local-function.ts';
 import { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import type { LocalStateMachine, StateMachineEvent } from '../../local/stepfunctions/state-machine.ts';
 import type { CfnTemplate } from '../../local/template/types.ts';
+import { TEST_VISIBILITY_TIMEOUT_SECONDS } from './test-visibility.ts';
 
 /** The template of a stack holding one BatchJob, synthesized without bundling. */
 export function batchJobTemplate(props: BatchJobProps = {}, options: { withRequests?: boolean } = {}): CfnTemplate {
@@ -51,8 +52,8 @@ export async function startBatchHarness(
     endpoints: endpointsFromEnvironment()!,
     namePrefix: `b${randomUUID().slice(0, 6)}-`,
     pollers: withRequests,
-    // Requests that meet an in-progress duplicate come back after the visibility timeout: 2 s, not 181 s.
-    overrides: { visibilityTimeoutSeconds: 2 },
+    // Requests that meet an in-progress duplicate come back after the visibility timeout: 10 s, not 181 s.
+    overrides: { visibilityTimeoutSeconds: TEST_VISIBILITY_TIMEOUT_SECONDS },
     functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     stateMachines: { retryIntervalMs: 10, onEvent: (_arn, event) => events.push(event), ...(wrapFunction ? { wrapFunction } : {}) },
   });

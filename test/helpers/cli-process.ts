@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DevState } from '../../local/cli/targets/dev-state.ts';
+import { until } from '../../local/runtime/until.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'local/cli/bin.js');
@@ -26,7 +27,8 @@ export function runCli(args: readonly string[], options: { stateFile?: string; t
     execFile(
       process.execPath,
       [bin, ...args],
-      { cwd: root, env: { ...process.env, ...(options.stateFile ? { SLUICE_STATE_FILE: options.stateFile } : {}) }, timeout: options.timeoutMs ?? 60_000 },
+      // A command takes about half a second on an idle machine; the default limit only stops a hung one.
+      { cwd: root, env: { ...process.env, ...(options.stateFile ? { SLUICE_STATE_FILE: options.stateFile } : {}) }, timeout: options.timeoutMs ?? 120_000 },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });
@@ -52,6 +54,12 @@ export function spawnCli(args: readonly string[], options: { stateFile?: string 
   return { child, output, exited };
 }
 
+/**
+ * How long `sluice dev` may take to print its banner: about 8 s on an idle 2-core machine (synth, three
+ * emulators, the runtime). Test files that start it in `beforeAll` need a hook timeout above this.
+ */
+export const DEV_START_TIMEOUT_MS = 180_000;
+
 /** A `sluice dev` started for a test file. */
 export interface DevProcess {
   readonly child: ChildProcess;
@@ -70,19 +78,21 @@ export interface DevProcess {
  * const dev = await startDev(['--no-pollers']);
  * try { await runCli(['status'], { stateFile: dev.stateFile }); } finally { await dev.stop(); }
  */
-export async function startDev(args: readonly string[] = [], timeoutMs = 60_000): Promise<DevProcess> {
+export async function startDev(args: readonly string[] = [], timeoutMs = DEV_START_TIMEOUT_MS): Promise<DevProcess> {
   const stateFile = join(mkdtempSync(join(tmpdir(), 'sluice-cli-')), 'dev.json');
   const { child, output, exited } = spawnCli(['dev', '--status-interval', '250', ...args], { stateFile });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`sluice dev exited with ${child.exitCode}: ${output.stderr}`);
-    // The last line of the banner: endpoints and outputs are printed by then.
-    if (output.stdout.includes('Ctrl-C stops the runtime and every emulator.')) break;
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`sluice dev did not become ready in ${timeoutMs} ms: ${output.stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await until(
+      () => {
+        if (child.exitCode !== null) throw new Error(`sluice dev exited with ${child.exitCode}: ${output.stderr}`);
+        // The last line of the banner: endpoints and outputs are printed by then.
+        return output.stdout.includes('Ctrl-C stops the runtime and every emulator.');
+      },
+      { what: () => `sluice dev to become ready: ${output.stderr}`, stallMs: timeoutMs },
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw err;
   }
   const state = JSON.parse(readFileSync(stateFile, 'utf8')) as DevState;
   let stopping: Promise<CliResult> | undefined;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { until } from '../../local/runtime/until.ts';
 import { clientConfig } from '../../shared/aws-clients.ts';
 
 /** Clients for the emulators the integration global setup started. */
@@ -70,13 +71,12 @@ export async function drainQueue<T = unknown>(sqs: SQSClient, queueUrl: string):
 // The independent stream reader is shared with the demo's stream stage.
 export { readWholeStream, type StreamRecordSnapshot } from '../../examples/orders/demo/stream-reader.ts';
 
-/** Waits until `done()` holds, polling every 50 ms. */
+/**
+ * Waits until `done()` holds, polling every 50 ms, for at most `timeoutMs` of real time (a generous
+ * bound: the waits here take well under a tenth of it on an idle machine).
+ */
 export async function eventually(done: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await done())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await until(done, { what, stallMs: timeoutMs, intervalMs: 50 });
 }
 
 /** A clock the test moves forward by hand (windows close and records age without waiting). */

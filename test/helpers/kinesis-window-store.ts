@@ -1,23 +1,43 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
 import type { SluiceError } from '../../shared/errors.ts';
-import type { WindowCommit } from '../../shared/stream/window-results.ts';
+import { compareSequenceNumbers } from '../../shared/stream/sequence-numbers.ts';
+import type { WindowClose, WindowPart, WindowPartCommit, WindowPartOutcome } from '../../shared/stream/window-results.ts';
 import { windowResultKey } from '../../shared/stream/window-results.ts';
 
-/** In-memory stand-in for the results table with the same conditional-write rule, for unit tests. */
+/** In-memory stand-in for the results table with the same conditional-write rules, for unit tests. */
 export class InMemoryWindowResults {
-  readonly items = new Map<string, WindowCommit>();
-  failNextCommit = false;
+  readonly parts = new Map<string, WindowPart & { windowStart: string }>();
+  readonly closes = new Map<string, WindowClose>();
+  /** Fail this many of the next writes (commit or close), as a throttled table would. */
+  failWrites = 0;
 
-  async commit(commit: WindowCommit): Promise<'committed' | 'duplicate' | 'empty'> {
-    if (this.failNextCommit) {
-      this.failNextCommit = false;
+  async commit(commit: WindowPartCommit): Promise<WindowPartOutcome> {
+    this.maybeFail();
+    const key = `${windowResultKey(commit.pipeline, commit.shardId, commit.window.start)}#${commit.part.firstSequenceNumber}`;
+    const existing = this.parts.get(key);
+    if (existing) return { status: 'duplicate', lastSequenceNumber: existing.lastSequenceNumber, records: existing.records, rejected: existing.rejected };
+    this.parts.set(key, { ...structuredClone(commit.part), windowStart: commit.window.start });
+    return { status: 'committed' };
+  }
+
+  async close(close: WindowClose): Promise<'closed' | 'duplicate'> {
+    this.maybeFail();
+    const key = `${windowResultKey(close.pipeline, close.shardId, close.window.start)}#close#${close.state.coveredThrough ?? ''}`;
+    if (this.closes.has(key)) return 'duplicate';
+    this.closes.set(key, structuredClone(close));
+    return 'closed';
+  }
+
+  /** Every committed part in sequence order. */
+  committed(): (WindowPart & { windowStart: string })[] {
+    return [...this.parts.values()].sort((a, b) => compareSequenceNumbers(a.firstSequenceNumber, b.firstSequenceNumber));
+  }
+
+  private maybeFail(): void {
+    if (this.failWrites > 0) {
+      this.failWrites -= 1;
       throw new Error('ProvisionedThroughputExceededException');
     }
-    if (commit.state.firstSequenceNumber === undefined) return 'empty';
-    const key = `${windowResultKey(commit.pipeline, commit.shardId, commit.window.start)}#${commit.state.firstSequenceNumber}`;
-    if (this.items.has(key)) return 'duplicate';
-    this.items.set(key, structuredClone(commit));
-    return 'committed';
   }
 }
 

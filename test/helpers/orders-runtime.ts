@@ -7,17 +7,18 @@ import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { sampleTemplate } from './sample-app.ts';
 import { DLQ_ATTRIBUTES } from '../../shared/envelope.ts';
 import type { WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
+import { TEST_VISIBILITY_TIMEOUT_SECONDS } from './test-visibility.ts';
 
 /**
  * Starts the local runtime on the sample template over the shared test emulators, with its own name
- * prefix and a compressed visibility timeout (2 s instead of 181 s) so retries come back quickly.
+ * prefix and a compressed visibility timeout (10 s instead of 181 s) so retries come back quickly.
  */
 export async function startOrdersRuntime(options: Partial<LocalRuntimeOptions> = {}): Promise<LocalRuntime> {
   return LocalRuntime.start({
     template: await sampleTemplate(),
     endpoints: endpointsFromEnvironment()!,
     namePrefix: `t${randomUUID().slice(0, 6)}-`,
-    overrides: { visibilityTimeoutSeconds: 2 },
+    overrides: { visibilityTimeoutSeconds: TEST_VISIBILITY_TIMEOUT_SECONDS },
     functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     ...options,
   });

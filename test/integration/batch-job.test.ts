@@ -1,4 +1,3 @@
-import { jest } from '@jest/globals';
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { BatchRecord } from '../../shared/batch/fields.ts';
 import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
@@ -6,8 +5,6 @@ import type { LocalFunction } from '../../local/runtime/local-function.ts';
 import { SinglePassOrders } from '../../examples/orders/demo/batch-orders.ts';
 import { generateOrders, jobSpecInput } from '../helpers/batch-records.ts';
 import { startBatchHarness, type BatchHarness } from '../helpers/batch-runtime.ts';
-
-jest.setTimeout(180_000);
 
 const RECORDS = 60_000;
 const MALFORMED_LINE = 1_234;

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { jest } from '@jest/globals';
 import { CreateBucketCommand, PutObjectCommand, S3Client, GetObjectCommand } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, ListExecutionsCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { clientConfig } from '../../shared/aws-clients.ts';
@@ -7,8 +6,6 @@ import { startStepFunctionsApi } from '../../local/stepfunctions/api-server.ts';
 import { readItems } from '../../local/stepfunctions/item-reader.ts';
 import { createLocalStateMachine, type LocalStateMachine } from '../../local/stepfunctions/state-machine.ts';
 import { fakeFunction } from '../helpers/batch-local-functions.ts';
-
-jest.setTimeout(60_000);
 
 const s3 = new S3Client(clientConfig({ service: 's3' }));
 const bucket = `sfn-${randomUUID().slice(0, 8)}`;

@@ -1,11 +1,8 @@
-import { jest } from '@jest/globals';
 import { SFNClient, DescribeExecutionCommand, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { generateOrders, jobSpecInput } from '../helpers/batch-records.ts';
 import { startBatchHarness, type BatchHarness } from '../helpers/batch-runtime.ts';
-
-jest.setTimeout(120_000);
 
 describe('batch job requests over SQS', () => {
   let batch: BatchHarness;

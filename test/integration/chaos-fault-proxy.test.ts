@@ -53,9 +53,15 @@ describe('the fault proxy speaks each service\'s real errors, so the SDK treats 
   });
 
   it('resets connections during an outage and forwards again after it', async () => {
-    // Act
-    const outage = dynamodbProxy.outage(300);
+    // Act: the proxy goes down at once and stays down, half a second at a time, until the put (with the
+    // SDK's retries) has given up: on a busy machine it may reach the proxy later than any fixed outage ends.
+    const duringPut: { settled?: boolean } = {};
+    const outage = (async () => {
+      do await dynamodbProxy.outage(500);
+      while (!duringPut.settled);
+    })();
     const during = await viaProxy.send(put('during')).catch((e: unknown) => e as Error);
+    duringPut.settled = true;
     await outage;
     const after = await viaProxy.send(put('after'));
 

@@ -1,15 +1,14 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { orderWorkload } from '../../examples/orders/demo/order-workload.ts';
+import { sendWorkload } from '../../examples/orders/demo/send-workload.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { startFaultProxy } from '../../local/faults/fault-proxy.ts';
 import { startRestartableFauxqs } from '../../local/faults/restartable-fauxqs.ts';
-import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
-import { QueueProducer } from '../../shared/queue/producer.ts';
+import { until } from '../../local/runtime/until.ts';
 import { chaosTemplate, COMPRESSED_TIMEOUT_SECONDS, replayRedrivenOrders } from '../chaos/queue-chaos.ts';
 import { customerTotals, drainDeadLetters, expectedTotals, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
 
 describe('Orders queue pipeline across emulator restarts', () => {
-  it('takes effect exactly once per order when SQS restarts mid-run (state kept on disk) and DynamoDB drops every connection for a second', async () => {
+  it('takes effect exactly once per order when SQS restarts mid-run (state kept on disk) and DynamoDB drops every connection for a second or more', async () => {
     // Prepare
     const shared = endpointsFromEnvironment()!;
     const sqs = await startRestartableFauxqs();
@@ -23,16 +22,14 @@ describe('Orders queue pipeline across emulator restarts', () => {
     });
     try {
       const messages = orderWorkload({ orders: 400, seed: 21, duplicateRate: 0.2 });
-      const producer = new QueueProducer<OrderJob>({ client: runtime.clients.sqs, queueUrl: runtime.output('OrdersQueueUrl') });
-      for (let i = 0; i < messages.length; i += 10) {
-        await producer.sendBatch(messages.slice(i, i + 10).map((m) => ({ payload: m.order!, options: { dedupKey: m.order!.orderId } })));
-      }
 
-      // Act: both outages hit while the pollers are busy with the backlog. DynamoDB goes first: the
-      // worker drains the backlog in a few seconds, and only its traffic can see the DynamoDB outage
-      // (the pollers keep polling SQS, so the SQS restart hits them whenever it comes).
-      await sleep(300);
-      await dynamodb.outage(1_000);
+      // Act: both outages hit while the pollers are busy with the backlog. DynamoDB goes down before the
+      // backlog goes out and stays down, a second at a time, until the worker has met it (a reset
+      // connection): only the worker's traffic can see it, and this way it does however fast or slow the
+      // machine drains the backlog. The pollers poll SQS all the time, so its restart always hits them.
+      const outage = until(() => dynamodb.stats.refused > 0, { what: 'the worker to meet the DynamoDB outage', stallMs: 120_000, intervalMs: 0, onPoll: () => dynamodb.outage(1_000) });
+      await sendWorkload(runtime.clients.sqs, runtime.output('OrdersQueueUrl'), messages, { concurrency: 1 });
+      await outage;
       await sqs.restart(1_000);
       await runtime.drain({ timeoutMs: 120_000 });
       const replay = await replayRedrivenOrders(runtime, 60_000);

@@ -14,6 +14,7 @@ describe('stream pipeline under seeded chaos (the small run; `npm run test:chaos
     expect(injected('crashes after final commit')).toBeGreaterThan(0);
     expect(injected('crashes before work') + injected('crashes after work') + injected('timeouts after work')).toBeGreaterThan(0);
     expect(report.windowResultsCommitted).toBe(report.windowResultsExpected);
+    expect(report.closesMatchParts).toBe(true);
     expect(report.totalsMatch).toBe(true);
     expect(report.rejectedReported).toBeGreaterThanOrEqual(report.rejectedExpected);
     expect(report.lostWindows).toBe(0);

@@ -1,13 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jest } from '@jest/globals';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { generateOrders, jobSpecInput } from '../helpers/batch-records.ts';
 import { runCli, startDev, type DevProcess } from '../helpers/cli-process.ts';
-
-jest.setTimeout(180_000);
 
 const RECORDS = 3_000;
 
@@ -17,7 +14,7 @@ describe('sluice batch start|status against a running `sluice dev` (Step Functio
   const files = mkdtempSync(join(tmpdir(), 'sluice-cli-batch-'));
 
   beforeAll(async () => {
-    dev = await startDev(['--no-pollers'], 120_000);
+    dev = await startDev(['--no-pollers']);
     const bucket = dev.state.outputs.BatchBucketName!;
     const s3 = new S3Client({ ...clientConfig({ service: 's3' }), endpoint: dev.state.endpoints.s3, forcePathStyle: true });
     try {

@@ -1,6 +1,7 @@
 import { GetQueueAttributesCommand, PurgeQueueCommand, ReceiveMessageCommand, DeleteMessageBatchCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { DeadLetterQueue } from '../../shared/queue/dead-letter.ts';
+import { until } from '../../local/runtime/until.ts';
 import { runCli, spawnCli, startDev, type DevProcess } from '../helpers/cli-process.ts';
 import { sqsRecord, stringAttribute } from '../helpers/sqs-events.ts';
 
@@ -76,16 +77,18 @@ describe('sluice dlq replay against `sluice dev --no-pollers` (nothing consumes,
   it('loses nothing when interrupted with Ctrl-C mid-replay, and a second run moves the rest', async () => {
     // Prepare
     await deadLetter(30, 'transient', 't');
-    const replay = spawnCli(['dlq', 'replay', 'Orders', '--rate', '10/s'], { stateFile: dev.stateFile });
-    const deadline = Date.now() + 20_000;
-    while ((await depth(sqs, ordersUrl)) < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // At 5/s the replay needs 6 s for all 30: ample time to interrupt it after the first few, even on a busy machine.
+    const replay = spawnCli(['dlq', 'replay', 'Orders', '--rate', '5/s'], { stateFile: dev.stateFile });
+    let moved = 0;
+    // The CLI starts in about half a second on an idle machine; the wait allows for a much slower one.
+    await until(async () => (moved = await depth(sqs, ordersUrl)) >= 3, { what: 'the replay to move its first messages', stallMs: 120_000, progress: () => moved, intervalMs: 50 });
     // Act
     replay.child.kill('SIGINT');
     const interrupted = await replay.exited;
     // Assess
     expect(interrupted.code).toBe(130);
     expect(interrupted.stdout).toMatch(/^replayed \d+ dead letters from the Orders DLQ to Orders \(interrupted\); \d+ left in the DLQ\n$/);
-    const moved = await depth(sqs, ordersUrl);
+    moved = await depth(sqs, ordersUrl);
     const left = await depth(sqs, deadLetterUrl);
     expect(moved).toBeGreaterThanOrEqual(3);
     expect(moved).toBeLessThan(30);

@@ -162,13 +162,16 @@ describe('DedupStore on DynamoDB Local: the claim state machine', () => {
   });
 
   it('frees the claim of a crashed invocation once its lease (the remaining time) has passed', async () => {
-    // Prepare: an invocation with 300 ms left claims and then dies without complete or release
-    const store = new DedupStore({ client: dynamodb, tableName: dedupTable });
+    // Prepare: an invocation with 300 ms left claims and then dies without complete or release. The
+    // store's clock moves by hand: with real time, a busy machine could let the lease lapse before the
+    // second claim and the test would prove nothing.
+    const clock = manualClock();
+    const store = new DedupStore({ client: dynamodb, tableName: dedupTable, clock });
     const k = key();
     await store.claim(k, { leaseMs: testContext({ remainingMs: 300 }).getRemainingTimeInMillis() });
     await expect(store.claim(k, { leaseMs: 30_000 })).rejects.toThrow(ClaimInProgressError);
     // Act
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    clock.advance(400);
     const retry = await store.claim(k, { leaseMs: 30_000 });
     // Assess
     expect(retry.status).toBe('claimed');

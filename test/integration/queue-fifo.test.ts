@@ -4,6 +4,7 @@ import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { fifoTestTemplate } from '../helpers/fifo-test-stack.ts';
+import { TEST_VISIBILITY_TIMEOUT_SECONDS } from '../helpers/test-visibility.ts';
 
 describe('FIFO queue pipeline', () => {
   it('keeps the order within each message group across a failure, and other groups unaffected', async () => {
@@ -12,7 +13,7 @@ describe('FIFO queue pipeline', () => {
       template: fifoTestTemplate(),
       endpoints: endpointsFromEnvironment()!,
       namePrefix: `f${randomUUID().slice(0, 6)}-`,
-      overrides: { visibilityTimeoutSeconds: 2 },
+      overrides: { visibilityTimeoutSeconds: TEST_VISIBILITY_TIMEOUT_SECONDS },
       functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
     });
     try {

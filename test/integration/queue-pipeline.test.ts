@@ -1,15 +1,12 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { QueueProducer } from '../../shared/queue/producer.ts';
-import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
-import { orderWorkload } from '../../examples/orders/demo/order-workload.ts';
+import { EXPIRES_IN_TRANSIT, orderWorkload, type WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
+import { sendWorkload } from '../../examples/orders/demo/send-workload.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import { chosen, customerTotals, drainDeadLetters, expectedTotals, orderIdOf, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
 
-async function sendOrders(runtime: LocalRuntime, messages: ReturnType<typeof orderWorkload>) {
-  const producer = new QueueProducer<OrderJob>({ client: runtime.clients.sqs, queueUrl: runtime.output('OrdersQueueUrl') });
-  for (let i = 0; i < messages.length; i += 10) {
-    await producer.sendBatch(messages.slice(i, i + 10).map((m) => ({ payload: m.order!, options: { ...m.options, dedupKey: m.order!.orderId } })));
-  }
+async function sendOrders(runtime: LocalRuntime, messages: readonly WorkloadMessage[]) {
+  const { refused } = await sendWorkload(runtime.clients.sqs, runtime.output('OrdersQueueUrl'), messages, { concurrency: 1 });
+  expect(refused).toEqual([]);
 }
 
 describe('Orders queue pipeline, run locally from the synthesized sample stack', () => {
@@ -67,9 +64,8 @@ describe('Orders queue pipeline, run locally from the synthesized sample stack',
     const runtime = await startOrdersRuntime();
     try {
       const [message] = orderWorkload({ orders: 1, seed: 4 });
-      const producer = new QueueProducer<OrderJob>({ client: runtime.clients.sqs, queueUrl: runtime.output('OrdersQueueUrl') });
-      // Act: held back 2 s by SQS, valid for 1 s: it expires in transit.
-      await producer.send(message!.order!, { delaySeconds: 2, expiresAt: Date.now() + 1_000 });
+      // Act: valid for 1 s from its send, held back 2 s by SQS: it expires in transit, however slow the machine.
+      await sendOrders(runtime, [{ ...message!, ...EXPIRES_IN_TRANSIT, expected: 'expired' }]);
       await runtime.drain({ timeoutMs: 30_000 });
       // Assess
       expect((await writtenOrders(runtime)).size).toBe(0);

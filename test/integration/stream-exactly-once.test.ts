@@ -1,8 +1,9 @@
 import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
-import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
+import { orderFilterPattern, orderRevenuePipeline } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
-import { totalsByWindow } from '../../shared/stream/window-results.ts';
+import { createStreamConsumer } from '../../shared/stream/consumer.ts';
+import { totalsByWindow, WindowResultStore } from '../../shared/stream/window-results.ts';
 import {
   createQueue,
   createResultsTable,
@@ -90,14 +91,65 @@ describe('stream pipeline under crashes (kinesis-mock, DynamoDB Local)', () => {
     await putRecords(kinesis, streamName, generateOrderTraffic(3_000, 7), { concurrency: 2 });
     clock.advance(3_600_000);
     await eventually(() => poller!.idle(), 60_000, 'the pipeline to drain the stream');
+    await poller.stop();
     // Assess
     const streamRecords = await readWholeStream(kinesis, streamName);
     const results = await scanResults(dynamodb, tableName);
     const windowsPerShard = new Set(results.map((r) => r.pk));
+    const closes = results.filter((r) => r.kind === 'close');
     expect(crashes.afterCommit).toBe(windowsPerShard.size);
     expect(crashes.afterBatch).toBeGreaterThan(0);
     expect(crashes.beforeWork).toBeGreaterThan(0);
-    expect(results).toHaveLength(windowsPerShard.size); // one committed result per (shard, window), none twice
+    expect(closes).toHaveLength(windowsPerShard.size); // one close per (shard, window), none twice
+    // The state counted every part once: what each close says equals what its window's parts hold.
+    for (const close of closes) {
+      const parts = results.filter((r) => r.pk === close.pk && r.kind === 'part');
+      expect(close.closed).toEqual({ parts: parts.length, records: parts.reduce((n, p) => n + p.records, 0), rejected: parts.reduce((n, p) => n + p.rejected, 0) });
+    }
     expect(Object.fromEntries(totalsByWindow(results))).toEqual(Object.fromEntries(expectedRevenueByWindow(streamRecords, WINDOW_SECONDS)));
+  }, 90_000);
+
+  it('ends with an exact result for every window when every final invocation fails past MaximumRetryAttempts', async () => {
+    // Prepare: the sample's pipeline in a consumer of its own table, with the retries the StreamPipeline
+    // construct sets (3); every final invocation fails before the handler runs, so Lambda gives up on each window.
+    const tableName2 = uniqueName('order-revenue-finals');
+    const streamName2 = uniqueName('orders-finals');
+    const streamArn2 = await createStream(kinesis, streamName2, 1);
+    await createResultsTable(dynamodb, tableName2);
+    const consumer = createStreamConsumer({ ...orderRevenuePipeline('orders'), results: new WindowResultStore(dynamodb, tableName2) });
+    let finalAttempts = 0;
+    const failingFinals = inProcessFunction(async (event: KinesisStreamTumblingWindowEvent) => {
+      if (event.isFinalInvokeForWindow) {
+        finalAttempts += 1;
+        throw new Error('final invocation failed');
+      }
+      return consumer(event);
+    });
+    const clock = new ShiftedClock();
+    const finals = createKinesisPoller({
+      mapping: { EventSourceArn: streamArn2, StartingPosition: 'TRIM_HORIZON', BatchSize: 50, TumblingWindowInSeconds: WINDOW_SECONDS, MaximumRetryAttempts: 3, FunctionResponseTypes: ['ReportBatchItemFailures'], DestinationConfig: { OnFailure: { Destination: failureQueue.arn } } },
+      fn: failingFinals,
+      streamName: streamName2,
+      kinesis,
+      sqs,
+      queueUrlForArn: () => failureQueue.url,
+      clock,
+      idlePollMs: 100,
+    });
+    finals.start();
+    // Act
+    await putRecords(kinesis, streamName2, generateOrderTraffic(500, 11), { concurrency: 2 });
+    clock.advance(3_600_000);
+    await eventually(() => finals.idle(), 60_000, 'every window to be given up on');
+    await finals.stop();
+    // Assess
+    const results = await scanResults(dynamodb, tableName2);
+    const windows = new Set(results.map((r) => r.pk));
+    expect(windows.size).toBeGreaterThan(0);
+    expect(finals.stats.discardedWindows).toBe(windows.size);
+    expect(finalAttempts).toBe(4 * windows.size); // the first attempt and MaximumRetryAttempts (3) retries
+    expect(results.filter((r) => r.kind === 'close')).toEqual([]); // no window was ever closed …
+    // … and every window's result is exact all the same
+    expect(Object.fromEntries(totalsByWindow(results))).toEqual(Object.fromEntries(expectedRevenueByWindow(await readWholeStream(kinesis, streamName2), WINDOW_SECONDS)));
   }, 90_000);
 });

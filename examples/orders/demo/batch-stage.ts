@@ -1,11 +1,8 @@
 import { createInterface } from 'node:readline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobSpecInput } from 'sluice/batch';
-import { JobSummaryStore } from 'sluice/batch';
-import { openObject, uploadLines } from 'sluice/batch';
-import type { LocalRuntime } from 'sluice/local';
-import type { ExecutionDescription, LocalStateMachine, StateMachineEvent } from 'sluice/local';
+import { JobSummaryStore, openObject, uploadLines, type JobSpecInput } from 'sluice/batch';
+import { until, type ExecutionDescription, type LocalRuntime, type LocalStateMachine, type StateMachineEvent } from 'sluice/local';
 import { generateOrders, orderAggregates, SinglePassOrders, type ExpectedGroup } from './batch-orders.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
 import { seededRandom } from 'sluice/local';
@@ -65,7 +62,6 @@ export function stateMachineEventTap() {
 export type StateMachineEventTap = ReturnType<typeof stateMachineEventTap>;
 
 const TOP_K = 3;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function demoJobSpec(jobId: string, bucket: string, inputKey: string, partitions: number): JobSpecInput {
   return {
@@ -147,7 +143,8 @@ export async function runBatchStage(runtime: LocalRuntime, options: BatchStageOp
     // The same request again, as a client that timed out would re-send it: the first one is acknowledged,
     // so its dedup record is complete and this one is a counted duplicate (the execution name would refuse it anyway).
     await runtime.clients.sqs.send(request);
-    execution = await executionEnded(machine, executionArn, () => report(`${phase}: ${partitionsDone} map iterations done`));
+    const state = () => `${phase}: ${partitionsDone} map iterations done`;
+    execution = await executionEnded(machine, executionArn, state, () => report(state()));
   } finally {
     unlisten?.();
   }
@@ -155,7 +152,7 @@ export async function runBatchStage(runtime: LocalRuntime, options: BatchStageOp
   const jobMs = performance.now() - jobStarted;
   const check = new MismatchLog();
   // The re-sent request is handled (a duplicate) before executions are counted.
-  await runtime.drain({ timeoutMs: 30_000, includeDelayed: false }).catch((err: unknown) => check.note(`request queue: ${(err as Error).message}`));
+  await runtime.drain({ timeoutMs: STALL_MS, includeDelayed: false }).catch((err: unknown) => check.note(`request queue: ${(err as Error).message}`));
   const executionsStarted = machine.list().filter((e) => e.name === jobId).length;
   progress.update(total, 'checking against the single-pass computation');
 
@@ -204,39 +201,45 @@ function inlineMaxPartitions(runtime: LocalRuntime): number {
   return Number(split?.environment.BATCH_INLINE_MAX_PARTITIONS ?? 100);
 }
 
-const EXECUTION_DEADLINE_MS = 30 * 60_000;
+/**
+ * How long a wait of this stage may go without progress before it gives up. The job's Split and Reduce
+ * report nothing until they end (about 10 s for 100,000 records on an idle 2-core machine), so its limit
+ * is longer; the rest is the starter function taking one request.
+ */
+const STALL_MS = 5 * 60_000;
+const JOB_STALL_MS = 15 * 60_000;
 
 /** Waits until the starter function has started the execution (the request is on its way through the queue until then). */
 async function executionStarted(machine: LocalStateMachine, executionArn: string, report: () => void): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  while (!machine.list().some((e) => e.executionArn === executionArn)) {
-    report();
-    if (performance.now() > deadline) throw new Error(`batch stage: the starter function did not start ${executionArn} within 60 s`);
-    await sleep(50);
-  }
+  await until(() => machine.list().some((e) => e.executionArn === executionArn), {
+    what: `the starter function to start ${executionArn}`,
+    stallMs: STALL_MS,
+    intervalMs: 50,
+    onPoll: report,
+  });
 }
 
 /** Waits until the starter has acknowledged (deleted) the request, which it does after completing its dedup record. */
 async function requestAcknowledged(runtime: LocalRuntime, queueUrl: string): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    const depth = await runtime.queueDepth(queueUrl);
-    if (depth.visible + depth.inFlight === 0) return;
-    if (performance.now() > deadline) throw new Error(`batch stage: the job request was not acknowledged within 60 s: ${JSON.stringify(depth)}`);
-    await sleep(50);
-  }
+  let depth = { visible: 0, inFlight: 0, delayed: 0 };
+  await until(
+    async () => {
+      depth = await runtime.queueDepth(queueUrl);
+      return depth.visible + depth.inFlight === 0;
+    },
+    { what: () => `the job request to be acknowledged: ${JSON.stringify(depth)}`, stallMs: STALL_MS, intervalMs: 50 },
+  );
 }
 
-/** Waits for the execution to end, reporting progress meanwhile. */
-async function executionEnded(machine: LocalStateMachine, executionArn: string, report: () => void): Promise<ExecutionDescription> {
-  const deadline = performance.now() + EXECUTION_DEADLINE_MS;
-  for (;;) {
-    const description = machine.describe(executionArn);
-    if (description.status !== 'RUNNING') return description;
-    report();
-    if (performance.now() > deadline) throw new Error(`batch stage: execution ${executionArn} did not end within 30 minutes`);
-    await sleep(100);
-  }
+/** Waits for the execution to end, reporting progress meanwhile; it gives up only when no state or Map iteration has moved for a long time. */
+async function executionEnded(machine: LocalStateMachine, executionArn: string, progress: () => string, report: () => void): Promise<ExecutionDescription> {
+  await until(() => machine.describe(executionArn).status !== 'RUNNING', {
+    what: () => `execution ${executionArn} to end (${progress()})`,
+    stallMs: JOB_STALL_MS,
+    progress,
+    onPoll: report,
+  });
+  return machine.describe(executionArn);
 }
 
 /** Counts differences and keeps a note of each. */

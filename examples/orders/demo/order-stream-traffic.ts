@@ -99,7 +99,8 @@ export function expectedRevenueByWindow(records: readonly StreamRecordSnapshot[]
     const outcome = orderRecordFate(record.data);
     if (outcome.fate !== 'aggregated') continue;
     const { category, amountCents } = outcome;
-    const start = new Date(Math.floor(record.arrivalMs / (windowSeconds * 1000)) * windowSeconds * 1000).toISOString();
+    // Lambda's window bounds are ISO-8601 to the second ("2020-12-09T07:04:00Z").
+    const start = new Date(Math.floor(record.arrivalMs / (windowSeconds * 1000)) * windowSeconds * 1000).toISOString().replace('.000Z', 'Z');
     const window = expected.get(start) ?? new Map<string, KeyAggregate>();
     const current = window.get(category);
     window.set(

@@ -1,5 +1,5 @@
 import { aggregateOf, emptyAggregates, putRecords, totalsByWindow, windowContaining, type KeyAggregate, type KeyedAggregates } from 'sluice/stream';
-import type { LocalRuntime, VirtualClock } from 'sluice/local';
+import { until, type LocalRuntime, type VirtualClock } from 'sluice/local';
 import { expectedRevenueByWindow, orderRecordFate, orderStreamWorkload } from './order-stream-traffic.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
 import { readWholeStream, scanWindowResults } from './stream-reader.ts';
@@ -39,7 +39,7 @@ export interface StreamStageResult {
   readonly discarded: number;
   /** Records sent and not in any fate: `sent − (filtered + rejected + dropped + aggregated)`. */
   readonly unaccounted: number;
-  /** Distinct (shard, window) results committed, and the parts they were committed in. */
+  /** Distinct (shard, window) results committed, and the parts they were committed in (one or more per invocation). */
   readonly windowsCommitted: number;
   readonly windowParts: number;
   readonly windowSeconds: number;
@@ -55,7 +55,8 @@ export interface StreamStageResult {
   readonly windowCloseAdvanceMs: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How long the stage may go without a record handled (or a window closed) before it gives up. */
+const STALL_MS = 5 * 60_000;
 
 function tumblingWindowSeconds(runtime: LocalRuntime, streamName: string): number {
   const mapping = runtime.streamMappings.find((m) => m.source.physicalName === streamName);
@@ -113,11 +114,13 @@ export async function runStreamStage(
   await putRecords(runtime.clients.kinesis!, streamName, records, { concurrency: 4, onProgress: (sent) => progress.update(sent, 'put') });
   const putMs = performance.now() - started;
   const handled = () => poller.stats.filtered - before.filtered + (poller.stats.delivered - before.delivered) + (poller.stats.discarded - before.discarded);
-  while (handled() < records.length) {
-    progress.update(records.length + Math.min(handled(), records.length), 'processing');
-    if (performance.now() - started > 120_000) throw new Error(`stream stage: ${handled()} of ${records.length} records processed after 2 minutes`);
-    await sleep(50);
-  }
+  await until(() => handled() >= records.length, {
+    what: () => `the stream stage: ${handled()} of ${records.length} records handled`,
+    stallMs: STALL_MS,
+    progress: handled,
+    intervalMs: 50,
+    onPoll: () => progress.update(records.length + Math.min(handled(), records.length), 'processing'),
+  });
   const processedMs = performance.now() - started;
   const onStream = await readWholeStream(runtime.clients.kinesis!, streamName);
   const windowCloseAdvanceMs = await closeWindows(poller, clock, windowContaining(Math.max(...onStream.map((r) => r.arrivalMs)), windowSeconds).endMs, (note) =>
@@ -126,7 +129,8 @@ export async function runStreamStage(
   progress.update(records.length * 2, 'done');
   progress.stop();
 
-  const parts = await scanWindowResults(runtime.clients.dynamodb, resultsTable);
+  const items = await scanWindowResults(runtime.clients.dynamodb, resultsTable);
+  const parts = items.filter((item) => item.kind === 'part');
   const committed = totalsByWindow(parts);
   const expectedWindows = expectedRevenueByWindow(onStream, windowSeconds);
   const expected: StreamFates = { filtered: 0, rejected: 0, dropped: 0, aggregated: 0 };
@@ -168,7 +172,7 @@ export async function runStreamStage(
  * drained). Without a virtual clock, waits in real time.
  */
 async function closeWindows(
-  poller: { idle(): boolean },
+  poller: { idle(): boolean; stats: { finalInvocations: number } },
   clock: VirtualClock | undefined,
   lastWindowEnd: number,
   note: (text: string) => void,
@@ -176,10 +180,8 @@ async function closeWindows(
   const behind = Math.max(0, lastWindowEnd - Date.now());
   if (clock && behind > 0) clock.advance(behind);
   note(clock || behind === 0 ? 'closing windows' : `waiting ${Math.ceil(behind / 1000)} s for the window to end`);
-  const deadline = Date.now() + (clock ? 0 : behind) + 60_000;
-  while (!poller.idle()) {
-    if (Date.now() > deadline) throw new Error('stream stage: the poller did not close its windows within 60 s');
-    await sleep(50);
-  }
+  // Without a virtual clock the last window ends in real time, `behind` from now.
+  const stallMs = STALL_MS + (clock ? 0 : behind);
+  await until(() => poller.idle(), { what: 'the stream poller to close its windows', stallMs, progress: () => poller.stats.finalInvocations, intervalMs: 50 });
   return clock ? behind : 0;
 }

@@ -93,9 +93,11 @@ describe('local state machine: Lambda tasks', () => {
   });
 
   it('returns the running execution for the same name and input, and refuses a reused name otherwise', async () => {
-    // Prepare
-    const slow = fakeFunction('slow', () => new Promise((resolve) => setTimeout(() => resolve(1), 50)));
-    const machine = machineWith({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: slow.arn, End: true } } }, [slow]);
+    // Prepare: the task runs until the test lets it finish, so the execution is certainly still running
+    let finish: (value: number) => void = () => undefined;
+    const gate = new Promise<number>((resolve) => (finish = resolve));
+    const held = fakeFunction('held', () => gate);
+    const machine = machineWith({ StartAt: 'Work', States: { Work: { Type: 'Task', Resource: held.arn, End: true } } }, [held]);
     // Act
     const first = await machine.start({ a: 1 }, 'job');
     const again = await machine.start({ a: 1 }, 'job');
@@ -103,6 +105,8 @@ describe('local state machine: Lambda tasks', () => {
     // Assess
     expect(again).toBe(first);
     await expect(other).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    expect(machine.describe(first).status).toBe('RUNNING');
+    finish(1);
     await machine.wait(first);
     await expect(machine.start({ a: 1 }, 'job')).rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
   });

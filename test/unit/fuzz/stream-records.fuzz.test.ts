@@ -3,7 +3,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import { MalformedMessageError, SchemaValidationError, type SluiceError } from '../../../shared/errors.ts';
 import { orderEventSchema, orderRevenuePipeline } from '../../../examples/orders/lib/order-revenue-pipeline.ts';
 import { processWindowBatch } from '../../../shared/stream/processor.ts';
-import type { WindowCommit } from '../../../shared/stream/window-results.ts';
+import type { WindowPartCommit } from '../../../shared/stream/window-results.ts';
 import { kinesisRecord, orderEvent, tumblingWindowEvent } from '../../helpers/kinesis-events.ts';
 
 /** Record data no order pipeline should aggregate as is: random bytes, any JSON, order events with one field spoiled. */
@@ -48,8 +48,12 @@ describe('the stream order pipeline under fuzzed record data (fast-check)', () =
         generated += data.length;
         const records = data.map((d) => kinesisRecord(d));
         const failures = new RecordingReporter();
-        const commits: WindowCommit[] = [];
-        const results = { commit: async (c: WindowCommit) => (commits.push(c), 'committed' as const) };
+        const commits: WindowPartCommit[] = [];
+        const closes: unknown[] = [];
+        const results = {
+          commit: async (c: WindowPartCommit) => (commits.push(c), { status: 'committed' as const }),
+          close: async (c: unknown) => (closes.push(c), 'closed' as const),
+        };
 
         // Act
         const { response, summary } = await processWindowBatch(tumblingWindowEvent(records, { final }), orderRevenuePipeline('fuzz'), {
@@ -66,7 +70,9 @@ describe('the stream order pipeline under fuzzed record data (fast-check)', () =
           expect(error instanceof MalformedMessageError || error instanceof SchemaValidationError).toBe(true);
           expect(error.message).toMatch(/^record \d+ /);
         }
-        expect(commits).toHaveLength(final ? 1 : 0);
+        // Every aggregated or rejected record is in a committed part; the final invocation closes the window.
+        expect(commits.reduce((n, c) => n + c.part.records + c.part.rejected, 0)).toBe(summary.aggregated + summary.rejected);
+        expect(closes).toHaveLength(final ? 1 : 0);
       }),
       { numRuns: 250, seed: 20261127 },
     );

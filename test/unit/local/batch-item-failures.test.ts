@@ -27,6 +27,8 @@ describe('readBatchItemFailures (Lambda ReportBatchItemFailures rules)', () => {
   it.each([
     ['an empty itemIdentifier', { batchItemFailures: [{ itemIdentifier: '' }] }],
     ['a missing itemIdentifier', { batchItemFailures: [{}] }],
+    ['a null itemIdentifier (Kinesis page)', { batchItemFailures: [{ itemIdentifier: null }] }],
+    ['an itemIdentifier under a bad key name (Kinesis page)', { batchItemFailures: [{ itemIdentifer: 'm1' }] }],
     ['an itemIdentifier of another batch', { batchItemFailures: [{ itemIdentifier: 'elsewhere' }] }],
     ['a list that is not a list', { batchItemFailures: 'm1' }],
     ['a response that is not an object', 'oops'],

@@ -64,7 +64,22 @@ describe('processSqsBatch', () => {
     expect(peak).toBe(4);
   });
 
-  it('on FIFO, fails every later record of a group after its first failure and leaves other groups alone', async () => {
+  it('on FIFO, stops at the first failure and reports it and every later record of every group, as AWS documents', async () => {
+    // Prepare
+    const records = ['A1', 'B1', 'A2', 'B2', 'A3'].map((body) => sqsRecord({ groupId: body[0]!, body }));
+    const processed: string[] = [];
+    // Act
+    const { response, failures } = await processSqsBatch(records, async (record) => {
+      processed.push(record.body);
+      if (record.body === 'A2') throw new Error('A2 failed');
+    });
+    // Assess
+    expect(processed).toEqual(['A1', 'B1', 'A2']);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.slice(2).map((r) => r.messageId));
+    expect(failures.map((f) => f.blocked)).toEqual([false, true, true]);
+  });
+
+  it('on FIFO with skipGroupOnError, fails every later record of a group after its first failure and leaves other groups alone', async () => {
     // Prepare
     const records = [
       sqsRecord({ groupId: 'A', body: 'A1' }),
@@ -77,10 +92,14 @@ describe('processSqsBatch', () => {
     ];
     const processed: string[] = [];
     // Act
-    const { response, failures } = await processSqsBatch(records, async (record) => {
-      processed.push(record.body);
-      if (record.body === 'A2') throw new Error('A2 failed');
-    });
+    const { response, failures } = await processSqsBatch(
+      records,
+      async (record) => {
+        processed.push(record.body);
+        if (record.body === 'A2') throw new Error('A2 failed');
+      },
+      { skipGroupOnError: true },
+    );
     // Assess
     expect(processed.filter((b) => b.startsWith('A'))).toEqual(['A1', 'A2']);
     expect(processed.filter((b) => b.startsWith('B'))).toEqual(['B1', 'B2', 'B3']);

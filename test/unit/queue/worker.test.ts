@@ -248,10 +248,34 @@ describe('createQueueWorker: handler failures', () => {
     });
   });
 
-  it('on FIFO, blocks the rest of a failed group and lets other groups through', async () => {
+  it('on FIFO, stops at the first failure and returns every later record by default (AWS’s documented behaviour)', async () => {
     // Prepare
     const seen: string[] = [];
     const { handler } = setup({
+      handle: async (payload) => {
+        seen.push(payload.id);
+        if (payload.id === 'A2') throw new Error('transient');
+      },
+    });
+    const records = [
+      sqsRecord({ groupId: 'A', body: { id: 'A1', n: 1 } }),
+      sqsRecord({ groupId: 'A', body: { id: 'A2', n: 2 } }),
+      sqsRecord({ groupId: 'B', body: { id: 'B1', n: 1 } }),
+      sqsRecord({ groupId: 'A', body: { id: 'A3', n: 3 } }),
+      sqsRecord({ groupId: 'B', body: { id: 'B2', n: 2 } }),
+    ];
+    // Act
+    const response = await handler(sqsEvent(records), testContext());
+    // Assess
+    expect(seen).toEqual(['A1', 'A2']);
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier)).toEqual(records.slice(1).map((r) => r.messageId));
+  });
+
+  it('on FIFO with skipGroupOnError, blocks the rest of a failed group and lets other groups through', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const { handler } = setup({
+      skipGroupOnError: true,
       handle: async (payload) => {
         seen.push(payload.id);
         if (payload.id === 'A2') throw new Error('transient');

@@ -6,7 +6,7 @@ import { kinesisRecord, orderEvent } from '../../helpers/kinesis-events.ts';
 const T0 = Date.parse('2026-01-01T00:00:00Z');
 
 function newStats(): KinesisPollerStats {
-  return { fetched: 0, filtered: 0, delivered: 0, invocations: 0, finalInvocations: 0, functionErrors: 0, partialFailures: 0, bisections: 0, discarded: 0 };
+  return { fetched: 0, filtered: 0, delivered: 0, invocations: 0, finalInvocations: 0, functionErrors: 0, partialFailures: 0, bisections: 0, discarded: 0, discardedWindows: 0 };
 }
 
 /** A lane over a scripted function, with a clock the test sets. */
@@ -37,7 +37,13 @@ function laneWith(mapping: Partial<KinesisMappingProperties>, fn: (event: Kinesi
       }
     }
   };
-  return { lane, clock, events, discarded, drain };
+  /** Runs steps until the lane is idle: nothing buffered and no ended window owing its final invocation (bounded). */
+  const settle = async () => {
+    for (let i = 0; i < 100 && !lane.idle(); i += 1) {
+      if (!(await lane.step(true))) await new Promise((r) => setTimeout(r, 25));
+    }
+  };
+  return { lane, clock, events, discarded, drain, settle };
 }
 
 const at = (offsetMs: number) => kinesisRecord(orderEvent(), { arrivalMs: T0 + offsetMs });
@@ -93,6 +99,47 @@ describe('KinesisLane tumbling windows', () => {
     // Assess
     expect(beforeEnd).toBe(0);
     expect(events.filter((e) => e.isFinalInvokeForWindow)).toHaveLength(1);
+    expect(lane.idle()).toBe(true);
+  });
+
+  it('gives up on a final invocation after MaximumRetryAttempts, reports the window to the on-failure destination and moves on', async () => {
+    // Prepare: every final invocation fails; two retries allowed
+    const { lane, clock, events, discarded, settle } = laneWith({ TumblingWindowInSeconds: 10, MaximumRetryAttempts: 2 }, (event) => {
+      if (event.isFinalInvokeForWindow) throw new Error('final invocation failed');
+      return countingState(event);
+    });
+    const window0 = [at(1_000), at(2_000), at(3_000)];
+    lane.push(window0);
+    await settle();
+    // Act: the window ends, then a record of the next window arrives
+    clock.now = T0 + 10_000;
+    await settle();
+    lane.push([at(12_000)]);
+    await settle();
+    // Assess
+    expect(events.filter((e) => e.isFinalInvokeForWindow)).toHaveLength(3);
+    expect(discarded).toEqual([{ sequenceNumbers: [window0[0]!.kinesis.sequenceNumber, window0[2]!.kinesis.sequenceNumber], condition: 'RetryAttemptsExhausted', invokeCount: 3 }]);
+    expect(events.at(-1)).toMatchObject({ isFinalInvokeForWindow: false, state: {}, window: { start: '2026-01-01T00:00:10Z' } });
+  });
+
+  it('gives up on a final invocation once the window’s last record is older than MaximumRecordAgeInSeconds', async () => {
+    // Prepare: final invocations fail, retries are unlimited, records may be 60 s old
+    const { lane, clock, events, discarded, settle } = laneWith({ TumblingWindowInSeconds: 10, MaximumRecordAgeInSeconds: 60 }, (event) => {
+      if (event.isFinalInvokeForWindow) throw new Error('final invocation failed');
+      return countingState(event);
+    });
+    lane.push([at(1_000), at(2_000)]);
+    await settle();
+    clock.now = T0 + 10_000;
+    await lane.step(true);
+    const finalsBefore = events.filter((e) => e.isFinalInvokeForWindow).length;
+    // Act: the window's last record (2 s) is now more than 60 s old
+    clock.now = T0 + 62_001;
+    await settle();
+    // Assess
+    expect(finalsBefore).toBeGreaterThanOrEqual(1);
+    expect(events.filter((e) => e.isFinalInvokeForWindow)).toHaveLength(finalsBefore);
+    expect(discarded.map((d) => d.condition)).toEqual(['RecordAgeExceeded']);
     expect(lane.idle()).toBe(true);
   });
 

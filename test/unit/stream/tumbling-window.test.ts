@@ -2,17 +2,17 @@ import { arrivalMs, toEventWindow, windowContaining } from '../../../shared/stre
 
 describe('windowContaining', () => {
   it.each([
-    ['the first instant of a window', '2026-01-01T00:01:00.000Z', '2026-01-01T00:01:00.000Z'],
-    ['the middle of a window', '2026-01-01T00:01:30.500Z', '2026-01-01T00:01:00.000Z'],
-    ['the last millisecond of a window', '2026-01-01T00:01:59.999Z', '2026-01-01T00:01:00.000Z'],
-    ['the end of a window, which starts the next', '2026-01-01T00:02:00.000Z', '2026-01-01T00:02:00.000Z'],
-  ])('aligns %s to the epoch', (_name, at, expectedStart) => {
+    ['the first instant of a window', '2026-01-01T00:01:00.000Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z'],
+    ['the middle of a window', '2026-01-01T00:01:30.500Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z'],
+    ['the last millisecond of a window', '2026-01-01T00:01:59.999Z', '2026-01-01T00:01:00Z', '2026-01-01T00:02:00Z'],
+    ['the end of a window, which starts the next', '2026-01-01T00:02:00.000Z', '2026-01-01T00:02:00Z', '2026-01-01T00:03:00Z'],
+  ])('aligns %s to the epoch and formats the bounds as Lambda does (to the second)', (_name, at, expectedStart, expectedEnd) => {
     // Prepare
     const time = Date.parse(at);
     // Act
     const bounds = windowContaining(time, 60);
     // Assess
-    expect(toEventWindow(bounds)).toEqual({ start: expectedStart, end: new Date(Date.parse(expectedStart) + 60_000).toISOString() });
+    expect(toEventWindow(bounds)).toEqual({ start: expectedStart, end: expectedEnd });
   });
 
   it('aligns windows that do not divide an hour to the epoch, not to the hour', () => {
