@@ -50,6 +50,18 @@ afterAll(() => {
   for (const client of [dynamodb, sqs, kinesis]) client.destroy();
 });
 
+/**
+ * What the emulator of this run lacks for a test of the deployed sample, by name; the test is skipped with
+ * this reason in its title (and runs on an emulator that has it, e.g. LocalStack).
+ */
+const missing: Readonly<Record<string, string | undefined>> = {
+  // The sample's stream consumer is a windowed pipeline: it refuses an event without `window` (shared/stream/
+  // processor.ts), so on an emulator without windows every batch fails and nothing reaches the consumer's logic.
+  tumblingWindows: state.emulator.startsWith('MiniStack')
+    ? `skipped on ${state.emulator}: no Kinesis TumblingWindowInSeconds (no window, state or final invocation; docs/conformance.md)`
+    : undefined,
+};
+
 describe(`the sample stack deployed with cdklocal on ${state.emulator}`, () => {
   it('was deployed whole except what the emulator cannot create, each named with the reason', () => {
     // Assess
@@ -133,7 +145,8 @@ describe(`the sample stack deployed with cdklocal on ${state.emulator}`, () => {
     expect(status.stdout).toMatch(/^state\s+SUCCEEDED$/m);
   });
 
-  it('the deployed stream consumer: FilterCriteria skips non-order events and schema-invalid orders reach the failure queue', async () => {
+  const noWindows = missing.tumblingWindows;
+  (noWindows ? it.skip : it)(`the deployed stream consumer: FilterCriteria skips non-order events and schema-invalid orders reach the failure queue${noWindows ? ` (${noWindows})` : ''}`, async () => {
     // Prepare
     const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
     const records = [
@@ -158,16 +171,6 @@ describe(`the sample stack deployed with cdklocal on ${state.emulator}`, () => {
     expect(JSON.stringify(reports)).not.toContain(cart);
   });
 });
-
-/**
- * What the emulator of this run lacks for a test of the deployed sample, by name; the test is skipped with
- * this reason in its title (and runs on an emulator that has it, e.g. LocalStack).
- */
-const missing: Readonly<Record<string, string | undefined>> = {
-  tumblingWindows: state.emulator.startsWith('MiniStack')
-    ? `skipped on ${state.emulator}: no Kinesis TumblingWindowInSeconds (no window, state or final invocation; docs/conformance.md)`
-    : undefined,
-};
 
 describe(`the deployed stream pipeline's windows on ${state.emulator}`, () => {
   const skipped = missing.tumblingWindows;
