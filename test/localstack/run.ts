@@ -7,9 +7,10 @@
  *      (each template also through cfn-lint);
  *   4. jest's `localstack` project against the deployed stacks (the `sluice` CLI with `--target localstack`,
  *      the Orders, stream and batch paths, the init app's queue, the conformance comparison);
- *   5. the integration suite with SLUICE_TEST_TARGET=external against the same endpoint: a focused
+ *   5. `cdklocal destroy` of the three stacks;
+ *   6. the integration suite with SLUICE_TEST_TARGET=external against the same endpoint: a focused
  *      subset by default (CI), every file with `--full`;
- *   6. `cdklocal destroy`, MiniStack stopped with every Lambda worker it started.
+ *   7. MiniStack stopped with every Lambda worker it started.
  * Usage: npm run test:localstack [-- --full] [-- --keep] [-- --only <jest path pattern>]
  *   --keep: leave MiniStack running and the stacks deployed, print its endpoint;
  *   --only: run only the matching files of the `localstack` project and no external suite (to iterate).
@@ -124,6 +125,14 @@ async function main(): Promise<number> {
     step('jest: the deployed stacks (project localstack)');
     failed += (await runJest(['--selectProjects', 'localstack', '--runInBand', ...(only ? [only] : [])], { ...env, [LOCALSTACK_STATE_ENV]: stateFile })) === 0 ? 0 : 1;
 
+    // The stacks go before the external suite, which needs none of them: MiniStack retries a failing Kinesis
+    // batch without end (the conformance stack's bisect stream), spawning a Lambda worker every few seconds,
+    // and that load starved the suite's own SQS pollers on a 2-core machine (a drain saw no progress for 20 s).
+    if (!keep) {
+      step('cdklocal destroy');
+      for (const [stack, { assembly }] of Object.entries(state.stacks)) await destroy(env, assembly, stack);
+    }
+
     if (!only) {
       step(`jest: the integration suite with SLUICE_TEST_TARGET=external (${full ? 'every file' : `subset: ${EXTERNAL_SUBSET.join(', ')}`})`);
       const externalEnv = {
@@ -137,10 +146,6 @@ async function main(): Promise<number> {
       failed += (await runJest(['--selectProjects', 'integration', '--runInBand', ...(full ? [] : EXTERNAL_SUBSET)], externalEnv)) === 0 ? 0 : 1;
     }
 
-    if (!keep) {
-      step('cdklocal destroy');
-      for (const [stack, { assembly }] of Object.entries(state.stacks)) await destroy(env, assembly, stack);
-    }
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     failed += 1;
