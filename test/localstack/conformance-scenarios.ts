@@ -139,10 +139,16 @@ async function putToStream(side: Side, stream: string, scenario: string, records
   return (put.Records ?? []).map((r) => r.SequenceNumber!);
 }
 
-/** The on-failure messages about these records (their batch starts at one of them), as `n (batch size a+b)`. */
-async function onFailure(side: Side, sequenceNumbers: readonly string[]): Promise<string> {
+/**
+ * The on-failure messages about these records of `stream` (their batch starts at one of them), as
+ * `n (batch size a+b)`. The streams share one failure queue, and sequence numbers are unique only within a
+ * stream (kinesis-mock gives two new streams the same ones), so the stream's ARN is matched too.
+ */
+async function onFailure(side: Side, stream: string, sequenceNumbers: readonly string[]): Promise<string> {
+  const streamName = side.output(`${stream}StreamName`);
   const bodies = (await peekAll(side, side.output('StreamFailuresQueueUrl')))
-    .map((b) => JSON.parse(b) as { KinesisBatchInfo?: { startSequenceNumber?: string; batchSize?: number } })
+    .map((b) => JSON.parse(b) as { KinesisBatchInfo?: { streamArn?: string; startSequenceNumber?: string; batchSize?: number } })
+    .filter((m) => (m.KinesisBatchInfo?.streamArn ?? '').endsWith(`:stream/${streamName}`))
     .filter((m) => sequenceNumbers.includes(m.KinesisBatchInfo?.startSequenceNumber ?? ''));
   return bodies.length === 0 ? 'none' : `${bodies.length} (batch size ${bodies.map((m) => m.KinesisBatchInfo!.batchSize).join('+')})`;
 }
@@ -196,7 +202,7 @@ export function conformanceScenarios(): Scenario[] {
           const put = await putToStream(side, 'PartialStream', id, [{ id: 'a' }, { id: 'b', act: 'fail' }, { id: 'c' }]);
           return until(aws, deadline, async () => {
             const batches = (await invocations(side, id)).map((i) => `[${i.ids.join(' ')}]`).join(' ');
-            return `batches: ${batches || 'none'}; on-failure: ${await onFailure(side, put)}`;
+            return `batches: ${batches || 'none'}; on-failure: ${await onFailure(side, 'PartialStream', put)}`;
           });
         },
       };
@@ -215,7 +221,7 @@ export function conformanceScenarios(): Scenario[] {
             const list = await invocations(side, id);
             const alone = list.some((i) => i.ids.length === 1 && i.ids[0] === 'poison');
             const after = ['c', 'd'].every((x) => list.some((i) => i.ids.includes(x) && !i.ids.includes('poison')));
-            const failure = await onFailure(side, put);
+            const failure = await onFailure(side, 'BisectStream', put);
             return `poison record alone in a batch: ${alone ? 'yes' : 'no'}; records after it processed: ${after ? 'yes' : 'no'}; on-failure: ${failure}`;
           });
         },
