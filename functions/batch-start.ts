@@ -4,7 +4,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../shared/aws-clients.ts';
 import { requireEnv } from '../shared/config.ts';
 import { startJobExecution } from '../shared/batch/job-starter.ts';
-import { jobSpecSchema } from '../shared/batch/job-spec.ts';
+import { bucketAllowListFromEnv, jobRequestSchema } from '../shared/batch/bucket-allow-list.ts';
 import { DedupStore } from '../shared/dedup/store.ts';
 import { createObservability } from '../shared/observability.ts';
 import { queueWorkerEnv } from '../shared/queue/config.ts';
@@ -22,7 +22,7 @@ const { logger, metrics } = createObservability({ serviceName: 'batch-start' });
  * (re-sent requests are counted duplicates) and by the execution name (Step Functions refuses a reused name).
  */
 export const handler = createQueueWorker({
-  schema: jobSpecSchema,
+  schema: jobRequestSchema(bucketAllowListFromEnv()),
   dedup: {
     store: new DedupStore({ client: dynamodb, tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds }),
     scope: config.dedupScope,

@@ -1,10 +1,10 @@
-import { Duration, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
 import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { MathExpression, type Alarm, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
 import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, type BucketProps, type CfnBucket, type IBucket, type LifecycleRule } from 'aws-cdk-lib/aws-s3';
 import {
   Choice,
   Condition,
@@ -25,10 +25,13 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoAttributeValue, DynamoPutItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { INPUT_BUCKETS_ENV, OUTPUT_BUCKETS_ENV } from '../shared/batch/bucket-allow-list.ts';
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
+import { acknowledgeFinding } from './compliance-findings.ts';
+import { complianceLogGroup, complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import type { DedupTable } from './dedup-table.ts';
 import { QueuePipeline } from './queue-pipeline.ts';
-import { acknowledgeNagFinding, addAlarmAction, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureTable } from './secure-defaults.ts';
+import { acknowledgeNagFinding, ALARM_PERIOD, alarmAbove, grantTableActions, leastPrivilegeFunction, notifyOnAlarm, secureTable } from './secure-defaults.ts';
 import { withDefaults } from './with-defaults.ts';
 import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
 import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
@@ -82,7 +85,7 @@ export interface BatchJobProps {
   readonly functionProps?: SluiceFunctionOverrides;
   /** The partition function's props over `functionProps`. Default memory 1769 MiB (one full vCPU). */
   readonly partitionFunctionProps?: SluiceFunctionOverrides;
-  /** Added to every alarm of the job (and of its request queue), e.g. `new SnsAction(topic)`. */
+  /** Added to every alarm of the job (and of its request queue), e.g. `new SnsAction(topic)`. Default: the stack's alarm topic. */
   readonly alarmAction?: IAlarmAction;
   /** Intermediate objects (`tmp/`) expire after this. Default 2 days. */
   readonly intermediateExpiration?: Duration;
@@ -90,9 +93,29 @@ export interface BatchJobProps {
   readonly retryAttempts?: number;
   /** With a dedup table: an SQS request queue (with DLQ) whose messages (job specs) start jobs once. */
   readonly dedupTable?: DedupTable;
-  /** Removal policy of the bucket and summary table. Default RETAIN. */
+  /**
+   * Removal policy of the buckets and summary table. Default RETAIN_ON_UPDATE_OR_DELETE: kept after a stack
+   * deletion, deleted by the rollback of the deploy that created them (a failed first deploy leaves nothing).
+   */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Other buckets job specs may read inputs from (`input.s3.bucket`); Split may read (and list) them. Default:
+   * only the batch bucket. A spec naming any other bucket is refused before the job starts.
+   */
+  readonly inputBuckets?: readonly IBucket[];
+  /** Other buckets job specs may write outputs to (`output.bucket`); Reduce may write them. Default: only the batch bucket. */
+  readonly outputBuckets?: readonly IBucket[];
+  /**
+   * strict: bucket on the stack's KMS key, both buckets versioned with Object Lock on and event notifications
+   * to EventBridge, functions in the stack's VPC with reserved concurrency, logs a year. Default: the stack's profile.
+   */
+  readonly compliance?: ComplianceProfile;
 }
+
+/** strict: reserved concurrency of Split and Reduce (one each per running job). */
+const STRICT_JOB_FUNCTION_CONCURRENCY = 5;
+/** Concurrent job starts of the request queue's consumer (its reserved concurrency in strict). */
+const STARTER_CONCURRENCY = 2;
 
 /**
  * A batch job engine: partition → sort → aggregate → reduce over a Step Functions Map.
@@ -134,74 +157,102 @@ export class BatchJob extends Construct {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     // ResultWriterV2 (the current ResultWriter schema) is behind a feature flag in CDK 2.x.
     this.node.setContext('@aws-cdk/aws-stepfunctions:useDistributedMapResultWriterV2', true);
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
     const timeout = props.functionProps?.timeout ?? Duration.minutes(15);
     const inlineMaxPartitions = props.inlineMaxPartitions ?? 40;
+    const profile = complianceProfile(this, props.compliance);
+    const strict = profile === 'strict';
 
     const accessLogs = new Bucket(this, 'AccessLogs', {
+      ...compliantBucketProps(profile),
+      // S3 delivers server access logs only to an SSE-S3 bucket.
       encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
+      lifecycleRules: withVersionExpiry(profile, [{ id: 'ExpireAccessLogs', expiration: Duration.days(strict ? 365 : 90) }]),
       removalPolicy,
     });
-    acknowledgeNagFinding(accessLogs, 'S1', 'This is the server access log destination of the batch bucket; logging it into itself would loop.');
+    acknowledgeFinding(accessLogs, 'accessLogBucketLogging');
+    acknowledgeFinding(accessLogs, 'accessLogBucketEncryption');
+    acknowledgeFinding(accessLogs, 'bucketReplication');
     this.bucket = new Bucket(this, 'Bucket', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      ...compliantBucketProps(profile),
+      ...(strict
+        ? { encryption: BucketEncryption.KMS, encryptionKey: ComplianceResources.of(this).encryptionKey, bucketKeyEnabled: true }
+        : { encryption: BucketEncryption.S3_MANAGED }),
       serverAccessLogsBucket: accessLogs,
       serverAccessLogsPrefix: 'batch-bucket/',
-      lifecycleRules: [
+      lifecycleRules: withVersionExpiry(profile, [
         { id: 'ExpireIntermediateData', prefix: INTERMEDIATE_PREFIX, expiration: props.intermediateExpiration ?? Duration.days(2) },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-      ],
+      ]),
       removalPolicy,
     });
-    this.summaryTable = secureTable(this, 'SummaryTable', { partitionKey: { name: 'jobId', type: AttributeType.STRING }, removalPolicy });
+    acknowledgeFinding(this.bucket, 'bucketReplication');
+    if (strict) for (const bucket of [accessLogs, this.bucket]) notifyEventBridge(bucket);
+    this.summaryTable = secureTable(this, 'SummaryTable', { partitionKey: { name: 'jobId', type: AttributeType.STRING }, removalPolicy, compliance: profile });
 
+    const inputBuckets: IBucket[] = [this.bucket, ...(props.inputBuckets ?? [])];
+    const outputBuckets: IBucket[] = [this.bucket, ...(props.outputBuckets ?? [])];
+    const allowList = {
+      [INPUT_BUCKETS_ENV]: Fn.join(',', inputBuckets.map((b) => b.bucketName)),
+      [OUTPUT_BUCKETS_ENV]: Fn.join(',', outputBuckets.map((b) => b.bucketName)),
+    };
     const environment = { BATCH_BUCKET: this.bucket.bucketName };
     const batchFunction = (id: string, name: string, description: string, variables: Record<string, string>, overrides?: SluiceFunctionOverrides) =>
       leastPrivilegeFunction(this, id, {
         ...withDefaults(withDefaults({ description, memorySize: 1024 }, props.functionProps ?? {}), overrides ?? {}),
+        compliance: profile,
         timeout,
         entry: sluiceFunctionEntry(name),
         environment: { ...props.functionProps?.environment, ...overrides?.environment, ...variables },
       });
-    this.splitFunction = batchFunction('Split', 'batch-split', 'sluice batch: split a job input into partitions', {
-      ...environment,
-      BATCH_INLINE_MAX_PARTITIONS: String(inlineMaxPartitions),
-    });
+    // strict reserves concurrency: Split and Reduce run once per job, partitions as many as a Map runs at once.
+    const mapConcurrency = Math.max(props.maxConcurrency ?? 10, props.distributedMaxConcurrency ?? 100);
+    const reserved = (concurrency: number) => (strict && props.functionProps?.reservedConcurrentExecutions === undefined ? { reservedConcurrentExecutions: concurrency } : {});
+    this.splitFunction = batchFunction(
+      'Split',
+      'batch-split',
+      'sluice batch: split a job input into partitions',
+      { ...environment, ...allowList, BATCH_INLINE_MAX_PARTITIONS: String(inlineMaxPartitions) },
+      reserved(STRICT_JOB_FUNCTION_CONCURRENCY),
+    );
     this.partitionFunction = batchFunction(
       'ProcessPartition',
       'batch-partition',
       'sluice batch: sort one partition and compute its partial aggregates',
       environment,
-      withDefaults({ memorySize: 1769 }, props.partitionFunctionProps ?? {}),
+      withDefaults({ memorySize: 1769, ...reserved(mapConcurrency) }, props.partitionFunctionProps ?? {}),
     );
-    this.reduceFunction = batchFunction('Reduce', 'batch-reduce', 'sluice batch: merge partial aggregates and sorted runs, record the summary', {
-      ...environment,
-      BATCH_SUMMARY_TABLE: this.summaryTable.tableName,
-    });
+    this.reduceFunction = batchFunction(
+      'Reduce',
+      'batch-reduce',
+      'sluice batch: merge partial aggregates and sorted runs, record the summary',
+      { ...environment, ...allowList, BATCH_SUMMARY_TABLE: this.summaryTable.tableName },
+      reserved(STRICT_JOB_FUNCTION_CONCURRENCY),
+    );
     // Least privilege, named actions only: inputs are read anywhere in the bucket, intermediate data
     // is read and written under tmp/ only, outputs are written by Reduce (multipart: AbortMultipartUpload).
     const intermediate = this.bucket.arnForObjects(`${INTERMEDIATE_PREFIX}*`);
     const anyObject = this.bucket.arnForObjects('*');
     const allow = (fn: SluiceFunction, actions: string[], resources: string[]) => Grant.addToPrincipal({ grantee: fn, actions, resourceArns: resources });
-    allow(this.splitFunction, ['s3:GetObject'], [anyObject]);
+    allow(this.splitFunction, ['s3:GetObject'], [anyObject, ...(props.inputBuckets ?? []).map((b) => b.arnForObjects('*'))]);
     allow(this.splitFunction, ['s3:PutObject'], [intermediate]);
     allow(this.partitionFunction, ['s3:GetObject', 's3:PutObject'], [intermediate]);
     allow(this.reduceFunction, ['s3:GetObject'], [intermediate]);
-    allow(this.reduceFunction, ['s3:PutObject', 's3:AbortMultipartUpload'], [anyObject]);
-    // Without ListBucket S3 answers a missing partial with AccessDenied instead of NoSuchKey.
+    allow(this.reduceFunction, ['s3:PutObject', 's3:AbortMultipartUpload'], [anyObject, ...(props.outputBuckets ?? []).map((b) => b.arnForObjects('*'))]);
+    // Without ListBucket S3 answers a missing key with AccessDenied instead of NoSuchKey: Split reads the
+    // spec's input key (a typo must say NoSuchKey), Reduce reads partials that may be missing.
+    allow(this.splitFunction, ['s3:ListBucket'], inputBuckets.map((b) => b.bucketArn));
     allow(this.reduceFunction, ['s3:ListBucket'], [this.bucket.bucketArn]);
-    this.summaryTable.grant(this.reduceFunction, 'dynamodb:PutItem');
+    // Buckets of your own may have their own keys: the functions use them through S3 only.
+    for (const bucket of props.inputBuckets ?? []) bucket.encryptionKey?.grantDecrypt(this.splitFunction);
+    for (const bucket of props.outputBuckets ?? []) bucket.encryptionKey?.grantEncrypt(this.reduceFunction);
+    grantTableActions(this.summaryTable, this.reduceFunction, 'dynamodb:PutItem');
     const bucketArn = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket)}.Arn>`;
     for (const fn of [this.splitFunction, this.partitionFunction, this.reduceFunction]) {
       for (const objects of [`${bucketArn}/${INTERMEDIATE_PREFIX}*`, `${bucketArn}/*`]) acknowledgeNagFinding(fn.role!, `IAM5[Resource::${objects}]`, S3_GRANT_REASON);
     }
 
-    this.stateMachine = this.buildStateMachine(props, timeout);
+    this.stateMachine = this.buildStateMachine(props, timeout, profile);
     this.failedExecutionsAlarm = alarmAbove(this, 'FailedExecutionsAlarm', {
       metric: new MathExpression({
         expression: 'failed + timedOut + aborted',
@@ -229,22 +280,27 @@ export class BatchJob extends Construct {
       description: `A function of ${this.node.path} threw; the state machine retries transient errors, so check whether the execution recovered.`,
     });
 
-    addAlarmAction([this.failedExecutionsAlarm, this.functionErrorsAlarm], props.alarmAction);
+    notifyOnAlarm(this, [this.failedExecutionsAlarm, this.functionErrorsAlarm], props.alarmAction);
 
     if (props.dedupTable) {
       this.requests = new QueuePipeline(this, 'Requests', {
         entry: sluiceFunctionEntry('batch-start'),
         dedupTable: props.dedupTable,
         dedupScope: 'batch-job',
+        compliance: profile,
+        // A start is one StartExecution call: a burst of requests must not take the account's concurrency.
+        maxConcurrency: STARTER_CONCURRENCY,
         functionProps: {
           ...props.functionProps,
           // The starter only starts an execution: the queue consumer's default timeout fits it.
           timeout: undefined,
-          environment: { ...props.functionProps?.environment, BATCH_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+          environment: { ...props.functionProps?.environment, ...allowList, BATCH_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
         },
         alarmAction: props.alarmAction,
       });
       this.stateMachine.grantStartExecution(this.requests.consumer);
+      // The starter calls StartExecution from inside the VPC.
+      if (strict) ComplianceResources.of(this).requireInterfaceEndpoint(InterfaceVpcEndpointAwsService.STEP_FUNCTIONS);
     }
     this.offered = [
       offerOutput(this.bucket, `${id}${OUTPUT_SUFFIXES.bucketName}`, this.bucket.bucketName, 'batch job inputs, intermediate data (tmp/) and outputs'),
@@ -267,7 +323,7 @@ export class BatchJob extends Construct {
     addStackOutputs(this, this.offered, this.node.id, this.node.id);
   }
 
-  private buildStateMachine(props: BatchJobProps, functionTimeout: Duration): StateMachine {
+  private buildStateMachine(props: BatchJobProps, functionTimeout: Duration, profile: ComplianceProfile): StateMachine {
     // States get their own scope: their ids are the state names (Split, Reduce…), which the functions also use.
     const flow = new Construct(this, 'Flow');
     const invoke = (id: string, fn: IFunction) => {
@@ -332,7 +388,13 @@ export class BatchJob extends Construct {
         .otherwise(inlineMap.next(reduce)),
     );
 
-    const logGroup = new LogGroup(this, 'StateMachineLogs', { retention: RetentionDays.ONE_MONTH });
+    // Step Functions documents the /aws/vendedlogs/ prefix: CloudWatch Logs resource policies are capped at
+    // 5,120 characters, and log groups under the prefix need no entry of their own. The stack's id makes the
+    // name unique per stack creation, so a retained group never blocks the next deploy of the same stack.
+    const stackUuid = Fn.select(2, Fn.split('/', Aws.STACK_ID));
+    const logGroup = complianceLogGroup(this, 'StateMachineLogs', profile, {
+      logGroupName: `/aws/vendedlogs/states/${Names.uniqueResourceName(this, { maxLength: 200, separator: '-' })}-${stackUuid}`,
+    });
     const stateMachine = new StateMachine(this, 'StateMachine', {
       definitionBody: DefinitionBody.fromChainable(definition),
       stateMachineType: StateMachineType.STANDARD,
@@ -340,6 +402,7 @@ export class BatchJob extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
       comment: 'sluice batch job: Split → Map(ProcessPartition) → Reduce',
     });
+    acknowledgeFinding(stateMachine, 'inlinePolicy');
     const stack = Stack.of(this);
     const arnOf = (construct: Construct) => `<${stack.getLogicalId(construct.node.defaultChild as CfnElement)}.Arn>`;
     for (const fn of [this.splitFunction, this.partitionFunction, this.reduceFunction]) {
@@ -371,4 +434,30 @@ export class BatchJob extends Construct {
 function withRetry<T extends TaskStateBase>(task: T, maxAttempts: number, errors = TRANSIENT_TASK_ERRORS): T {
   task.addRetry({ errors, interval: Duration.seconds(2), backoffRate: 2, maxAttempts, maxDelay: Duration.seconds(60), jitterStrategy: JitterType.FULL });
   return task;
+}
+
+/** What both batch buckets get in every profile, and in strict versioning with Object Lock (no default retention). */
+function compliantBucketProps(profile: ComplianceProfile): BucketProps {
+  return {
+    enforceSSL: true,
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    // Object Lock without a default retention locks nothing by itself: intermediate data must stay deletable by
+    // its lifecycle rule, and S3 refuses to deliver access logs to a bucket with a default retention. Lock
+    // outputs per object (retention or legal hold) where your data requires it.
+    ...(profile === 'strict' ? { versioned: true, objectLockEnabled: true } : {}),
+  };
+}
+
+/** strict (versioned): old versions and leftover delete markers expire too, or the lifecycle rules above would only hide data. */
+function withVersionExpiry(profile: ComplianceProfile, rules: LifecycleRule[]): LifecycleRule[] {
+  if (profile !== 'strict') return rules;
+  return [...rules, { id: 'ExpireNoncurrentVersions', noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true }];
+}
+
+/**
+ * Turns on S3's EventBridge notifications (Control Tower CT.S3.PR.4) directly on the bucket resource: CDK's
+ * `eventBridgeEnabled` adds a custom-resource Lambda for it, which would itself sit outside the VPC.
+ */
+function notifyEventBridge(bucket: Bucket): void {
+  (bucket.node.defaultChild as CfnBucket).notificationConfiguration = { eventBridgeConfiguration: { eventBridgeEnabled: true } };
 }

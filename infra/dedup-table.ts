@@ -3,7 +3,8 @@ import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { secureTable } from './secure-defaults.ts';
+import type { ComplianceProfile } from './compliance.ts';
+import { grantTableActions, secureTable } from './secure-defaults.ts';
 
 /** Partition key of dedup records (`scope#idempotencyKey`). */
 export const DEDUP_PARTITION_KEY = 'pk';
@@ -24,22 +25,21 @@ export const DEDUP_ITEM_ACTIONS = [
   'dynamodb:ConditionCheckItem',
 ] as const;
 
-/** KMS actions a principal needs to use a table encrypted with a customer-managed key. */
-const CUSTOMER_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
-
 export interface DedupTableProps {
   /** Customer-managed key; default: the AWS-managed `aws/dynamodb` key (see `secureTable`). */
   readonly encryptionKey?: IKey;
-  /** What happens to the table when it leaves the stack (default RETAIN). */
+  /** What happens to the table when it leaves the stack (default RETAIN_ON_UPDATE_OR_DELETE: see `secureTable`). */
   readonly removalPolicy?: RemovalPolicy;
-  /** Deletion protection (default: on when the table is retained). */
+  /** Deletion protection (default: on only with `removalPolicy: RETAIN`). */
   readonly deletionProtection?: boolean;
+  /** strict: the stack's customer-managed key unless `encryptionKey`. Default: the stack's profile. */
+  readonly compliance?: ComplianceProfile;
 }
 
 /**
  * The DynamoDB table behind sluice's exactly-once processing: one item per idempotency key, partition
- * key `pk`, expired by TTL on `expiresAt`. On-demand, KMS-encrypted, point-in-time recovery, retained by
- * default: losing it mid-flight would let duplicates through.
+ * key `pk`, expired by TTL on `expiresAt`. On-demand, KMS-encrypted, point-in-time recovery, kept after a
+ * stack deletion by default: losing it mid-flight would let duplicates through.
  *
  * @example
  * const dedup = new DedupTable(this, 'Dedup');
@@ -61,6 +61,7 @@ export class DedupTable extends Construct {
       encryptionKey: props.encryptionKey,
       removalPolicy: props.removalPolicy,
       deletionProtection: props.deletionProtection,
+      compliance: props.compliance,
     });
     this.tableName = this.table.tableName;
     this.tableArn = this.table.tableArn;
@@ -74,7 +75,6 @@ export class DedupTable extends Construct {
    * dedup.grantDedup(pipeline.consumer);
    */
   grantDedup(grantee: IGrantable): Grant {
-    this.table.encryptionKey?.grant(grantee, ...CUSTOMER_KEY_ACTIONS);
-    return this.table.grant(grantee, ...DEDUP_ITEM_ACTIONS);
+    return grantTableActions(this.table, grantee, ...DEDUP_ITEM_ACTIONS);
   }
 }

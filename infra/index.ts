@@ -20,7 +20,20 @@ export {
   type SluiceFunctionOverrides,
 } from './sluice-function.ts';
 export {
+  ComplianceResources,
+  complianceProfile,
+  complianceLogGroup,
+  COMPLIANCE_CONTEXT_KEY,
+  ALARM_TOPIC_OUTPUT,
+  LOG_RETENTION,
+  type ComplianceProfile,
+  type ComplianceResourcesProps,
+} from './compliance.ts';
+export { ACKNOWLEDGED_FINDINGS, acknowledgeFinding, type AcknowledgedFinding } from './compliance-findings.ts';
+export {
   secureQueue,
+  grantTableActions,
+  notifyOnAlarm,
   secureTable,
   leastPrivilegeFunction,
   acknowledgeNagFinding,
@@ -28,6 +41,7 @@ export {
   addAlarmAction,
   ALARM_PERIOD,
   type SecureTableProps,
+  type SecureQueueProps,
   type ThresholdAlarmProps,
 } from './secure-defaults.ts';
 export { withDefaults } from './with-defaults.ts';

@@ -1,10 +1,12 @@
-import { ArnFormat, Duration, Names, Stack } from 'aws-cdk-lib';
-import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ComparisonOperator, MathExpression, TreatMissingData, type Alarm, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, RedrivePermission, type CfnQueue, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import type { DedupTable } from './dedup-table.ts';
-import { ALARM_PERIOD, addAlarmAction, alarmAbove, leastPrivilegeFunction, secureQueue } from './secure-defaults.ts';
+import { ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, notifyOnAlarm, secureQueue } from './secure-defaults.ts';
 import type { SluiceFunction, SluiceFunctionOverrides } from './sluice-function.ts';
 import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
 import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
@@ -15,8 +17,10 @@ const MAX_SQS_DELAY = Duration.minutes(15);
 const DEAD_LETTER_RETENTION = Duration.days(14);
 /** SQS's default retention, written out so the template (and the dedup window) carries it. */
 const DEFAULT_RETENTION = Duration.days(4);
-/** Room for the `.fifo` suffix within SQS's 80-character queue name limit. */
-const QUEUE_NAME_MAX_LENGTH = 75;
+/** Reserved concurrency of a strict-profile consumer when neither it nor `maxConcurrency` is given. */
+const STRICT_DEFAULT_CONCURRENCY = 10;
+/** Period of the failing-consumer alarm: long enough that a batch received in one period is deleted in it. */
+const FAILING_CONSUMER_PERIOD = Duration.minutes(5);
 
 export interface QueuePipelineProps {
   /**
@@ -56,8 +60,21 @@ export interface QueuePipelineProps {
   readonly existingQueue?: IQueue;
   /** The dead-letter queue of `existingQueue`, where the consumer also sends permanent failures. */
   readonly existingDeadLetterQueue?: IQueue;
-  /** Added to every alarm of the pipeline, e.g. `new SnsAction(topic)`. Default: alarms without actions. */
+  /** Added to every alarm of the pipeline, e.g. `new SnsAction(topic)`. Default: the stack's alarm topic (`SluiceAlarmTopicArn`). */
   readonly alarmAction?: IAlarmAction;
+  /**
+   * A fixed name for the work queue (SQS refuses to create a queue with the name of one deleted less than 60
+   * seconds before, so a fixed name can make `destroy` + `deploy`, or a retry after a rollback, fail). With
+   * it, the dead-letter queue accepts redrives from this queue only; without it, from any queue of the
+   * account (its ARN is only known after creation). Default: a name CloudFormation generates.
+   */
+  readonly queueName?: string;
+  /**
+   * strict: queues on the stack's KMS key, the consumer in the stack's VPC (an SQS endpoint is added) with
+   * reserved concurrency (`functionProps.reservedConcurrentExecutions`, else `maxConcurrency`, else 10) and
+   * the mapping's `maxConcurrency` at most that. Default: the stack's profile.
+   */
+  readonly compliance?: ComplianceProfile;
   /** Visibility timeout. Default: 6 × function timeout + batching window, as AWS advises for Lambda. */
   readonly visibilityTimeout?: Duration;
   /** Records per invocation. Default 10. */
@@ -66,7 +83,11 @@ export interface QueuePipelineProps {
   readonly maxBatchingWindow?: Duration;
   /** Most concurrent invocations the event source mapping starts (2–1000). Default: no limit. */
   readonly maxConcurrency?: number;
-  /** Alarm when the oldest message is older than this. Default: delivery delay + maxReceiveCount × visibility timeout. */
+  /**
+   * Alarm when the oldest message is older than this: the consumer is behind. SQS leaves a message out of
+   * ApproximateAgeOfOldestMessage from its third receive on, so this alarm never sees a failing consumer
+   * (`consumerFailing` and `deadLetters` do). Default: delivery delay + maxReceiveCount × visibility timeout.
+   */
   readonly maxMessageAge?: Duration;
 }
 
@@ -74,8 +95,13 @@ export interface QueuePipelineProps {
 export interface QueuePipelineAlarms {
   /** Any message in the dead-letter queue. */
   readonly deadLetters: Alarm;
-  /** The oldest message waits longer than `maxMessageAge`: the consumer is falling behind or stuck. */
+  /** The oldest message waits longer than `maxMessageAge`: the consumer is falling behind (not failing: see `consumerFailing`). */
   readonly oldestMessageAge: Alarm;
+  /**
+   * For 15 minutes, more than half the messages received went back to the queue undeleted: the consumer
+   * fails (throws, times out or reports them failed). The age alarm cannot see this (see `maxMessageAge`).
+   */
+  readonly consumerFailing: Alarm;
   /** The consumer threw (whole-batch failures; per-record failures are reported, not thrown). */
   readonly functionErrors: Alarm;
   /** Lambda throttled the consumer: account or reserved concurrency is too low for the mapping. */
@@ -85,8 +111,9 @@ export interface QueuePipelineAlarms {
 /**
  * An SQS queue drained by a Lambda consumer with exactly-once effects: the queue (encrypted, TLS-only,
  * redrive to a dead-letter queue after `maxReceiveCount`), its dead-letter queue (same kind, 14 days,
- * accepting redrives from this queue only), the consumer (partial batch responses, dedup table access,
- * send rights on its own queue for delay hops and on the DLQ for permanent failures) and alarms.
+ * marked as a DLQ by its redrive allow policy), the consumer (partial batch responses, dedup table access,
+ * send rights on its own queue for delay hops and on the DLQ for permanent failures) and alarms, each notifying
+ * `alarmAction` or the stack's alarm topic. Queue names are generated unless `queueName` is given.
  *
  * Consumer environment: `SLUICE_QUEUE_URL`, `SLUICE_DLQ_URL`, `SLUICE_FIFO` (`true`/`false`),
  * `SLUICE_DEDUP_TABLE`, `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`, plus `environment`.
@@ -118,10 +145,12 @@ export class QueuePipeline extends Construct {
     const visibilityTimeout =
       props.visibilityTimeout ?? Duration.seconds(6 * functionTimeout.toSeconds() + batchingWindow.toSeconds());
     validateProps(props, { maxReceiveCount, functionTimeout, visibilityTimeout });
+    const profile = complianceProfile(this, props.compliance);
+    const concurrency = consumerConcurrency(props, profile);
 
     const queues = props.existingQueue
       ? existingQueues(props.existingQueue, props.existingDeadLetterQueue, functionTimeout)
-      : this.createQueues(props, { maxReceiveCount, retentionPeriod, visibilityTimeout });
+      : this.createQueues(props, { maxReceiveCount, retentionPeriod, visibilityTimeout, profile });
     this.queue = queues.queue;
     this.deadLetterQueue = queues.deadLetterQueue;
     const fifo = this.queue.fifo;
@@ -129,6 +158,8 @@ export class QueuePipeline extends Construct {
     this.consumer = leastPrivilegeFunction(this, 'Consumer', {
       description: `sluice queue consumer of ${this.node.path}`,
       ...props.functionProps,
+      reservedConcurrentExecutions: concurrency.reserved,
+      compliance: profile,
       timeout: functionTimeout,
       entry: props.entry,
       handler: props.handler,
@@ -146,10 +177,12 @@ export class QueuePipeline extends Construct {
       new SqsEventSource(this.queue, {
         batchSize: props.batchSize ?? 10,
         maxBatchingWindow: props.maxBatchingWindow,
-        maxConcurrency: props.maxConcurrency,
+        maxConcurrency: concurrency.mapping,
         reportBatchItemFailures: true,
       }),
     );
+    // Delay hops and permanent failures are SendMessage calls from inside the VPC.
+    if (profile === 'strict') ComplianceResources.of(this).requireInterfaceEndpoint(InterfaceVpcEndpointAwsService.SQS);
     // Delay hops re-send to the same queue; permanent failures are sent to the DLQ directly.
     this.queue.grantSendMessages(this.consumer);
     this.deadLetterQueue.grantSendMessages(this.consumer);
@@ -159,7 +192,7 @@ export class QueuePipeline extends Construct {
       props.maxMessageAge ??
       Duration.seconds((props.deliveryDelay?.toSeconds() ?? 0) + maxReceiveCount * visibilityTimeout.toSeconds());
     this.alarms = this.createAlarms(maxMessageAge);
-    addAlarmAction(Object.values(this.alarms), props.alarmAction);
+    notifyOnAlarm(this, Object.values(this.alarms), props.alarmAction);
     this.offered = [
       offerOutput(this.queue, `${id}${OUTPUT_SUFFIXES.queueUrl}`, this.queue.queueUrl, `${id} work queue URL`),
       offerOutput(this.deadLetterQueue, `${id}${OUTPUT_SUFFIXES.deadLetterQueueUrl}`, this.deadLetterQueue.queueUrl, `${id} dead-letter queue URL`),
@@ -169,16 +202,18 @@ export class QueuePipeline extends Construct {
 
   private createQueues(
     props: QueuePipelineProps,
-    settings: { maxReceiveCount: number; retentionPeriod: Duration; visibilityTimeout: Duration },
+    settings: { maxReceiveCount: number; retentionPeriod: Duration; visibilityTimeout: Duration; profile: ComplianceProfile },
   ): { queue: Queue; deadLetterQueue: Queue } {
     const fifo = props.fifo ?? false;
     const deadLetterQueue = secureQueue(this, 'DeadLetterQueue', {
       fifo: fifo || undefined,
       retentionPeriod: DEAD_LETTER_RETENTION,
+      compliance: settings.profile,
     });
-    const queueName = `${Names.uniqueResourceName(this, { maxLength: QUEUE_NAME_MAX_LENGTH, separator: '-' })}${fifo ? '.fifo' : ''}`;
+    const queueName = props.queueName && fifo && !props.queueName.endsWith('.fifo') ? `${props.queueName}.fifo` : props.queueName;
     this.allowRedriveFrom(deadLetterQueue, queueName);
     const queue = secureQueue(this, 'Queue', {
+      compliance: settings.profile,
       queueName,
       fifo: fifo || undefined,
       contentBasedDeduplication: props.contentBasedDeduplication,
@@ -203,16 +238,22 @@ export class QueuePipeline extends Construct {
   }
 
   /**
-   * Lets only the work queue use the DLQ. The work queue's ARN is built from its name: referencing its
-   * Arn attribute would make a cycle, as the work queue's RedrivePolicy already references the DLQ.
+   * Marks the DLQ as one (Control Tower's CT.SQS.PR.1 recognises a dead-letter queue by its redrive allow
+   * policy). With a fixed work-queue name only that queue may use it; its ARN is built from the name, as
+   * referencing its Arn attribute would make a cycle (the work queue's RedrivePolicy references the DLQ).
+   * A generated name is unknown until creation, so any queue of the account may redrive into it.
    */
-  private allowRedriveFrom(deadLetterQueue: Queue, sourceQueueName: string): void {
+  private allowRedriveFrom(deadLetterQueue: Queue, sourceQueueName: string | undefined): void {
+    const cfn = deadLetterQueue.node.defaultChild as CfnQueue;
+    if (sourceQueueName === undefined) {
+      cfn.redriveAllowPolicy = { redrivePermission: RedrivePermission.ALLOW_ALL };
+      return;
+    }
     const sourceArn = Stack.of(this).formatArn({
       service: 'sqs',
       resource: sourceQueueName,
       arnFormat: ArnFormat.NO_RESOURCE_NAME,
     });
-    const cfn = deadLetterQueue.node.defaultChild as CfnQueue;
     cfn.redriveAllowPolicy = { redrivePermission: RedrivePermission.BY_QUEUE, sourceQueueArns: [sourceArn] };
   }
 
@@ -227,8 +268,9 @@ export class QueuePipeline extends Construct {
         metric: this.queue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
         threshold: maxMessageAge.toSeconds(),
         evaluationPeriods: 5,
-        description: `A message of ${this.node.path} waits longer than ${maxMessageAge.toSeconds()} s: the consumer is behind or failing.`,
+        description: `A message of ${this.node.path} waits longer than ${maxMessageAge.toSeconds()} s: the consumer is behind (too little concurrency, throttled, or its mapping disabled).`,
       }),
+      consumerFailing: this.failingConsumerAlarm(),
       functionErrors: alarmAbove(this, 'FunctionErrorsAlarm', {
         metric: this.consumer.metricErrors({ period: ALARM_PERIOD, statistic: 'Sum' }),
         threshold: 0,
@@ -241,6 +283,45 @@ export class QueuePipeline extends Construct {
       }),
     };
   }
+
+  /**
+   * Received but not deleted: every receive of a message that failed (thrown batch, timeout, reported item
+   * failure) counts in NumberOfMessagesReceived and never in NumberOfMessagesDeleted. Processed messages,
+   * duplicates, delay hops and permanent failures (sent to the DLQ by the consumer) are all deleted.
+   */
+  private failingConsumerAlarm(): Alarm {
+    const usingMetrics = {
+      received: this.queue.metricNumberOfMessagesReceived({ period: FAILING_CONSUMER_PERIOD, statistic: 'Sum' }),
+      deleted: this.queue.metricNumberOfMessagesDeleted({ period: FAILING_CONSUMER_PERIOD, statistic: 'Sum' }),
+    };
+    return new MathExpression({
+      expression: 'IF(received > 0, (received - deleted) / received, 0)',
+      usingMetrics,
+      period: FAILING_CONSUMER_PERIOD,
+      label: 'share of received messages not deleted',
+    }).createAlarm(this, 'ConsumerFailingAlarm', {
+      threshold: 0.5,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `More than half the messages the consumer of ${this.node.path} received for 15 minutes went back to the queue: it is failing (read its logs; failed messages reach the DLQ after maxReceiveCount receives).`,
+    });
+  }
+}
+
+/**
+ * The consumer's reserved concurrency and the mapping's maximum concurrency. strict reserves concurrency
+ * (cdk-nag's LambdaConcurrency) and keeps the mapping at or below it, as AWS advises: a mapping allowed more
+ * than the function's reservation makes throttles. standard reserves nothing (a new account's Lambda quota
+ * may be too low to reserve any; `sluice doctor` checks the quota).
+ */
+function consumerConcurrency(props: QueuePipelineProps, profile: ComplianceProfile): { reserved?: number; mapping?: number } {
+  const reserved = props.functionProps?.reservedConcurrentExecutions;
+  if (profile !== 'strict') return { reserved, mapping: props.maxConcurrency };
+  const strictReserved = reserved ?? props.maxConcurrency ?? STRICT_DEFAULT_CONCURRENCY;
+  // The mapping's MaximumConcurrency is 2–1000: a reservation of 1 keeps the mapping unbounded (Lambda throttles it).
+  const mapping = props.maxConcurrency ?? (strictReserved >= 2 ? Math.min(strictReserved, 1000) : undefined);
+  return { reserved: strictReserved, mapping };
 }
 
 /**

@@ -1,10 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData, type IAlarmAction, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import { BillingMode, Table, TableEncryption, type Attribute } from 'aws-cdk-lib/aws-dynamodb';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, Role, ServicePrincipal, type Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
+import { acknowledgeFinding } from './compliance-findings.ts';
+import { complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import { SluiceFunction, type SluiceFunctionProps } from './sluice-function.ts';
 
 /**
@@ -20,19 +22,32 @@ export function acknowledgeNagFinding(scope: IConstruct, finding: string, reason
   Validations.of(scope).acknowledge({ id: `AwsSolutions-${finding}`, reason });
 }
 
+export interface SecureQueueProps extends QueueProps {
+  /** standard: SSE-SQS; strict: the stack's customer-managed KMS key. Default: the stack's profile. */
+  readonly compliance?: ComplianceProfile;
+}
+
 /**
  * An SQS queue that is encrypted at rest and refuses plain-HTTP requests, whatever the caller passes.
  *
- * Encryption is SQS-managed SSE (SSE-SQS) rather than KMS: it costs nothing per request, cannot be
- * throttled by the account's shared KMS request quota under a busy consumer, and needs no `kms:*` grant on
- * producers and consumers, so IAM stays scoped to the queue itself. Choose a customer-managed KMS key only
- * when key-policy access control or per-key audit is required.
+ * In the standard profile encryption is SQS-managed SSE (SSE-SQS) rather than KMS: it costs nothing per
+ * request, cannot be throttled by the account's shared KMS request quota under a busy consumer, and needs no
+ * `kms:*` grant on producers and consumers. The strict profile uses the stack's customer-managed key
+ * (key-policy control, per-key audit), reusing data keys for 5 minutes to keep KMS requests down.
  *
  * @example
  * const dlq = secureQueue(this, 'DeadLetters', { retentionPeriod: Duration.days(14) });
  */
-export function secureQueue(scope: Construct, id: string, props: QueueProps = {}): Queue {
-  return new Queue(scope, id, { ...props, encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true });
+export function secureQueue(scope: Construct, id: string, props: SecureQueueProps = {}): Queue {
+  const { compliance, ...queueProps } = props;
+  const strict = complianceProfile(scope, compliance) === 'strict';
+  return new Queue(scope, id, {
+    ...queueProps,
+    ...(strict
+      ? { encryption: QueueEncryption.KMS, encryptionMasterKey: ComplianceResources.of(scope).encryptionKey }
+      : { encryption: QueueEncryption.SQS_MANAGED }),
+    enforceSSL: true,
+  });
 }
 
 export interface SecureTableProps {
@@ -42,12 +57,21 @@ export interface SecureTableProps {
   readonly sortKey?: Attribute;
   /** TTL attribute name, if items expire. */
   readonly timeToLiveAttribute?: string;
-  /** Customer-managed key; default: the AWS-managed `aws/dynamodb` key. */
+  /** Customer-managed key; default: the AWS-managed `aws/dynamodb` key (strict: the stack's customer-managed key). */
   readonly encryptionKey?: IKey;
-  /** What happens to the table when it leaves the stack (default RETAIN: data outlives a stack). */
+  /**
+   * What happens to the table when it leaves the stack. Default RETAIN_ON_UPDATE_OR_DELETE: kept after a
+   * stack deletion (data outlives a stack), deleted when the deploy that created it rolls back (a failed
+   * first deploy leaves nothing behind).
+   */
   readonly removalPolicy?: RemovalPolicy;
-  /** CloudFormation/API deletion protection (default: on exactly when the table is retained). */
+  /**
+   * CloudFormation/API deletion protection. Default: on only with `removalPolicy: RETAIN` (a protected table
+   * cannot be removed by the rollback of a failed first deploy; turn it on once the stack exists).
+   */
   readonly deletionProtection?: boolean;
+  /** strict: the stack's customer-managed key unless `encryptionKey`. Default: the stack's profile. */
+  readonly compliance?: ComplianceProfile;
 }
 
 /**
@@ -62,19 +86,41 @@ export interface SecureTableProps {
  * const orders = secureTable(this, 'OrdersTable', { partitionKey: { name: 'orderId', type: AttributeType.STRING } });
  */
 export function secureTable(scope: Construct, id: string, props: SecureTableProps): Table {
-  const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-  return new Table(scope, id, {
+  const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE;
+  const encryptionKey =
+    props.encryptionKey ?? (complianceProfile(scope, props.compliance) === 'strict' ? ComplianceResources.of(scope).encryptionKey : undefined);
+  const table = new Table(scope, id, {
     partitionKey: props.partitionKey,
     sortKey: props.sortKey,
     timeToLiveAttribute: props.timeToLiveAttribute,
     billingMode: BillingMode.PAY_PER_REQUEST,
-    encryption: props.encryptionKey ? TableEncryption.CUSTOMER_MANAGED : TableEncryption.AWS_MANAGED,
-    encryptionKey: props.encryptionKey,
+    encryption: encryptionKey ? TableEncryption.CUSTOMER_MANAGED : TableEncryption.AWS_MANAGED,
+    encryptionKey,
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     deletionProtection: props.deletionProtection ?? removalPolicy === RemovalPolicy.RETAIN,
     removalPolicy,
   });
+  acknowledgeFinding(table, 'tableBackupPlan');
+  return table;
 }
+
+/** KMS actions a principal needs to read and write items of a table encrypted with a customer-managed key. */
+const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
+
+/**
+ * Grants named item actions on a table, and the use of its key when it has a customer-managed one (the
+ * strict profile), as `Table.grant` alone does not.
+ *
+ * @example
+ * grantTableActions(ordersTable, worker, 'dynamodb:PutItem');
+ */
+export function grantTableActions(table: Table, grantee: IGrantable, ...actions: string[]): Grant {
+  table.encryptionKey?.grant(grantee, ...TABLE_KEY_ACTIONS);
+  return table.grant(grantee, ...actions);
+}
+
+/** AWS's managed policy for the network interfaces of a Lambda function in a VPC. */
+const VPC_ACCESS_POLICY = 'service-role/AWSLambdaVPCAccessExecutionRole';
 
 /**
  * A {@link SluiceFunction} with its own execution role (unless `props.role` brings one) and nothing else on it: no
@@ -95,6 +141,15 @@ export function leastPrivilegeFunction(scope: Construct, id: string, props: Slui
     });
   const fn = new SluiceFunction(scope, id, { ...props, role });
   fn.logGroup.grantWrite(role);
+  // In a VPC Lambda creates the function's network interfaces with its role: CDK adds this policy only to
+  // roles it creates itself. The ec2 actions it holds have no resource-level permissions.
+  if (fn.isBoundToVpc && !props.role) {
+    role.addManagedPolicy(ManagedPolicy.fromAwsManagedPolicyName(VPC_ACCESS_POLICY));
+    acknowledgeFinding(role, 'vpcAccessPolicy');
+  }
+  acknowledgeFinding(role, 'inlinePolicy');
+  acknowledgeFinding(fn, 'lambdaDlq');
+  if (complianceProfile(scope, props.compliance) === 'strict') acknowledgeFinding(role, 'keyEncryptGrant');
   acknowledgeNagFinding(
     role,
     'IAM5[Resource::*]',
@@ -149,4 +204,15 @@ export const ALARM_PERIOD = Duration.minutes(1);
 export function addAlarmAction(alarms: readonly Alarm[], action: IAlarmAction | undefined): void {
   if (!action) return;
   for (const alarm of alarms) alarm.addAlarmAction(action);
+}
+
+/**
+ * Gives each alarm `action`, or else the stack's alarm topic ({@link ComplianceResources.alarmTopic}): no
+ * sluice alarm is left without someone to tell.
+ *
+ * @example
+ * notifyOnAlarm(this, Object.values(this.alarms), props.alarmAction);
+ */
+export function notifyOnAlarm(scope: IConstruct, alarms: readonly Alarm[], action: IAlarmAction | undefined): void {
+  addAlarmAction(alarms, action ?? ComplianceResources.of(scope).alarmAction);
 }

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Architecture, Code, LoggingFormat, Runtime, Tracing, type CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { complianceLogGroup, complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import { withDefaults } from './with-defaults.ts';
 
 /** CloudFormation metadata keys the local runtime reads to run a function from its TypeScript source. */
@@ -28,11 +28,17 @@ export interface SluiceFunctionProps extends SluiceFunctionOverrides {
   readonly entry: string;
   /** Exported handler name (default `handler`). */
   readonly handler?: string;
+  /**
+   * standard: a log group kept a month. strict: a log group kept a year and encrypted with the stack's key,
+   * and the function in the stack's VPC (isolated subnets) unless `vpc` is given. Default: the stack's profile.
+   */
+  readonly compliance?: ComplianceProfile;
 }
 
 /**
  * sluice's defaults for every function: Node.js 22 on arm64, 512 MiB, 30 s, X-Ray, JSON logs in a log
- * group kept a month, ESM bundle minified with source maps, AWS SDK v3 left to the runtime.
+ * group of the compliance profile (a month, or a year and KMS), ESM bundle minified with source maps,
+ * AWS SDK v3 left to the runtime.
  */
 const FUNCTION_DEFAULTS = {
   runtime: Runtime.NODEJS_22_X,
@@ -98,7 +104,9 @@ export function sluiceFunctionEntry(name: string): string {
  */
 export class SluiceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: SluiceFunctionProps) {
-    const { entry, handler = 'handler', bundling, environment, logGroup, ...rest } = props;
+    const { entry, handler = 'handler', bundling, environment, logGroup, compliance, ...rest } = props;
+    const profile = complianceProfile(scope, compliance);
+    const placement = profile === 'strict' && !rest.vpc ? { vpc: ComplianceResources.of(scope).vpc, vpcSubnets: ComplianceResources.of(scope).vpcSubnets } : {};
     const entryPath = resolveEntry(entry);
     // Where bundling is skipped (tests, the local runtime) CDK would fingerprint the whole project
     // folder, node_modules included, for a hash nobody uses: a fixed one keeps synth in-process fast.
@@ -108,8 +116,8 @@ export class SluiceFunction extends NodejsFunction {
     const localOnly = scope.node.tryGetContext(LOCAL_SYNTH_CONTEXT_KEY) === true;
     super(scope, id, {
       ...(localOnly ? { code: Code.fromInline(`// sluice runs ${relative(process.cwd(), entryPath)} from its source locally`), handler: `index.${handler}` } : {}),
-      ...withDefaults(FUNCTION_DEFAULTS, rest),
-      logGroup: logGroup ?? new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH }),
+      ...withDefaults({ ...FUNCTION_DEFAULTS, ...placement }, rest),
+      logGroup: logGroup ?? complianceLogGroup(scope, `${id}Logs`, profile),
       entry: entryPath,
       ...(localOnly ? {} : { handler }),
       environment: {

@@ -1,18 +1,30 @@
-import { Duration } from 'aws-cdk-lib';
-import type { Alarm, IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { MathExpression, type Alarm, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
+import { InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
 import { Stream, StreamEncryption, StreamMode, type IStream } from 'aws-cdk-lib/aws-kinesis';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { KinesisEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { RedrivePermission, type CfnQueue, type Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledgeNagFinding, addAlarmAction, ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, secureQueue, secureTable } from './secure-defaults.ts';
+import { acknowledgeFinding } from './compliance-findings.ts';
+import { complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
+import { ALARM_PERIOD, alarmAbove, grantTableActions, leastPrivilegeFunction, notifyOnAlarm, secureQueue, secureTable } from './secure-defaults.ts';
 import type { SluiceFunction, SluiceFunctionOverrides } from './sluice-function.ts';
 import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
 import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
 
 /** Dead letters of a stream are pointers (shard + sequence range): keep them as long as SQS allows. */
 const FAILURE_RETENTION = Duration.days(14);
+/**
+ * Receives before a failure report moves to the failure queue's own DLQ. Nothing consumes reports
+ * automatically; people read them (`sluice dlq list` receives and releases them), so the count is high
+ * enough that reading never moves one, and a consumer you attach that keeps failing still cannot loop.
+ */
+const FAILURE_MAX_RECEIVES = 100;
+/** Lambda's bounds for MaximumRecordAgeInSeconds. */
+const MIN_RECORD_AGE = Duration.seconds(60);
+const MAX_RECORD_AGE = Duration.days(7);
 
 export interface StreamPipelineProps {
   /**
@@ -44,7 +56,11 @@ export interface StreamPipelineProps {
   readonly bisectBatchOnError?: boolean;
   /** Retries of a failing batch before it goes to the failure queue. Default 3 (Lambda's default is unlimited: one poison record would hold its shard for the whole retention period). */
   readonly retryAttempts?: number;
-  /** Records older than this go to the failure queue unprocessed (60 s – 7 days). Default: the retention period. */
+  /**
+   * Records older than this are given up and reported to the failure queue (60 s – 7 days). The report names
+   * a shard and sequence range only, so the records must still be in the stream when someone reads it back:
+   * it must be shorter than the retention period. Default: half the retention period (12 of 24 hours).
+   */
   readonly maxRecordAge?: Duration;
   /** Tumbling window of the aggregation (at most 15 minutes). Default 1 minute. */
   readonly tumblingWindow?: Duration;
@@ -55,8 +71,19 @@ export interface StreamPipelineProps {
    * own `SLUICE_*` variables win over `environment` on a clash. A prop set to `undefined` keeps the default.
    */
   readonly functionProps?: SluiceFunctionOverrides;
-  /** Added to every alarm of the pipeline, e.g. `new SnsAction(topic)`. Default: alarms without actions. */
+  /** Added to every alarm of the pipeline, e.g. `new SnsAction(topic)`. Default: the stack's alarm topic (`SluiceAlarmTopicArn`). */
   readonly alarmAction?: IAlarmAction;
+  /**
+   * What happens to the stream when it leaves the stack. Default DESTROY: a stream bills per shard-hour,
+   * and its records are transient (kept `retentionPeriod`); the results table is what stays.
+   */
+  readonly streamRemovalPolicy?: RemovalPolicy;
+  /**
+   * strict: stream, failure queues and results table on the stack's KMS key, the consumer in the stack's VPC
+   * (an SQS endpoint is added) with reserved concurrency (`functionProps.reservedConcurrentExecutions`, else
+   * shards × parallelization factor; 4 shards for on-demand). Default: the stack's profile.
+   */
+  readonly compliance?: ComplianceProfile;
   /** Alarm when the consumer's iterator age (how far behind it reads) exceeds this. Default: tumbling window + 5 minutes. */
   readonly maxIteratorAge?: Duration;
 }
@@ -65,7 +92,7 @@ export interface StreamPipelineProps {
 export interface StreamPipelineAlarms {
   /** The consumer reads far behind the stream's tip: it is too slow or stuck on a failing batch. */
   readonly iteratorAge: Alarm;
-  /** Any message in the failure queue: a discarded batch or a rejected record. */
+  /** Any message in the failure queue (a discarded batch or a rejected record) or in its dead-letter queue. */
   readonly failures: Alarm;
   /** The consumer threw (Lambda retries, then bisects or discards the batch). */
   readonly functionErrors: Alarm;
@@ -78,7 +105,7 @@ export interface StreamPipelineAlarms {
  * the stream (KMS-encrypted with the AWS-managed key, provisioned or on-demand), the consumer with a
  * Kinesis event source (batch size, batching window, starting position, parallelization factor, bisect,
  * retries, record age, `ReportBatchItemFailures`, a data filter, a tumbling window, on-failure to an
- * encrypted TLS-only SQS queue), the results table (KMS, point-in-time recovery; key `pk` =
+ * encrypted TLS-only SQS queue with its own dead-letter queue), the results table (KMS, point-in-time recovery; key `pk` =
  * pipeline#shard#windowStart, `sk` = first sequence number of the part) and alarms on iterator age,
  * failures and errors.
  *
@@ -97,6 +124,8 @@ export class StreamPipeline extends Construct {
   readonly resultsTable: Table;
   /** On-failure destination of the mapping, and where the consumer reports records it rejects. */
   readonly failureQueue: Queue;
+  /** Where a failure report goes after 100 receives (Control Tower's CT.SQS.PR.1: every queue has a DLQ). */
+  readonly failureDeadLetterQueue: Queue;
   readonly alarms: StreamPipelineAlarms;
   private readonly offered: OfferedOutput[];
 
@@ -104,29 +133,39 @@ export class StreamPipeline extends Construct {
     super(scope, id);
     const retentionPeriod = props.retentionPeriod ?? Duration.hours(24);
     const tumblingWindow = props.tumblingWindow ?? Duration.minutes(1);
-    validateProps(props, tumblingWindow);
+    const maxRecordAge = props.maxRecordAge ?? defaultRecordAge(retentionPeriod);
+    validateProps(props, tumblingWindow, maxRecordAge, props.existingStream ? undefined : retentionPeriod);
+    const profile = complianceProfile(this, props.compliance);
+    const strict = profile === 'strict';
 
     this.stream =
       props.existingStream ??
       new Stream(this, 'Stream', {
-        encryption: StreamEncryption.MANAGED,
+        ...(strict ? { encryption: StreamEncryption.KMS, encryptionKey: ComplianceResources.of(this).encryptionKey } : { encryption: StreamEncryption.MANAGED }),
         retentionPeriod,
+        removalPolicy: props.streamRemovalPolicy ?? RemovalPolicy.DESTROY,
         ...(props.onDemand ? { streamMode: StreamMode.ON_DEMAND } : { streamMode: StreamMode.PROVISIONED, shardCount: props.shardCount ?? 1 }),
       });
-    this.failureQueue = secureQueue(this, 'FailureQueue', { retentionPeriod: FAILURE_RETENTION });
-    acknowledgeNagFinding(
-      this.failureQueue,
-      'SQS3',
-      'This queue is itself the dead-letter destination: the Kinesis event source mapping OnFailure target (cdk-nag only recognises RedrivePolicy targets). Nothing consumes it automatically, so it has no DLQ of its own; its alarm fires on any message.',
-    );
+    if (strict && !props.existingStream) acknowledgeFinding(this.stream, 'streamCustomerKey');
+    this.failureDeadLetterQueue = secureQueue(this, 'FailureDeadLetterQueue', { retentionPeriod: FAILURE_RETENTION, compliance: profile });
+    // Its ARN is unknown to the failure queue's name until creation (a cycle otherwise): any queue may redrive here.
+    (this.failureDeadLetterQueue.node.defaultChild as CfnQueue).redriveAllowPolicy = { redrivePermission: RedrivePermission.ALLOW_ALL };
+    this.failureQueue = secureQueue(this, 'FailureQueue', {
+      retentionPeriod: FAILURE_RETENTION,
+      deadLetterQueue: { queue: this.failureDeadLetterQueue, maxReceiveCount: FAILURE_MAX_RECEIVES },
+      compliance: profile,
+    });
     this.resultsTable = secureTable(this, 'ResultsTable', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
       sortKey: { name: 'sk', type: AttributeType.STRING },
+      compliance: profile,
     });
 
     this.consumer = leastPrivilegeFunction(this, 'Consumer', {
       description: `sluice stream consumer of ${this.node.path}`,
       ...props.functionProps,
+      ...(strict ? { reservedConcurrentExecutions: props.functionProps?.reservedConcurrentExecutions ?? streamConcurrency(props) } : {}),
+      compliance: profile,
       entry: props.entry,
       handler: props.handler,
       environment: {
@@ -145,7 +184,7 @@ export class StreamPipeline extends Construct {
         parallelizationFactor: props.parallelizationFactor ?? 1,
         bisectBatchOnError: props.bisectBatchOnError ?? true,
         retryAttempts: props.retryAttempts ?? 3,
-        maxRecordAge: props.maxRecordAge ?? retentionPeriod,
+        maxRecordAge,
         reportBatchItemFailures: true,
         tumblingWindow,
         filters: props.dataFilter ? [FilterCriteria.filter({ data: props.dataFilter })] : undefined,
@@ -153,11 +192,13 @@ export class StreamPipeline extends Construct {
       }),
     );
     // Window results are conditional PutItems; rejected records are reported to the failure queue.
-    this.resultsTable.grant(this.consumer, 'dynamodb:PutItem');
+    grantTableActions(this.resultsTable, this.consumer, 'dynamodb:PutItem');
     this.failureQueue.grantSendMessages(this.consumer);
+    // Rejected records are SendMessage calls from inside the VPC.
+    if (strict) ComplianceResources.of(this).requireInterfaceEndpoint(InterfaceVpcEndpointAwsService.SQS);
 
     this.alarms = this.createAlarms(props.maxIteratorAge ?? tumblingWindow.plus(Duration.minutes(5)));
-    addAlarmAction(Object.values(this.alarms), props.alarmAction);
+    notifyOnAlarm(this, Object.values(this.alarms), props.alarmAction);
     this.offered = [
       offerOutput(this.stream, `${id}${OUTPUT_SUFFIXES.streamName}`, this.stream.streamName, `${id} Kinesis stream name`),
       offerOutput(this.resultsTable, `${id}${OUTPUT_SUFFIXES.resultsTableName}`, this.resultsTable.tableName, `${id} window results table`),
@@ -186,7 +227,14 @@ export class StreamPipeline extends Construct {
         description: `The consumer of ${this.node.path} reads more than ${maxIteratorAge.toSeconds()} s behind the stream: it is too slow or retrying a failing batch.`,
       }),
       failures: alarmAbove(this, 'FailuresAlarm', {
-        metric: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        metric: new MathExpression({
+          expression: 'reports + deadLetters',
+          usingMetrics: {
+            reports: this.failureQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+            deadLetters: this.failureDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+          },
+          period: ALARM_PERIOD,
+        }),
         threshold: 0,
         description: `Messages in the failure queue of ${this.node.path}: each names a shard and sequence range (or one rejected record) to read back from the stream.`,
       }),
@@ -204,7 +252,28 @@ export class StreamPipeline extends Construct {
   }
 }
 
-function validateProps(props: StreamPipelineProps, tumblingWindow: Duration): void {
+/** Half the retention period, within Lambda's 60 s – 7 days: a report leaves as long to read its records back. */
+function defaultRecordAge(retentionPeriod: Duration): Duration {
+  const half = Math.floor(retentionPeriod.toSeconds() / 2);
+  return Duration.seconds(Math.min(Math.max(half, MIN_RECORD_AGE.toSeconds()), MAX_RECORD_AGE.toSeconds()));
+}
+
+/** strict's reserved concurrency: one invocation per shard and parallelization slot (on-demand streams start with 4 shards). */
+function streamConcurrency(props: StreamPipelineProps): number {
+  const shards = props.onDemand ? 4 : (props.shardCount ?? 1);
+  return shards * (props.parallelizationFactor ?? 1);
+}
+
+function validateProps(props: StreamPipelineProps, tumblingWindow: Duration, maxRecordAge: Duration, retentionPeriod: Duration | undefined): void {
+  const age = maxRecordAge.toSeconds();
+  if (!Number.isInteger(age) || age < MIN_RECORD_AGE.toSeconds() || age > MAX_RECORD_AGE.toSeconds()) {
+    throw new Error(`maxRecordAge must be 60 s – 7 days, got ${age} s`);
+  }
+  if (retentionPeriod && age >= retentionPeriod.toSeconds()) {
+    throw new Error(
+      `maxRecordAge (${age} s) must be shorter than the stream's retention (${retentionPeriod.toSeconds()} s): a failure report names a sequence range, and its records must still be in the stream when someone reads them back`,
+    );
+  }
   const shards = props.shardCount ?? 1;
   if (!props.onDemand && (!Number.isInteger(shards) || shards < 1)) throw new Error(`shardCount must be a positive integer, got ${shards}`);
   const window = tumblingWindow.toSeconds();

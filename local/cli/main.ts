@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { batchCommand } from './commands/batch.ts';
 import { applyErrorConventions } from './commands/cli-action.ts';
 import { devCommand } from './commands/dev.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { initCommand } from './commands/init.ts';
 import { sluicePackage } from './package-info.ts';
 import { dlqCommand } from './commands/dlq.ts';
@@ -25,6 +26,7 @@ export function buildCli(): Command {
   program.addCommand(batchCommand());
   program.addCommand(dlqCommand());
   program.addCommand(statusCommand());
+  program.addCommand(doctorCommand());
   // One-line parse errors naming the expected usage, exit 2, on every command.
   applyErrorConventions(program);
   return program;

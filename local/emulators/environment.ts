@@ -15,10 +15,15 @@ export function emulatorEnvironment(endpoints: EmulatorEndpoints, region = 'us-e
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    // fauxqs serves SNS on its SQS port.
+    AWS_ENDPOINT_URL_SNS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     ...(endpoints.kinesis ? { AWS_ENDPOINT_URL_KINESIS: endpoints.kinesis } : {}),
     ...(endpoints.sfn ? { AWS_ENDPOINT_URL_SFN: endpoints.sfn } : {}),
+    ...(endpoints.controlPlane
+      ? Object.fromEntries(['CLOUDFORMATION', 'CLOUDWATCH', 'LAMBDA', 'SSM'].map((service) => [`AWS_ENDPOINT_URL_${service}`, endpoints.controlPlane!]))
+      : {}),
   };
 }
 

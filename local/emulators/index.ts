@@ -13,6 +13,8 @@ export interface EmulatorEndpoints {
   kinesis?: string;
   /** The local runtime's Step Functions API (not an emulator process: it serves the template's state machines). */
   sfn?: string;
+  /** The local runtime's read-only CloudFormation, CloudWatch, Lambda and SSM API (local/control-plane). */
+  controlPlane?: string;
 }
 
 /** All emulators a local sluice needs, started together and stopped together. */

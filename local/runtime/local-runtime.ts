@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
@@ -20,7 +21,8 @@ import type { LocalStateMachine, LocalStateMachineOptions } from '../stepfunctio
 import { createWorkDir, functionCode } from './function-code.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
-import { ResourceRegistry, type LocalResource } from './resources.ts';
+import { startControlPlaneApi, type ControlPlaneAlarm, type LocalAccount } from '../control-plane/api-server.ts';
+import { notEmulated, ResourceRegistry, type LocalResource, type NotEmulated } from './resources.ts';
 import { until } from './until.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -46,6 +48,8 @@ export interface LocalRuntimeOptions {
   readonly functionEnvironment?: Record<string, string>;
   /** Receives one line per notable runtime event (handler errors, skipped resources). */
   readonly log?: (line: string) => void;
+  /** The account facts the control plane answers with (`sluice doctor`): concurrency quota, bootstrap version, Step Functions figures. */
+  readonly account?: LocalAccount;
   /** Options for every state machine (tests compress Retry waits, watch events, or wrap functions to inject faults). */
   readonly stateMachines?: Partial<Pick<LocalStateMachineOptions, 'retryIntervalMs' | 'retryIntervalOverrides' | 'onEvent'>> & {
     readonly wrapFunction?: (fn: LocalFunction) => LocalFunction;
@@ -79,6 +83,15 @@ export interface RuntimeClients {
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
   readonly kinesis?: KinesisClient;
+  readonly sns: SNSClient;
+}
+
+/** The template's CloudWatch alarms as CloudWatch would describe them, actions resolved to the local resources. */
+function templateAlarms(resources: ResourceRegistry, resolver: TemplateResolver): ControlPlaneAlarm[] {
+  return resources.ofType('AWS::CloudWatch::Alarm').map((alarm) => {
+    const props = (resolver.resolve(alarm.definition.Properties ?? {}) ?? {}) as { AlarmDescription?: string; AlarmActions?: string[]; ActionsEnabled?: boolean };
+    return { name: alarm.ref, description: props.AlarmDescription, actions: props.AlarmActions ?? [], actionsEnabled: props.ActionsEnabled ?? true };
+  });
 }
 
 /** Quiet defaults for in-process handlers: a local run should print its progress, not EMF blobs. */
@@ -115,6 +128,8 @@ export class LocalRuntime {
     readonly stateMachines: readonly LocalStateMachine[],
     /** Functions of the template the runtime cannot run, each with the reason. */
     readonly unsupportedFunctions: readonly UnsupportedFunction[],
+    /** What the template holds that the runtime accepts but does not emulate (KMS keys, VPC, alarms …), with the reason. */
+    readonly notEmulated: readonly NotEmulated[],
     private readonly ownedEmulators: Emulators | undefined,
     private readonly resolver: TemplateResolver,
     private readonly release: () => Promise<void>,
@@ -131,6 +146,7 @@ export class LocalRuntime {
       throw err;
     });
     let stopApi: (() => Promise<void>) | undefined;
+    let stopControlPlane: (() => Promise<void>) | undefined;
     try {
       const emulatorEndpoints = options.endpoints ?? ownedEmulators!.endpoints;
       app = await LocalRuntime.bundleIfNeeded(app, workDir, log);
@@ -161,8 +177,26 @@ export class LocalRuntime {
         dynamodb: new DynamoDBClient(clientConfig()),
         s3: new S3Client(clientConfig({ service: 's3' })),
         ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
+        sns: new SNSClient(clientConfig()),
       };
       await provisionResources(resources, resolver, clients, options.overrides);
+      const skipped = notEmulated(resources);
+      // CloudFormation, CloudWatch, Lambda and SSM, read-only, as an account would describe this stack (`sluice doctor`).
+      const started: { runtime?: LocalRuntime } = {};
+      const controlPlane = await startControlPlaneApi({
+        region,
+        accountId: LOCAL_ACCOUNT_ID,
+        template,
+        resources: () => resources.all().map((r) => ({ logicalId: r.logicalId, type: r.type, physicalId: r.ref })),
+        outputs: () => started.runtime?.outputs() ?? {},
+        alarms: () => templateAlarms(resources, resolver),
+        reservedConcurrency: () =>
+          resources.ofType('AWS::Lambda::Function').reduce((sum, fn) => sum + Number(fn.definition.Properties?.ReservedConcurrentExecutions ?? 0), 0),
+        account: options.account ?? {},
+      });
+      stopControlPlane = controlPlane.stop;
+      Object.assign(endpoints, { controlPlane: controlPlane.endpoint });
+      Object.assign(process.env, emulatorEnvironment(endpoints, region));
       const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir });
       for (const { logicalId, reason } of unsupported) log(`not running function ${logicalId} locally: ${reason}`);
       const { wrapFunction, ...machineOptions } = options.stateMachines ?? {};
@@ -180,14 +214,17 @@ export class LocalRuntime {
       const { mappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
       const release = async () => {
         await api?.stop();
+        await controlPlane.stop();
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
       };
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, ownedEmulators, resolver, release);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, skipped, ownedEmulators, resolver, release);
+      started.runtime = runtime;
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
     } catch (err) {
       await stopApi?.();
+      await stopControlPlane?.();
       await ownedEmulators?.stop();
       app.dispose();
       rmSync(workDir, { recursive: true, force: true });

@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { CreateStreamCommand, ResourceInUseException as StreamInUseException, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { CreateTopicCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { ResourceRegistry, LocalResource } from './resources.ts';
 import type { TemplateResolver } from '../template/resolver.ts';
 
@@ -16,6 +17,8 @@ export interface ProvisionClients {
   readonly dynamodb: DynamoDBClient;
   readonly s3: S3Client;
   readonly kinesis?: KinesisClient;
+  /** fauxqs's SNS: the template's topics (the alarm topic) exist locally, so their subscriptions can be listed and made. */
+  readonly sns?: SNSClient;
 }
 
 export interface ProvisionOverrides {
@@ -112,8 +115,9 @@ async function createStream(resource: LocalResource, resolver: TemplateResolver,
 }
 
 /**
- * Creates every queue, table, stream and bucket of the template in the emulators, with the
+ * Creates every queue, table, stream, bucket and topic of the template in the emulators, with the
  * template's properties (delays, visibility timeout, redrive, FIFO, TTL, keys, shard count).
+ * Encryption settings (KMS keys), bucket versioning and Object Lock are accepted and not emulated.
  * Creation is idempotent, so a runtime can restart over emulators that kept their state.
  *
  * @example
@@ -131,6 +135,7 @@ export async function provisionResources(
     createQueues(resources, resolver, clients.sqs, overrides),
     ...resources.ofType('AWS::DynamoDB::Table').map((t) => createTable(t, resolver, clients.dynamodb)),
     ...streams.map((s) => createStream(s, resolver, clients.kinesis!, overrides)),
+    ...(clients.sns ? resources.ofType('AWS::SNS::Topic').map((t) => clients.sns!.send(new CreateTopicCommand({ Name: t.physicalName }))) : []),
     ...resources.ofType('AWS::S3::Bucket').map((b) =>
       clients.s3.send(new CreateBucketCommand({ Bucket: b.physicalName })).catch((err: { name?: string }) => {
         if (err.name !== 'BucketAlreadyOwnedByYou' && err.name !== 'BucketAlreadyExists') throw err;

@@ -140,3 +140,57 @@ export class ResourceRegistry {
     return [...this.byId.values()];
   }
 }
+
+/** Resource types the runtime creates or runs; everything else in a template is accepted and listed as not emulated. */
+const EMULATED_TYPES = new Set([
+  'AWS::SQS::Queue',
+  'AWS::DynamoDB::Table',
+  'AWS::Kinesis::Stream',
+  'AWS::S3::Bucket',
+  'AWS::SNS::Topic',
+  'AWS::Lambda::Function',
+  'AWS::Lambda::EventSourceMapping',
+  'AWS::StepFunctions::StateMachine',
+]);
+
+/** Why a kind of resource has no local counterpart, by type or by service prefix (`AWS::EC2::`). */
+const NOT_EMULATED_REASONS: readonly [prefix: string, reason: string][] = [
+  ['AWS::KMS::', 'encryption keys: the emulators keep data unencrypted, and no key policy is checked'],
+  ['AWS::EC2::', 'networking (VPC, subnets, security groups, endpoints, flow logs): functions run in this process and reach the emulators directly'],
+  ['AWS::IAM::', 'IAM: every call is allowed locally, so a missing grant shows only on AWS'],
+  ['AWS::Logs::', 'log groups: function logs go to this process'],
+  ['AWS::CloudWatch::', 'CloudWatch alarms and metrics: `sluice status` shows queue depths instead'],
+  ['AWS::SNS::Subscription', 'topic subscriptions: subscribe to the local topic through the SNS API if you need one'],
+  ['AWS::SNS::TopicPolicy', 'resource policies: every call is allowed locally'],
+  ['AWS::SQS::QueuePolicy', 'resource policies: every call is allowed locally'],
+  ['AWS::S3::BucketPolicy', 'resource policies: every call is allowed locally'],
+  ['AWS::CDK::Metadata', 'CDK version metadata'],
+];
+
+/** A kind of resource of the template the runtime accepts without emulating it. */
+export interface NotEmulated {
+  /** A resource type, or `VpcConfig of AWS::Lambda::Function` for a function property. */
+  readonly what: string;
+  readonly count: number;
+  readonly reason: string;
+}
+
+/**
+ * What the runtime accepts but does not emulate, one entry per resource type (and for functions placed in a
+ * VPC), so a strict-profile template (KMS keys, VPC, endpoints) runs unchanged and says what is left out.
+ *
+ * @example
+ * for (const { what, count, reason } of notEmulated(resources)) log(`not emulated: ${count} × ${what}: ${reason}`);
+ */
+export function notEmulated(resources: ResourceRegistry): NotEmulated[] {
+  const counts = new Map<string, number>();
+  for (const resource of resources.all()) if (!EMULATED_TYPES.has(resource.type)) counts.set(resource.type, (counts.get(resource.type) ?? 0) + 1);
+  const listed = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([what, count]) => ({ what, count, reason: reasonFor(what) }));
+  const inVpc = resources.ofType('AWS::Lambda::Function').filter((fn) => fn.definition.Properties?.VpcConfig !== undefined).length;
+  if (inVpc > 0) listed.push({ what: 'VpcConfig of AWS::Lambda::Function', count: inVpc, reason: 'VPC placement: the functions run in this process and reach the emulators directly' });
+  return listed;
+}
+
+function reasonFor(type: string): string {
+  return NOT_EMULATED_REASONS.find(([prefix]) => type.startsWith(prefix))?.[1] ?? 'nothing local calls it';
+}

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
 import { contentHash } from '../dedup/key.ts';
-import { envelopeAttributes, MAX_DEDUP_KEY_LENGTH, MAX_MESSAGE_ATTRIBUTES } from '../envelope.ts';
+import { ENVELOPE_ATTRIBUTES, envelopeAttributes, MAX_DEDUP_KEY_LENGTH, MAX_MESSAGE_ATTRIBUTES } from '../envelope.ts';
 import { keyedRecord } from '../keyed-record.ts';
 import {
   DelayUnsupportedError,
@@ -14,6 +14,7 @@ import {
   PayloadTooLargeError,
   SchemaValidationError,
 } from '../errors.ts';
+import { deadLetterSize } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
 import { delaySecondsFor, MAX_DELAY_SECONDS } from './redelivery.ts';
 import { MAX_SQS_MESSAGE_BYTES, sqsMessageSize } from './size.ts';
@@ -59,10 +60,23 @@ export interface QueueProducerOptions<T> {
 
 type Entry = SendMessageBatchRequestEntry & { Id: string; MessageBody: string };
 
+/** What {@link QueueProducer.check} found out about a message without sending it. */
+export interface CheckedMessage {
+  /** Size SQS counts: body + attributes. */
+  readonly bytes: number;
+  /** FIFO queues: the deduplication id the message is sent with (SQS keeps one message per id within 5 minutes). */
+  readonly deduplicationId?: string;
+}
+
+/** A `sluice-hops` counter as a hopping consumer adds it (≤ 14 days of 15-minute hops). */
+const PLANNED_HOPS: MessageAttributeValue = { DataType: 'Number', StringValue: '99999' };
+
 /**
  * Typed sender for a sluice queue: JSON bodies, sluice attributes (deliverAt, expiresAt, dedup key),
  * size checks before anything is sent, and batches of ≤ 10 (and ≤ 1 MiB) whose failed entries alone
- * are retried with bounded backoff. FIFO queues have no per-message delay, so a delay asked of a FIFO
+ * are retried with bounded backoff. A message must fit under SQS's 1 MiB with room to spare for its
+ * dead-lettered copy (sluice's DLQ attributes and `DEAD_LETTER_TEXT_BYTES` of reason and error), so
+ * the consumer can always dead-letter it with its reason. FIFO queues have no per-message delay, so a delay asked of a FIFO
  * producer throws DelayUnsupportedError instead of being silently ignored; the FIFO deduplication id
  * is the dedup key (hashed when longer than 128) or the content hash.
  *
@@ -95,6 +109,21 @@ export class QueueProducer<T = unknown> {
     const { Id: _id, ...entry } = this.#entry('0', payload, options);
     const result = await this.#options.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, ...entry }));
     return { messageId: result.MessageId ?? '' };
+  }
+
+  /**
+   * Checks a message exactly as {@link send} would (schema, attributes, size), without sending it.
+   *
+   * @throws PayloadTooLargeError, SchemaValidationError, InvalidAttributeError, DelayUnsupportedError.
+   * @example
+   * for (const [i, order] of orders.entries()) producer.check(order, { dedupKey: order.orderId }, `line-${i + 1}`);
+   */
+  check(payload: T, options: SendOptions = {}, id = '0'): CheckedMessage {
+    const entry = this.#entry(id, payload, options);
+    return {
+      bytes: sqsMessageSize(entry.MessageBody, entry.MessageAttributes),
+      ...(entry.MessageDeduplicationId !== undefined ? { deduplicationId: entry.MessageDeduplicationId } : {}),
+    };
   }
 
   /**
@@ -194,8 +223,15 @@ export class QueueProducer<T = unknown> {
       throw new InvalidAttributeError(`SQS allows ${MAX_MESSAGE_ATTRIBUTES} message attributes, ${id} has ${Object.keys(attributes).length}`);
     }
     const size = sqsMessageSize(body, attributes);
-    if (size > MAX_SQS_MESSAGE_BYTES) {
-      throw new PayloadTooLargeError(`message ${id} is ${size} bytes; SQS accepts ${MAX_SQS_MESSAGE_BYTES} (body + attributes)`);
+    // A consumer that re-sends the message to wait for deliverAt adds a hop counter, which its dead letter keeps.
+    const planned = options.deliverAt === undefined ? attributes : Object.assign(keyedRecord<MessageAttributeValue>(), attributes, { [ENVELOPE_ATTRIBUTES.hops]: PLANNED_HOPS });
+    const deadLettered = deadLetterSize(body, planned);
+    if (deadLettered > MAX_SQS_MESSAGE_BYTES) {
+      const fits = MAX_SQS_MESSAGE_BYTES - (deadLettered - size);
+      throw new PayloadTooLargeError(
+        `message ${id} is ${bytes(size)} bytes (body + attributes); at most ${bytes(fits)} bytes fit, to keep room to dead-letter it with its reason ` +
+          `(SQS accepts ${bytes(MAX_SQS_MESSAGE_BYTES)} bytes, and the DLQ attributes take up to ${bytes(deadLettered - size)})`,
+      );
     }
     const entry: Entry = { Id: id, MessageBody: body };
     if (Object.keys(attributes).length > 0) entry.MessageAttributes = attributes;
@@ -206,6 +242,10 @@ export class QueueProducer<T = unknown> {
     }
     return entry;
   }
+}
+
+function bytes(n: number): string {
+  return n.toLocaleString('en-US');
 }
 
 function checkTime(name: string, value: number | undefined): void {

@@ -1,11 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { PartialSendError, PayloadTooLargeError } from '../errors.ts';
+import { InvalidAttributeError, PartialSendError, PayloadTooLargeError } from '../errors.ts';
 
 /** One record to put: JSON-serialized `data` (or raw bytes) under a partition key. */
 export interface ProducerRecord {
   readonly data: unknown;
   readonly partitionKey: string;
+  /** Names the record in PartialSendError. Default: its partition key. */
+  readonly id?: string;
 }
 
 export interface PutRecordsOptions {
@@ -28,11 +30,14 @@ export interface PutRecordsSummary {
 export const MAX_RECORDS_PER_CALL = 500;
 export const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
 export const MAX_RECORD_BYTES = 1024 * 1024;
+/** Kinesis partition keys are 1 to 256 characters. */
+export const MAX_PARTITION_KEY_LENGTH = 256;
 
 /**
  * Puts records with PutRecords: chunks of at most 500 records / 5 MiB, and only the entries a call
  * reports as failed (`ProvisionedThroughputExceededException`, `InternalFailure`) are put again, with
- * exponential backoff and full jitter. A record over 1 MiB is refused before anything is sent.
+ * exponential backoff and full jitter. A record over 1 MiB, or with a partition key Kinesis refuses,
+ * is refused before anything is sent ({@link checkRecord}).
  *
  * @example
  * await putRecords(kinesis, 'orders', events.map((e) => ({ data: e, partitionKey: e.customerId })));
@@ -44,13 +49,14 @@ export async function putRecords(
   options: PutRecordsOptions = {},
 ): Promise<PutRecordsSummary> {
   const entries = records.map(toEntry);
+  const ids = new Map(entries.map((entry, i) => [entry, records[i]!.id ?? records[i]!.partitionKey]));
   const chunks = chunk(entries);
   const summary: PutRecordsSummary = { sent: 0, calls: 0, retried: 0 };
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
       const entriesOfChunk = chunks[next++]!;
-      await putChunk(kinesis, streamName, entriesOfChunk, options, summary);
+      await putChunk(kinesis, streamName, entriesOfChunk, options, summary, ids);
       summary.sent += entriesOfChunk.length;
       options.onProgress?.(summary.sent, entries.length);
     }
@@ -59,7 +65,14 @@ export async function putRecords(
   return summary;
 }
 
-async function putChunk(kinesis: KinesisClient, streamName: string, entries: PutRecordsRequestEntry[], options: PutRecordsOptions, summary: PutRecordsSummary) {
+async function putChunk(
+  kinesis: KinesisClient,
+  streamName: string,
+  entries: PutRecordsRequestEntry[],
+  options: PutRecordsOptions,
+  summary: PutRecordsSummary,
+  ids: ReadonlyMap<PutRecordsRequestEntry, string>,
+) {
   const maxAttempts = options.maxAttempts ?? 8;
   const baseDelayMs = options.baseDelayMs ?? 50;
   let pending = entries;
@@ -74,7 +87,7 @@ async function putChunk(kinesis: KinesisClient, streamName: string, entries: Put
     if (attempt >= maxAttempts) {
       throw new PartialSendError(
         `${failed.length} of ${entries.length} records were not accepted after ${attempt} attempts`,
-        failed.map(({ entry, code, message }) => ({ id: entry.PartitionKey ?? '', code, message })),
+        failed.map(({ entry, code, message }) => ({ id: ids.get(entry) ?? '', code, message })),
       );
     }
     summary.retried += failed.length;
@@ -83,10 +96,38 @@ async function putChunk(kinesis: KinesisClient, streamName: string, entries: Put
   }
 }
 
+/** The bytes a record's data is put as: raw bytes as they are, anything else as JSON. */
+function recordData(record: ProducerRecord): Uint8Array {
+  return record.data instanceof Uint8Array ? record.data : Buffer.from(JSON.stringify(record.data), 'utf8');
+}
+
+/**
+ * Checks a record as {@link putRecords} does before sending anything: a partition key of 1 to 256
+ * characters, and at most 1 MiB of data plus partition key.
+ *
+ * @returns the record's size in bytes (data + partition key).
+ * @throws InvalidAttributeError for the partition key, PayloadTooLargeError for the size.
+ * @example
+ * checkRecord({ data: event, partitionKey: event.customerId });
+ */
+export function checkRecord(record: ProducerRecord): number {
+  return checkedSize(recordData(record), record.partitionKey);
+}
+
+function checkedSize(data: Uint8Array, partitionKey: string): number {
+  if (partitionKey.length < 1 || partitionKey.length > MAX_PARTITION_KEY_LENGTH) {
+    throw new InvalidAttributeError(`the partition key is ${partitionKey.length} characters; Kinesis accepts 1 to ${MAX_PARTITION_KEY_LENGTH}`);
+  }
+  const size = data.byteLength + Buffer.byteLength(partitionKey);
+  if (size > MAX_RECORD_BYTES) {
+    throw new PayloadTooLargeError(`the record is ${size.toLocaleString('en-US')} bytes (data + partition key); Kinesis accepts at most ${MAX_RECORD_BYTES.toLocaleString('en-US')}`);
+  }
+  return size;
+}
+
 function toEntry(record: ProducerRecord): PutRecordsRequestEntry {
-  const Data = record.data instanceof Uint8Array ? record.data : Buffer.from(JSON.stringify(record.data), 'utf8');
-  const size = Data.byteLength + Buffer.byteLength(record.partitionKey);
-  if (size > MAX_RECORD_BYTES) throw new PayloadTooLargeError(`record for partition key ${record.partitionKey} is ${size} bytes; Kinesis accepts at most ${MAX_RECORD_BYTES}`);
+  const Data = recordData(record);
+  checkedSize(Data, record.partitionKey);
   return { Data, PartitionKey: record.partitionKey };
 }
 

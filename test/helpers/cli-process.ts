@@ -19,16 +19,23 @@ export interface CliResult {
 /**
  * Runs `node local/cli/bin.js …args` as a user would, and resolves with its exit code and output.
  *
+ * `env` adds variables (e.g. `NODE_OPTIONS` to bound the heap).
+ *
  * @example
  * const { code, stdout } = await runCli(['status', '--json'], { stateFile });
  */
-export function runCli(args: readonly string[], options: { stateFile?: string; timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { stateFile?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
       [bin, ...args],
       // A command takes about half a second on an idle machine; the default limit only stops a hung one.
-      { cwd: root, env: { ...process.env, ...(options.stateFile ? { SLUICE_STATE_FILE: options.stateFile } : {}) }, timeout: options.timeoutMs ?? 120_000 },
+      {
+        cwd: root,
+        env: { ...process.env, ...(options.stateFile ? { SLUICE_STATE_FILE: options.stateFile } : {}), ...options.env },
+        timeout: options.timeoutMs ?? 120_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
       (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { BatchJob, TRANSIENT_TASK_ERRORS, type BatchJobProps } from '../../infra/batch-job.ts';
 import { DedupTable } from '../../infra/dedup-table.ts';
 import { allStates, stateMachineDefinition } from '../helpers/batch-definition.ts';
@@ -140,6 +141,33 @@ describe('BatchJob storage and permissions', () => {
     }
   });
 
+  it('gives Split, Reduce and the starter the bucket allow-list IAM grants match, and Split ListBucket so a mistyped key reads NoSuchKey, not AccessDenied', () => {
+    // Prepare
+    const stack = newTestStack();
+    const raw = new Bucket(stack, 'RawOrders');
+    const exports = new Bucket(stack, 'Exports');
+    const batch = new BatchJob(stack, 'Batch', { inputBuckets: [raw], outputBuckets: [exports], dedupTable: new DedupTable(stack, 'Dedup') });
+    const template = Template.fromStack(stack);
+    const id = (construct: { node: { defaultChild?: unknown } }) => Stack.of(batch).getLogicalId(construct.node.defaultChild as never);
+    const statementsOf = (fn: typeof batch.splitFunction) =>
+      Object.values(template.findResources('AWS::IAM::Policy'))
+        .filter((p) => (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === id(fn.role as never)))
+        .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+    const resourcesFor = (fn: typeof batch.splitFunction, action: string) =>
+      JSON.stringify(statementsOf(fn).filter((s) => [s.Action].flat().includes(action)).flatMap((s) => [s.Resource].flat()));
+    // Act
+    const envOf = (fn: typeof batch.splitFunction) => template.toJSON().Resources[id(fn)].Properties.Environment.Variables;
+    // Assess
+    expect(envOf(batch.splitFunction).BATCH_INPUT_BUCKETS).toEqual({ 'Fn::Join': [',', [{ Ref: id(batch.bucket) }, { Ref: id(raw) }]] });
+    expect(envOf(batch.reduceFunction).BATCH_OUTPUT_BUCKETS).toEqual({ 'Fn::Join': [',', [{ Ref: id(batch.bucket) }, { Ref: id(exports) }]] });
+    expect(envOf(batch.requests!.consumer).BATCH_INPUT_BUCKETS).toBeDefined();
+    expect(resourcesFor(batch.splitFunction, 's3:ListBucket')).toContain(id(raw));
+    expect(resourcesFor(batch.splitFunction, 's3:ListBucket')).toContain(id(batch.bucket));
+    expect(resourcesFor(batch.splitFunction, 's3:GetObject')).toContain(id(raw));
+    expect(resourcesFor(batch.reduceFunction, 's3:PutObject')).toContain(id(exports));
+    expect(resourcesFor(batch.reduceFunction, 's3:PutObject')).not.toContain(id(raw));
+  });
+
   it('adds a request queue with a DLQ whose consumer may start executions, and the outputs', () => {
     // Act
     const { template } = synthBatchJob({}, true);
@@ -158,8 +186,10 @@ describe('BatchJob storage and permissions', () => {
 
   it('leaves no unacknowledged cdk-nag AwsSolutions finding', () => {
     // Act
-    const { findings } = synthNagReport((stack) => {
-      new BatchJob(stack, 'BatchUnderTest', { dedupTable: new DedupTable(stack, 'BatchUnderTestDedup') });
+    const { findings } = synthNagReport({
+      change: (stack) => {
+        new BatchJob(stack, 'BatchUnderTest', { dedupTable: new DedupTable(stack, 'BatchUnderTestDedup') });
+      },
     });
     // Assess
     expect(findings.filter((f) => f.path.includes('BatchUnderTest')).map((f) => `${f.rule} ${f.path}`)).toEqual([]);

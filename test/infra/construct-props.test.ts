@@ -116,9 +116,41 @@ describe('construct props', () => {
     new BatchJob(stack, 'Batch', { dedupTable, alarmAction });
 
     // Assess
-    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBe(4 + 4 + 2 + 4);
+    const template = Template.fromStack(stack);
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBe(5 + 4 + 2 + 5);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+    // With an action of your own, sluice creates no topic of its own.
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+  });
+
+  it('without an alarm action, gives every alarm the one alarm topic of the stack and outputs it for subscribers', () => {
+    // Prepare
+    const stack = newTestStack();
+    const dedupTable = new DedupTable(stack, 'Dedup');
+
+    // Act
+    new QueuePipeline(stack, 'Jobs', { entry: QUEUE_ENTRY, dedupTable });
+    new StreamPipeline(stack, 'Events', { entry: STREAM_ENTRY });
+    new BatchJob(stack, 'Batch', { dedupTable });
+
+    // Assess
+    const template = Template.fromStack(stack);
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0]!;
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasOutput('SluiceAlarmTopicArn', { Value: { Ref: topicId } });
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBe(16);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    // The topic is TLS-only and lets this account's CloudWatch alarms publish (its policy replaces the default one).
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
   });
 
   it('resolves a relative entry from the app working directory, not from sluice, and records it relative to it', () => {

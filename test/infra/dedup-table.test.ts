@@ -38,9 +38,21 @@ describe('DedupTable', () => {
     });
   });
 
-  it('is retained and deletion-protected by default', () => {
+  it('is kept after a stack deletion but removed by the rollback of a failed first deploy (RetainExceptOnCreate), so it has no deletion protection that would block that rollback', () => {
     // Act
     const template = synthDedupTable();
+
+    // Assess
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'RetainExceptOnCreate',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({ DeletionProtectionEnabled: false }),
+    });
+  });
+
+  it('is retained and deletion-protected when asked to be retained always', () => {
+    // Act
+    const template = synthDedupTable({ removalPolicy: RemovalPolicy.RETAIN });
 
     // Assess
     template.hasResource('AWS::DynamoDB::Table', {

@@ -37,34 +37,30 @@ function actionsOn(statements: Statement[], logicalId: string): string[] {
 
 describe('QueuePipeline in the sample stack (Orders)', () => {
   const template = synthSampleTemplate();
-  // Other pipelines share the stack: find the Orders resources by name and by reference.
-  const [queueId, queue] = Object.entries(
-    template.findResources('AWS::SQS::Queue', { Properties: { QueueName: Match.stringLikeRegexp('^Sluice-Orders-') } }),
-  )[0]!;
+  // Other pipelines share the stack: find the Orders resources by the output that names them.
+  const queueId = (template.findOutputs('OrdersQueueUrl').OrdersQueueUrl!.Value as { Ref: string }).Ref;
+  const queue = template.toJSON().Resources[queueId];
   const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
 
   it('redrives to the DLQ after 5 receives, with a visibility timeout of 6 × 30 s + the 1 s batching window', () => {
     // Assess
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: Match.stringLikeRegexp('^Sluice-Orders-'),
+    expect(queue.Properties).toMatchObject({
       RedrivePolicy: { deadLetterTargetArn: { 'Fn::GetAtt': [dlqId, 'Arn'] }, maxReceiveCount: 5 },
       VisibilityTimeout: 181,
       MessageRetentionPeriod: 4 * 24 * 3600,
     });
   });
 
-  it('lets only the work queue redrive into the DLQ, kept 14 days', () => {
-    // Prepare
-    const queueName = queue.Properties.QueueName as string;
-
+  it('names no queue: CloudFormation generates names, so a destroy and redeploy (or a retry after a rollback) never meets the 60-second name reuse ban', () => {
     // Assess
-    expect(template.toJSON().Resources[dlqId].Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600 });
-    template.hasResourceProperties('AWS::SQS::Queue', {
+    expect(Object.values(template.findResources('AWS::SQS::Queue')).filter((q) => q.Properties.QueueName !== undefined)).toEqual([]);
+  });
+
+  it('marks the DLQ as a dead-letter queue (redrive allowed) kept 14 days', () => {
+    // Assess
+    expect(template.toJSON().Resources[dlqId].Properties).toMatchObject({
       MessageRetentionPeriod: 14 * 24 * 3600,
-      RedriveAllowPolicy: {
-        redrivePermission: 'byQueue',
-        sourceQueueArns: [{ 'Fn::Join': ['', Match.arrayWith([`:${queueName}`])] }],
-      },
+      RedriveAllowPolicy: { redrivePermission: 'allowAll' },
     });
   });
 
@@ -159,7 +155,7 @@ describe('QueuePipeline in the sample stack (Orders)', () => {
     expect(consumerRoles[0]![1].Properties.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('alarms on dead letters, message age, function errors and throttles', () => {
+  it('alarms on dead letters, message age, a failing consumer, function errors and throttles, each notifying the stack alarm topic', () => {
     // Assess
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -177,6 +173,26 @@ describe('QueuePipeline in the sample stack (Orders)', () => {
     for (const metric of ['Errors', 'Throttles']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Threshold: 0 });
     }
+    const topicId = (template.findOutputs('SluiceAlarmTopicArn').SluiceAlarmTopicArn!.Value as { Ref: string }).Ref;
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+  });
+
+  it('sees a failing consumer that the age alarm cannot (SQS stops counting a message in its age from the third receive): received but not deleted, over half for 15 minutes', () => {
+    // Prepare
+    const failing = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+      (alarm) => JSON.stringify(alarm.Properties.Metrics ?? []).includes('NumberOfMessagesDeleted') && JSON.stringify(alarm.Properties.Metrics).includes(queueId),
+    );
+
+    // Assess
+    expect(failing?.Properties).toMatchObject({ Threshold: 0.5, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, TreatMissingData: 'notBreaching' });
+    const metrics = failing!.Properties.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { MetricName: string }; Period: number; Stat: string } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('IF(received > 0, (received - deleted) / received, 0)');
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat!.Metric.MetricName, m.MetricStat!.Period, m.MetricStat!.Stat])).toEqual([
+      ['received', 'NumberOfMessagesReceived', 300, 'Sum'],
+      ['deleted', 'NumberOfMessagesDeleted', 300, 'Sum'],
+    ]);
   });
 
   it('outputs the queue URLs, consumer and table names under stable names', () => {
@@ -244,13 +260,10 @@ describe('QueuePipeline options', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       FifoQueue: true,
       ContentBasedDeduplication: true,
-      QueueName: Match.stringLikeRegexp('\\.fifo$'),
+      QueueName: Match.absent(),
       RedrivePolicy: Match.anyValue(),
     });
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      FifoQueue: true,
-      RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('\\.fifo$')])] }] },
-    });
+    template.hasResourceProperties('AWS::SQS::Queue', { FifoQueue: true, RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ SLUICE_FIFO: 'true' }) } });
   });
 
@@ -265,14 +278,46 @@ describe('QueuePipeline options', () => {
     });
   });
 
-  it('exposes the queue, DLQ, consumer and four alarms', () => {
+  it('names the queue when asked, and then lets only that queue redrive into the DLQ', () => {
+    // Act
+    const { template } = synthPipeline({ queueName: 'billing-jobs', fifo: true });
+
+    // Assess
+    template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'billing-jobs.fifo', RedrivePolicy: Match.anyValue() });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      RedriveAllowPolicy: { redrivePermission: 'byQueue', sourceQueueArns: [{ 'Fn::Join': ['', Match.arrayWith([':billing-jobs.fifo'])] }] },
+    });
+  });
+
+  it('reserves no concurrency in the standard profile (a new account may have too little to reserve any)', () => {
+    // Act
+    const { template } = synthPipeline({ maxConcurrency: 5 });
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: Match.absent(), Environment: Match.anyValue() });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 5 } });
+  });
+
+  it('strict: reserves the mapping concurrency for the consumer and keeps the mapping within it', () => {
+    // Act
+    const withMax = synthPipeline({ compliance: 'strict', maxConcurrency: 5 }).template;
+    const withoutMax = synthPipeline({ compliance: 'strict' }).template;
+
+    // Assess
+    withMax.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 5 });
+    withMax.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 5 } });
+    withoutMax.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 10 });
+    withoutMax.hasResourceProperties('AWS::Lambda::EventSourceMapping', { ScalingConfig: { MaximumConcurrency: 10 } });
+  });
+
+  it('exposes the queue, DLQ, consumer and five alarms', () => {
     // Act
     const { pipeline } = synthPipeline();
 
     // Assess
     expect((pipeline.queue as Queue).deadLetterQueue?.queue).toBe(pipeline.deadLetterQueue);
     expect(pipeline.consumer.timeout?.toSeconds()).toBe(30);
-    expect(Object.keys(pipeline.alarms).sort()).toEqual(['deadLetters', 'functionErrors', 'functionThrottles', 'oldestMessageAge']);
+    expect(Object.keys(pipeline.alarms).sort()).toEqual(['consumerFailing', 'deadLetters', 'functionErrors', 'functionThrottles', 'oldestMessageAge']);
   });
 
   it.each([

@@ -14,6 +14,11 @@ function synthPipeline(props: Partial<StreamPipelineProps> = {}): { pipeline: St
   return { pipeline, template: Template.fromStack(stack) };
 }
 
+/** The failure queue, by the output that names it (its dead-letter queue is the stack's other queue). */
+function failureQueueIdOf(template: Template): string {
+  return (template.findOutputs('ClicksFailureQueueUrl').ClicksFailureQueueUrl!.Value as { Ref: string }).Ref;
+}
+
 function logicalIdOf(template: Template, type: string): string {
   const ids = Object.keys(template.findResources(type));
   expect(ids).toHaveLength(1);
@@ -48,7 +53,7 @@ describe('StreamPipeline', () => {
   it('maps the stream to the consumer with every stream-processing setting of the event source mapping', () => {
     // Prepare
     const streamId = logicalIdOf(template, 'AWS::Kinesis::Stream');
-    const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
+    const queueId = failureQueueIdOf(template);
     // Assess
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [streamId, 'Arn'] },
@@ -95,19 +100,27 @@ describe('StreamPipeline', () => {
     });
   });
 
-  it('sends failures to an encrypted, TLS-only queue that alarms on any message', () => {
+  it('sends failures to an encrypted, TLS-only queue with a dead-letter queue of its own, and alarms on any message in either', () => {
     // Prepare
-    const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
+    const queueId = failureQueueIdOf(template);
+    const queue = template.toJSON().Resources[queueId];
+    const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0] as string;
+    const failures = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.AlarmDescription?.includes('failure queue'));
+    const watched = (failures?.Properties.Metrics as { MetricStat?: { Metric: { MetricName: string; Dimensions: unknown } } }[])
+      .filter((m) => m.MetricStat)
+      .map((m) => [m.MetricStat!.Metric.MetricName, JSON.stringify(m.MetricStat!.Metric.Dimensions)]);
     // Assess
-    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(100);
+    expect(template.toJSON().Resources[dlqId].Properties.RedriveAllowPolicy).toEqual({ redrivePermission: 'allowAll' });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
     });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
-      Threshold: 0,
-    });
+    expect(failures?.Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(watched).toEqual([
+      ['ApproximateNumberOfMessagesVisible', JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }])],
+      ['ApproximateNumberOfMessagesVisible', JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }])],
+    ]);
   });
 
   it('alarms when the consumer iterator age passes the window plus five minutes', () => {
@@ -124,7 +137,7 @@ describe('StreamPipeline', () => {
   it('grants the consumer PutItem on the results table and send on the failure queue, nothing more', () => {
     // Prepare
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table');
-    const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
+    const queueId = failureQueueIdOf(template);
     // Act
     const tableActions = actionsOn(template, tableId);
     const queueActions = [...new Set(actionsOn(template, queueId))];
@@ -136,7 +149,7 @@ describe('StreamPipeline', () => {
   it('gives the consumer its configuration in the environment', () => {
     // Prepare
     const tableId = logicalIdOf(template, 'AWS::DynamoDB::Table');
-    const queueId = logicalIdOf(template, 'AWS::SQS::Queue');
+    const queueId = failureQueueIdOf(template);
     // Assess
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: {
@@ -147,10 +160,15 @@ describe('StreamPipeline', () => {
 
   it('outputs the stream name, results table, failure queue URL and consumer name', () => {
     // Assess
-    expect(Object.keys(template.findOutputs('*')).sort()).toEqual(['ClicksConsumerName', 'ClicksFailureQueueUrl', 'ClicksResultsTableName', 'ClicksStreamName']);
+    expect(Object.keys(template.findOutputs('*')).filter((name) => name.startsWith('Clicks')).sort()).toEqual([
+      'ClicksConsumerName',
+      'ClicksFailureQueueUrl',
+      'ClicksResultsTableName',
+      'ClicksStreamName',
+    ]);
   });
 
-  it('defaults to TRIM_HORIZON, bisect on, 3 retries, one-minute windows and no filter', () => {
+  it('defaults to TRIM_HORIZON, bisect on, 3 retries, records given up at half the retention, one-minute windows and no filter', () => {
     // Prepare
     const defaults = synthPipeline({ startingPosition: StartingPosition.TRIM_HORIZON }).template;
     // Assess
@@ -159,7 +177,8 @@ describe('StreamPipeline', () => {
       BatchSize: 100,
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 3,
-      MaximumRecordAgeInSeconds: 24 * 3600,
+      // A failure report names a sequence range: 12 of the stream's 24 hours are left to read it back.
+      MaximumRecordAgeInSeconds: 12 * 3600,
       TumblingWindowInSeconds: 60,
       FilterCriteria: Match.absent(),
     });
@@ -170,11 +189,33 @@ describe('StreamPipeline', () => {
     ['a fractional window', { tumblingWindow: Duration.millis(1500) }],
     ['zero shards', { shardCount: 0 }],
     ['a batch over 10,000', { batchSize: 10_001 }],
+    ['a record age as long as the retention (the failure report would point at trimmed records)', { maxRecordAge: Duration.hours(24) }],
+    ['a record age under Lambda’s 60 s', { maxRecordAge: Duration.seconds(30) }],
   ])('refuses %s', (_name, props) => {
     // Act
     const synth = () => synthPipeline(props);
     // Assess
     expect(synth).toThrow();
+  });
+});
+
+describe('StreamPipeline removal and compliance', () => {
+  it('deletes the stream with the stack (it bills per shard-hour; its records are transient) and keeps the results table except when its first deploy fails', () => {
+    // Act
+    const { template } = synthPipeline();
+    // Assess
+    template.hasResource('AWS::Kinesis::Stream', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+    template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+  });
+
+  it('strict: stream and queues on the stack key, consumer reserved one invocation per shard and parallelization slot', () => {
+    // Act
+    const { template } = synthPipeline({ compliance: 'strict', shardCount: 3, parallelizationFactor: 2 });
+    const keyId = logicalIdOf(template, 'AWS::KMS::Key');
+    // Assess
+    template.hasResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } } });
+    template.allResourcesProperties('AWS::SQS::Queue', { KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 6, VpcConfig: Match.anyValue() });
   });
 });
 

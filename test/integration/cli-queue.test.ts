@@ -102,6 +102,28 @@ describe('sluice CLI against a running `sluice dev` (queues, DLQ list, status, s
     expect(after.queues.find((q) => q.name === 'Orders')!.deadLetters).toBe(14);
   });
 
+  it('dead-letters with its reason a schema-invalid order of the largest size `send` accepts', async () => {
+    // Prepare: the size limit send names for a body alone, then an invalid order of exactly that size
+    // whose validation error (150 issues) fills the longest sluice-error the DLQ keeps
+    const atCap = join(files, 'at-cap.jsonl');
+    writeFileSync(atCap, `"${'x'.repeat(1_048_576 - 2)}"\n`);
+    const refused = await runCli(['send', 'Orders', '--file', atCap], { stateFile: dev.stateFile });
+    expect(refused.code).toBe(2);
+    const fits = Number(/at most ([\d,]+) bytes fit/.exec(refused.stderr)?.[1]?.replaceAll(',', ''));
+    const invalid = { orderId: 'big-1', customerId: 'c-1', amountCents: 1, items: Array.from({ length: 50 }, () => ({ sku: '', quantity: 0, unitPriceCents: -1 })), pad: '' };
+    invalid.pad = 'x'.repeat(fits - Buffer.byteLength(JSON.stringify(invalid)));
+    const largest = join(files, 'largest-invalid.jsonl');
+    writeFileSync(largest, `${JSON.stringify(invalid)}\n`);
+    expect(Buffer.byteLength(JSON.stringify(invalid))).toBe(fits);
+    // Act
+    const sent = await runCli(['send', 'Orders', '--file', largest], { stateFile: dev.stateFile });
+    // Assess: dead-lettered at once with its reason, not retried until the redrive policy moves it
+    expect(sent).toMatchObject({ code: 0, stdout: 'sent 1 message to queue Orders (local)\n' });
+    await waitForOrders(dev.stateFile, 15);
+    const listed = await runCli(['dlq', 'list', 'Orders', '--json'], { stateFile: dev.stateFile });
+    expect(JSON.parse(listed.stdout)).toMatchObject({ total: 15, reasons: [{ reason: 'schema-invalid', count: 15 }] });
+  });
+
   it('reports each bad line of a JSON Lines file with its number, sends nothing and exits 2', async () => {
     // Prepare
     const file = join(files, 'orders.jsonl');
@@ -110,7 +132,7 @@ describe('sluice CLI against a running `sluice dev` (queues, DLQ list, status, s
     const result = await runCli(['send', 'Orders', '--file', file], { stateFile: dev.stateFile });
     // Assess
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('sluice send: 2 of 3 lines are not JSON; nothing was sent');
+    expect(result.stderr).toContain('sluice send: 2 of 3 messages are invalid; nothing was sent');
     expect(result.stderr).toContain(`${file}:2: not valid JSON`);
     expect(result.stderr).toContain(`${file}:3: not valid JSON`);
   });

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { BatchJob, DedupTable, QueuePipeline, secureTable, StreamPipeline } from 'sluice/cdk';
+import { BatchJob, DedupTable, grantTableActions, QueuePipeline, secureTable, StreamPipeline } from 'sluice/cdk';
 import { orderFilterPattern } from '../lib/order-revenue-pipeline.ts';
 
 /** Handler entries beside this file, so the app synthesizes from the repository root and from its own folder alike. */
@@ -57,8 +57,8 @@ export class OrdersStack extends Stack {
       functionProps: { environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName } },
     });
     // The worker only puts orders and updates totals, inside a TransactWriteItems with its dedup record.
-    ordersTable.grant(orders.consumer, 'dynamodb:PutItem');
-    totalsTable.grant(orders.consumer, 'dynamodb:UpdateItem');
+    grantTableActions(ordersTable, orders.consumer, 'dynamodb:PutItem');
+    grantTableActions(totalsTable, orders.consumer, 'dynamodb:UpdateItem');
     orders.addOutputs();
     new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName, description: 'orders written by the worker' });
     new CfnOutput(this, 'CustomerTotalsTableName', { value: totalsTable.tableName, description: 'per-customer order count and total' });

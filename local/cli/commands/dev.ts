@@ -104,6 +104,7 @@ export function devCommand(): Command {
               `${opts.pollers ? `${describeMappings(runtime)} running` : 'no event source mappings running (--no-pollers)'}\n`,
           );
           for (const { logicalId, reason } of runtime.unsupportedFunctions) console.log(`  not run locally: ${logicalId}: ${reason}`);
+          for (const { what, count, reason } of runtime.notEmulated) console.log(`  not emulated: ${count} × ${what}: ${reason}`);
           console.log(endpointsBanner(state, file));
           timer = startStatusLine(runtime, state, opts.statusInterval);
           const signal = await stopRequested;

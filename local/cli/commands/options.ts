@@ -60,15 +60,16 @@ export function targetOptions(opts: TargetCliOptions): TargetOptions {
 }
 
 /**
- * Commander argument parser for an integer in `[min, max]`.
+ * Commander argument parser for an integer in `[min, max]`, written in plain decimal digits (`1e3`,
+ * `0x10` or `1.0` are refused: a typo should not become a number).
  *
  * @example
  * cmd.option('--count <n>', 'messages to send', integerIn(1, 1_000_000));
  */
 export function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    const n = /^-?\d+$/.test(value) ? Number(value) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < min || n > max) {
       throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got "${value}"`);
     }
     return n;
@@ -86,4 +87,16 @@ export function parseRate(value: string): number {
   const n = match ? Number(match[1]) : Number.NaN;
   if (!(n > 0)) throw new InvalidArgumentError(`expected messages per second like 10 or 10/s, got "${value}"`);
   return n;
+}
+
+/**
+ * Commander argument parser for a text that may not be empty (e.g. a key template: its length after
+ * placeholders are filled is checked per message).
+ *
+ * @example
+ * cmd.option('--dedup-key <K>', 'idempotency key', nonEmptyText);
+ */
+export function nonEmptyText(value: string): string {
+  if (value === '') throw new InvalidArgumentError('expected a non-empty text');
+  return value;
 }

@@ -1,36 +1,32 @@
+import { createInterface } from 'node:readline';
 import { randomUUID } from 'node:crypto';
 
-/** One payload of a JSON Lines file, with the line it came from. */
-export interface InputLine {
-  readonly line: number;
-  readonly value: unknown;
-}
-
-/** A line that is not valid JSON. */
-export interface InputLineError {
-  readonly line: number;
-  readonly message: string;
-}
+/** One line of a JSON Lines input: its value, or why it is not JSON. */
+export type InputLine = { readonly line: number; readonly value: unknown } | { readonly line: number; readonly error: string };
 
 /**
- * Parses JSON Lines: one JSON value per line, blank lines skipped. Every bad line is reported with its
- * line number, so a user fixes the file in one pass.
+ * Reads JSON Lines one line at a time (memory stays flat whatever the file's size): one JSON value per
+ * line, blank lines skipped. Line breaks may be LF, CRLF or a lone CR (old Mac editors); a UTF-8 byte
+ * order mark at the start is dropped. A line that is not JSON is yielded with its error, so a caller
+ * can report every bad line in one pass.
  *
  * @example
- * const { lines, errors } = parseJsonLines('{"a":1}\n\nnot json\n'); // errors: [{ line: 3, … }]
+ * for await (const entry of readJsonLines(createReadStream('orders.jsonl'))) if ('error' in entry) console.error(entry.line, entry.error);
  */
-export function parseJsonLines(text: string): { lines: InputLine[]; errors: InputLineError[] } {
-  const lines: InputLine[] = [];
-  const errors: InputLineError[] = [];
-  text.split(/\r?\n/).forEach((raw, index) => {
-    if (raw.trim() === '') return;
+export async function* readJsonLines(input: NodeJS.ReadableStream): AsyncGenerator<InputLine> {
+  // crlfDelay Infinity: a CR at the end of one chunk and the LF at the start of the next are one break.
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  let line = 0;
+  for await (const raw of lines) {
+    line += 1;
+    const text = line === 1 && raw.startsWith('\uFEFF') ? raw.slice(1) : raw;
+    if (text.trim() === '') continue;
     try {
-      lines.push({ line: index + 1, value: JSON.parse(raw) });
+      yield { line, value: JSON.parse(text) };
     } catch (err) {
-      errors.push({ line: index + 1, message: (err as Error).message });
+      yield { line, error: (err as Error).message };
     }
-  });
-  return { lines, errors };
+  }
 }
 
 /** Values a template can refer to. */

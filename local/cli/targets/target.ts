@@ -117,6 +117,17 @@ export async function describeStackOutputs(stackName: string, overrides: SdkOver
   }
 }
 
+/**
+ * Client options for one more AWS service on a resolved target (call after {@link resolveTarget}, which points
+ * `env` at the target): sluice's client defaults, plus the target's endpoint, region and local credentials.
+ *
+ * @example
+ * const lambda = new LambdaClient(serviceClientConfig(target.name, 'LAMBDA'));
+ */
+export function serviceClientConfig(target: TargetName, service: string, env: NodeJS.ProcessEnv = process.env) {
+  return { ...clientConfig({ env }), ...sdkOverrides(target, service, env) };
+}
+
 /** Endpoint, region and credentials given to a client explicitly, so `env` (not only process.env) decides. */
 type SdkOverrides = { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } };
 
@@ -146,6 +157,13 @@ function prepareLocalStackEnvironment(env: NodeJS.ProcessEnv): void {
   }
 }
 
-function clearEndpointOverrides(env: NodeJS.ProcessEnv): void {
+/**
+ * Removes every `AWS_ENDPOINT_URL*` from `env`, so the SDK talks to AWS itself (a leftover LocalStack or
+ * emulator endpoint must not leak into `--target aws`).
+ *
+ * @example
+ * clearEndpointOverrides(process.env);
+ */
+export function clearEndpointOverrides(env: NodeJS.ProcessEnv): void {
   for (const key of Object.keys(env)) if (key.startsWith('AWS_ENDPOINT_URL')) delete env[key];
 }

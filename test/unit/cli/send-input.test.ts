@@ -1,15 +1,34 @@
-import { expandTemplate, expandText, parseJsonLines } from '../../../local/cli/commands/send-input.ts';
+import { Readable } from 'node:stream';
+import { expandTemplate, expandText, readJsonLines, type InputLine } from '../../../local/cli/commands/send-input.ts';
+
+async function readAll(chunks: readonly string[]): Promise<InputLine[]> {
+  const lines: InputLine[] = [];
+  for await (const line of readJsonLines(Readable.from(chunks))) lines.push(line);
+  return lines;
+}
 
 describe('sluice send input', () => {
-  it('parses JSON Lines, skipping blank lines and reporting every bad line by its number', () => {
+  it('reads JSON Lines, skipping blank lines and reporting every bad line by its number', async () => {
     // Act
-    const { lines, errors } = parseJsonLines('{"a":1}\n\nnot json\r\n[1,2]\n{"b":\n');
+    const lines = await readAll(['{"a":1}\n\nnot json\r\n[1,2]\n{"b":\n']);
     // Assess
-    expect(lines).toEqual([
+    expect(lines.filter((l) => 'value' in l)).toEqual([
       { line: 1, value: { a: 1 } },
       { line: 4, value: [1, 2] },
     ]);
-    expect(errors.map((e) => e.line)).toEqual([3, 5]);
+    expect(lines.filter((l) => 'error' in l).map((l) => l.line)).toEqual([3, 5]);
+  });
+
+  it('drops a byte order mark, and takes LF, CRLF and a lone CR as line breaks, also across chunks', async () => {
+    // Act
+    const lines = await readAll(['\ufeff{"a":1}\r', '\n{"a":2}\r{"a":3}\r', '\n', '{"a":4}\n']);
+    // Assess
+    expect(lines).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 2, value: { a: 2 } },
+      { line: 3, value: { a: 3 } },
+      { line: 4, value: { a: 4 } },
+    ]);
   });
 
   it('fills {{i}}, {{now}} and {{uuid}} in nested strings, and makes a lone {{i}} or {{now}} a number', () => {

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { PayloadTooLargeError } from '../../../shared/errors.ts';
 import { QueueProducer } from '../../../shared/queue/producer.ts';
-import { MAX_SQS_MESSAGE_BYTES, sqsMessageSize } from '../../../shared/queue/size.ts';
+import { deadLetterSize } from '../../../shared/queue/dead-letter.ts';
+import { MAX_SQS_MESSAGE_BYTES } from '../../../shared/queue/size.ts';
 import { MAX_RECORD_BYTES, putRecords } from '../../../shared/stream/producer.ts';
 import { RecordingSqs } from '../queue/fake-sqs.ts';
 
@@ -20,13 +21,13 @@ const nearLimit = (limit: number) =>
   });
 
 describe('oversize payloads are refused by the producers before anything is sent (fast-check)', () => {
-  it('SQS: sends a message iff body + attributes fit 1 MiB, else throws PayloadTooLargeError and sends nothing', async () => {
+  it('SQS: sends a message iff its dead-lettered copy fits 1 MiB, else throws PayloadTooLargeError and sends nothing', async () => {
     await fc.assert(
-      fc.asyncProperty(nearLimit(MAX_SQS_MESSAGE_BYTES), fc.option(fc.string({ minLength: 1, maxLength: 40 }), { nil: undefined }), async (payload, dedupKey) => {
+      fc.asyncProperty(nearLimit(MAX_SQS_MESSAGE_BYTES - deadLetterSize('')), fc.option(fc.string({ minLength: 1, maxLength: 40 }), { nil: undefined }), async (payload, dedupKey) => {
         // Prepare
         const sqs = new RecordingSqs();
         const producer = new QueueProducer({ client: sqs.client, queueUrl: QUEUE_URL });
-        const size = sqsMessageSize(JSON.stringify(payload), dedupKey ? { 'sluice-dedup-key': { DataType: 'String', StringValue: dedupKey } } : {});
+        const size = deadLetterSize(JSON.stringify(payload), dedupKey ? { 'sluice-dedup-key': { DataType: 'String', StringValue: dedupKey } } : {});
 
         // Act
         const sent = producer.send(payload, dedupKey ? { dedupKey } : {});
@@ -37,7 +38,7 @@ describe('oversize payloads are refused by the producers before anything is sent
           expect(sqs.sent).toHaveLength(1);
         } else {
           await expect(sent).rejects.toThrow(PayloadTooLargeError);
-          await expect(sent).rejects.toThrow(/bytes; SQS accepts 1048576/);
+          await expect(sent).rejects.toThrow(/bytes fit, to keep room to dead-letter it with its reason \(SQS accepts 1,048,576 bytes/);
           expect(sqs.sent).toHaveLength(0);
         }
       }),

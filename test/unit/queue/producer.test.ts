@@ -8,7 +8,8 @@ import {
   PayloadTooLargeError,
   SchemaValidationError,
 } from '../../../shared/errors.ts';
-import { QueueProducer } from '../../../shared/queue/producer.ts';
+import { deadLetterSize } from '../../../shared/queue/dead-letter.ts';
+import { QueueProducer, type SendOptions } from '../../../shared/queue/producer.ts';
 import { MAX_SQS_MESSAGE_BYTES } from '../../../shared/queue/size.ts';
 import { RecordingSqs } from './fake-sqs.ts';
 
@@ -52,14 +53,41 @@ describe('QueueProducer.send', () => {
     expect(sqs.sent[0]?.input.DelaySeconds).toBe(3);
   });
 
-  it('refuses a payload over 1 MiB (body + attributes) before sending anything', async () => {
+  it('refuses a payload that leaves no room under 1 MiB for its dead letter, saying how much fits, before sending anything', async () => {
     // Prepare
     const sqs = new RecordingSqs();
-    const body = 'x'.repeat(MAX_SQS_MESSAGE_BYTES - 2); // JSON quotes make it exactly 1 MiB
-    // Act & Assess
-    await expect(producer(sqs).send(body)).resolves.toBeDefined();
-    await expect(producer(sqs).send(body, { dedupKey: 'k' })).rejects.toThrow(PayloadTooLargeError);
+    const atCap = 'x'.repeat(MAX_SQS_MESSAGE_BYTES - 2); // JSON quotes make it exactly 1 MiB
+    // Act
+    const refused = (await producer(sqs).send(atCap).catch((err: unknown) => err)) as PayloadTooLargeError;
+    const fits = Number(/at most ([\d,]+) bytes fit/.exec(refused.message)![1]!.replaceAll(',', ''));
+    // Assess: the largest body that fits is the one whose dead letter is exactly 1 MiB
+    expect(refused).toBeInstanceOf(PayloadTooLargeError);
+    expect(refused.message).toMatch(/^message 0 is 1,048,576 bytes \(body \+ attributes\); at most [\d,]+ bytes fit, to keep room to dead-letter it with its reason/);
+    expect(deadLetterSize(JSON.stringify('x'.repeat(fits - 2)))).toBe(MAX_SQS_MESSAGE_BYTES);
+    await expect(producer(sqs).send('x'.repeat(fits - 2))).resolves.toBeDefined();
+    await expect(producer(sqs).send('x'.repeat(fits - 1))).rejects.toThrow(PayloadTooLargeError);
     expect(sqs.sent).toHaveLength(1);
+  });
+
+  it('keeps room for the hop counter a consumer adds while a message waits for a far deliverAt', async () => {
+    // Prepare
+    const sqs = new RecordingSqs();
+    const fits = (options: SendOptions) => {
+      const error = (() => {
+        try {
+          producer(sqs).check('x'.repeat(MAX_SQS_MESSAGE_BYTES), options);
+        } catch (err) {
+          return err as Error;
+        }
+        throw new Error('expected a refusal');
+      })();
+      return Number(/at most ([\d,]+) bytes fit/.exec(error.message)![1]!.replaceAll(',', ''));
+    };
+    // Act
+    const withExpiry = fits({ expiresAt: NOW + 3_600_000 });
+    const withDeliverAt = fits({ deliverAt: NOW + 3_600_000 });
+    // Assess: the same attribute size (a 13-digit time), plus sluice-hops
+    expect(withExpiry - withDeliverAt).toBe(Buffer.byteLength('sluice-hopsNumber99999'));
   });
 
   it('validates the payload against the schema', async () => {

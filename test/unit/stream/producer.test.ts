@@ -1,5 +1,5 @@
 import type { KinesisClient, PutRecordsCommand, PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
-import { PartialSendError, PayloadTooLargeError } from '../../../shared/errors.ts';
+import { InvalidAttributeError, PartialSendError, PayloadTooLargeError } from '../../../shared/errors.ts';
 import { putRecords } from '../../../shared/stream/producer.ts';
 
 /** A Kinesis client double that answers PutRecords with `answer(entries, call)`; records every call. */
@@ -61,6 +61,28 @@ describe('putRecords', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(PayloadTooLargeError);
     expect(calls).toHaveLength(0);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['257 characters long', 'k'.repeat(257)],
+  ])('refuses a partition key that is %s before sending anything', async (_, partitionKey) => {
+    // Prepare
+    const { client, calls } = fakeKinesis();
+    // Act
+    const attempt = putRecords(client, 's', [...records(2), { data: {}, partitionKey }]);
+    // Assess
+    await expect(attempt).rejects.toThrow(new InvalidAttributeError(`the partition key is ${partitionKey.length} characters; Kinesis accepts 1 to 256`));
+    expect(calls).toHaveLength(0);
+  });
+
+  it('names a record by its id in PartialSendError when it has one', async () => {
+    // Prepare
+    const { client } = fakeKinesis((entries) => entries.map(() => 'InternalFailure'));
+    // Act
+    const attempt = putRecords(client, 's', [{ data: {}, partitionKey: 'same', id: 'line-7' }], { maxAttempts: 1 });
+    // Assess
+    await expect(attempt).rejects.toMatchObject({ failed: [{ id: 'line-7', code: 'InternalFailure' }] });
   });
 
   it('keeps a call under 5 MiB by starting a new call early', async () => {

@@ -1,5 +1,6 @@
 import { emulatorEnvironment } from '../../../emulators/environment.ts';
 import type { DevState } from '../../targets/dev-state.ts';
+import { EXAMPLE_SEND } from '../example-send.ts';
 import { formatTextTable } from '../text-table.ts';
 
 /**
@@ -22,7 +23,7 @@ export function endpointsBanner(state: DevState, stateFile: string): string {
     ...outputs,
     '',
     `state file: ${stateFile} (other sluice commands find this runtime through it)`,
-    `try: sluice send Orders --count 10 --template '{"orderId":"o-{{i}}","customerId":"c-1","amount":10}'`,
+    `try: ${EXAMPLE_SEND}`,
     '     sluice status · sluice dlq list Orders · aws sqs list-queues',
     'Ctrl-C stops the runtime and every emulator.',
   ].join('\n');
