@@ -6,20 +6,42 @@ import { QueuePipeline } from '../infra/queue-pipeline.ts';
 import { secureTable } from '../infra/secure-defaults.ts';
 import type { CfnTemplate } from '../local/template/types.ts';
 
-/** The two workers the queue benchmark compares, by the construct id of their pipeline. */
-export const BENCH_WORKERS = {
-  sluice: { id: 'Sluice', entry: 'examples/orders/functions/order-worker.ts' },
-  powertools: { id: 'Powertools', entry: 'bench/baselines/powertools-order-worker.ts' },
-} as const;
-export type BenchWorker = keyof typeof BENCH_WORKERS;
+/** A worker the queue benchmarks run: its pipeline's construct id, entry, effect size and environment. */
+export interface BenchWorkerDefinition {
+  readonly id: string;
+  readonly entry: string;
+  /** Items the effect writes per message (besides the dedup record). */
+  readonly effectItems: 1 | 2;
+  readonly label: string;
+  readonly environment?: Readonly<Record<string, string>>;
+}
 
 /**
- * One order pipeline per worker, identical but for the entry: same queue settings, same mapping
- * (batch 10, 5 concurrent batches, no batching window), each with its own dedup, orders and totals tables
- * so neither sees the other's items.
+ * The workers the queue benchmarks compare. The headline pair writes the sample's two-item effect
+ * (the order and its customer's totals); the `-one` variants write only the order, the effect of one item.
  */
-function addOrderPipeline(stack: Stack, worker: BenchWorker): void {
-  const { id, entry } = BENCH_WORKERS[worker];
+export const BENCH_WORKERS = {
+  sluice: { id: 'Sluice', entry: 'examples/orders/functions/order-worker.ts', effectItems: 2, label: 'sluice (atomic)' },
+  powertools: { id: 'Powertools', entry: 'bench/baselines/powertools-order-worker.ts', effectItems: 2, label: 'Powertools' },
+  'sluice-one': { id: 'SluiceOne', entry: 'bench/workers/order-put-worker.ts', effectItems: 1, label: 'sluice (atomic)' },
+  'sluice-one-claim': { id: 'SluiceOneClaim', entry: 'bench/workers/order-put-claim-worker.ts', effectItems: 1, label: 'sluice (claim)' },
+  'powertools-one': { id: 'PowertoolsOne', entry: 'bench/baselines/powertools-order-worker.ts', effectItems: 1, label: 'Powertools', environment: { BENCH_EFFECT: 'order' } },
+} as const satisfies Record<string, BenchWorkerDefinition>;
+export type BenchWorker = keyof typeof BENCH_WORKERS;
+
+/** Mapping settings of a benchmark pipeline. */
+export interface BenchPipelineSettings {
+  /** Concurrent batches (the mapping's MaximumConcurrency; AWS's minimum is 2). */
+  readonly maxConcurrency: number;
+}
+
+/**
+ * One order pipeline: batch 10, no batching window, its own dedup, orders and totals tables, so no run
+ * sees another's items.
+ */
+function addOrderPipeline(stack: Stack, worker: BenchWorker, settings: BenchPipelineSettings): void {
+  const definition: BenchWorkerDefinition = BENCH_WORKERS[worker];
+  const { id, entry } = definition;
   const dedupTable = new DedupTable(stack, `${id}Dedup`);
   const ordersTable = secureTable(stack, `${id}OrdersTable`, { partitionKey: { name: 'orderId', type: AttributeType.STRING } });
   const totalsTable = secureTable(stack, `${id}TotalsTable`, { partitionKey: { name: 'customerId', type: AttributeType.STRING } });
@@ -27,8 +49,10 @@ function addOrderPipeline(stack: Stack, worker: BenchWorker): void {
     entry,
     dedupTable,
     batchSize: 10,
-    maxConcurrency: 5,
-    functionProps: { environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName } },
+    maxConcurrency: settings.maxConcurrency,
+    functionProps: {
+      environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName, ...definition.environment },
+    },
   });
   ordersTable.grant(pipeline.consumer, 'dynamodb:PutItem');
   totalsTable.grant(pipeline.consumer, 'dynamodb:UpdateItem');
@@ -37,22 +61,28 @@ function addOrderPipeline(stack: Stack, worker: BenchWorker): void {
   new CfnOutput(stack, `${id}DedupTableName`, { value: dedupTable.tableName });
 }
 
-class BenchStack extends Stack {
-  constructor(scope: Construct, id: string) {
-    super(scope, id);
-    addOrderPipeline(this, 'sluice');
-    addOrderPipeline(this, 'powertools');
-  }
-}
+const templates = new Map<string, CfnTemplate>();
 
 /**
- * Synthesizes the benchmark stack without bundling (the local runtime runs the TypeScript entries).
+ * Synthesizes (once per worker and settings) a stack holding one worker's pipeline, without bundling:
+ * the local runtime runs the TypeScript entry. One pipeline per template keeps each run's setup to the
+ * tables and queues it uses.
  *
  * @example
- * const runtime = await LocalRuntime.start({ template: benchTemplate(), endpoints, pollers: false });
+ * const runtime = await LocalRuntime.start({ template: benchTemplate('sluice'), endpoints, pollers: false });
  */
-export function benchTemplate(): CfnTemplate {
+export function benchTemplate(worker: BenchWorker, settings: BenchPipelineSettings = { maxConcurrency: 5 }): CfnTemplate {
+  const cacheKey = `${worker}:${settings.maxConcurrency}`;
+  const cached = templates.get(cacheKey);
+  if (cached) return cached;
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-  new BenchStack(app, 'SluiceBench');
-  return app.synth().getStackByName('SluiceBench').template as CfnTemplate;
+  const stack = new (class extends Stack {
+    constructor(scope: Construct, stackId: string) {
+      super(scope, stackId);
+      addOrderPipeline(this, worker, settings);
+    }
+  })(app, 'SluiceBench');
+  const template = app.synth().getStackByName(stack.stackName).template as CfnTemplate;
+  templates.set(cacheKey, template);
+  return template;
 }

@@ -1,19 +1,50 @@
-import type { BenchResults } from './report.ts';
+import { costColumns, type BenchResults } from './report.ts';
 import { renderBarCharts, type ChartPanel } from './svg-chart.ts';
 
 /**
- * The chart beside docs/benchmarks.md: queue throughput per workload (both workers) and handler bundle
- * sizes (SDK external).
+ * The chart beside docs/benchmarks.md: throughput with AWS latency, cost per million messages, raw
+ * emulator throughput, handler bundle sizes and the batch job against one process.
  *
  * @example
  * await writeFile('docs/benchmarks.svg', buildChart(results));
  */
 export function buildChart(results: BenchResults): string {
   const panels: ChartPanel[] = [];
+  if (results.latency) {
+    const { twoItems, oneItem } = results.latency;
+    const perBatch = (r: typeof twoItems.first, who: 'sluice' | 'powertools') => r[who].medianMessagesPerSecond / Math.max(1, r[who].runs[0]?.maxConcurrency ?? 1);
+    panels.push({
+      title: 'With AWS latency: messages/s per concurrent batch (median)',
+      unit: 'msg/s',
+      groups: [
+        ['two items, 0 % dup', twoItems.first],
+        ['two items, 20 % dup', twoItems.duplicates],
+        ['one item (atomic), 0 % dup', oneItem.atomic.first],
+        ['one item (claim), 0 % dup', oneItem.claim.first],
+      ].map(([label, r]) => ({
+        label: label as string,
+        bars: [
+          { label: 'sluice', value: perBatch(r as typeof twoItems.first, 'sluice') },
+          { label: 'Powertools batch + idempotency', value: perBatch(r as typeof twoItems.first, 'powertools') },
+        ],
+      })),
+    });
+    panels.push({
+      title: 'Cost per million messages, on demand (DynamoDB + Lambda + SQS)',
+      unit: '$',
+      groups: costColumns(results.latency).map((column) => ({
+        label: column.label,
+        bars: [
+          { label: 'sluice', value: column.sluice.total },
+          { label: 'Powertools batch + idempotency', value: column.baseline.total },
+        ],
+      })),
+    });
+  }
   const scenarios = [...(results.queue ? [results.queue.first, results.queue.duplicates] : []), ...results.scaling];
   if (scenarios.length > 0) {
     panels.push({
-      title: 'Queue worker throughput (median, same run, local emulators)',
+      title: 'Raw emulators (no latency): queue worker throughput (median)',
       unit: 'msg/s',
       groups: scenarios.map((r) => ({
         label: `${r.scenario.messages.toLocaleString('en-US')} msgs, ${Math.round(r.scenario.duplicateShare * 100)} % dup`,
@@ -23,23 +54,12 @@ export function buildChart(results: BenchResults): string {
         ],
       })),
     });
-    panels.push({
-      title: 'DynamoDB write capacity units per message (items ≤ 1 KB)',
-      unit: 'WCU',
-      groups: [results.queue?.first, results.queue?.duplicates].filter((r) => r !== undefined).map((r) => ({
-        label: `${Math.round(r.scenario.duplicateShare * 100)} % duplicates`,
-        bars: [
-          { label: 'sluice', value: r.sluice.perMessage.writeUnits },
-          { label: 'Powertools batch + idempotency', value: r.powertools.perMessage.writeUnits },
-        ],
-      })),
-    });
   }
   if (results.coldStart) {
     panels.push({
       title: 'Handler bundle size (esbuild, minified, SDK external)',
       unit: 'KiB',
-      groups: results.coldStart.map((c) => ({ label: c.target.name.replace(' (baseline)', ''), bars: [{ label: c.target.entry.startsWith('bench/') ? 'Powertools batch + idempotency' : 'sluice', value: c.sdkExternal.bytes / 1024 }] })),
+      groups: results.coldStart.map((c) => ({ label: c.target.name.replace(' (baseline)', ''), bars: [{ label: seriesOf(c.target.entry), value: c.sdkExternal.bytes / 1024 }] })),
     });
   }
   if (results.batch) {
@@ -57,4 +77,10 @@ export function buildChart(results: BenchResults): string {
     });
   }
   return renderBarCharts(panels);
+}
+
+function seriesOf(entry: string): string {
+  if (entry.startsWith('bench/baselines/')) return 'Powertools batch + idempotency';
+  if (entry.startsWith('bench/floors/')) return 'AWS SDK alone';
+  return 'sluice';
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -18,6 +18,7 @@ interface BuiltBundle {
   file: string;
   bytes: number;
   gzipBytes: number;
+  mapBytes: number;
   byPackage: [string, number][];
 }
 
@@ -26,9 +27,14 @@ export interface BundleFigures {
   /** Output bytes per package, largest first. */
   byPackage: [string, number][];
   gzipBytes: number;
-  /** Median import time of the bundle in a fresh Node process, ms; undefined when the import failed. */
+  /** The source map beside the bundle (mappings only, as SluiceFunction ships it). */
+  mapBytes?: number;
+  /** Median import time of the bundle in a fresh Node process (wall clock), ms; undefined when the import failed. */
   importMs?: number;
   importSamples: number[];
+  /** Median CPU time (user + system) of the same imports, ms: what the import costs, whatever else the machine runs. */
+  importCpuMs?: number;
+  importCpuSamples?: number[];
   importError?: string;
 }
 
@@ -53,14 +59,15 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
     [
       'SLUICE_QUEUE_URL', 'SLUICE_DLQ_URL', 'SLUICE_DEDUP_TABLE', 'SLUICE_DEDUP_SCOPE', 'ORDERS_TABLE_NAME', 'CUSTOMER_TOTALS_TABLE_NAME',
       'DEDUP_TABLE_NAME', 'BATCH_BUCKET', 'BATCH_STATE_MACHINE_ARN', 'BATCH_SUMMARY_TABLE', 'SLUICE_PIPELINE_NAME', 'SLUICE_RESULTS_TABLE',
-      'SLUICE_FAILURE_QUEUE_URL',
+      'SLUICE_FAILURE_QUEUE_URL', 'INVOICES_TABLE', 'BALANCES_TABLE',
     ].map((name) => [name, name.endsWith('_URL') ? `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}` : `bench-${name.toLowerCase()}`]),
   ),
 };
 
 /**
- * Every function sluice deploys itself (functions/), the Orders sample's (examples/orders/functions/)
- * and the Powertools baseline.
+ * Every function sluice deploys itself (functions/), the Orders sample's (examples/orders/functions/),
+ * the handler `sluice init` scaffolds, the Powertools baseline, and the AWS SDK's DynamoDB client on its
+ * own (what both workers cannot go below).
  *
  * @example
  * const targets = await coldStartTargets(); // [{ name: 'order-worker', entry: 'examples/orders/functions/order-worker.ts' }, …]
@@ -70,14 +77,31 @@ export async function coldStartTargets(): Promise<ColdStartTarget[]> {
   const functions = (await Promise.all(folders.map(async (dir) => (await readdir(join(repoRoot, dir))).filter((f) => f.endsWith('.ts')).map((f) => `${dir}/${f}`)))).flat();
   return [
     ...functions.sort().map((entry) => ({ name: basename(entry, '.ts'), entry })),
+    { name: 'sluice init app: invoice-worker', entry: await scaffoldHandlers() },
     { name: 'powertools-order-worker (baseline)', entry: 'bench/baselines/powertools-order-worker.ts' },
+    { name: 'DynamoDB client alone (the floor of both)', entry: 'bench/floors/dynamodb-client.ts' },
   ];
 }
 
 /**
+ * The scaffold's handler files (templates/app/handlers/*.ts.tmpl, which hold no placeholders) copied as
+ * .ts into .scratch/, inside this package: they import `sluice/*`, which resolves to the sources here as
+ * it resolves to dist/ in a scaffolded app.
+ */
+async function scaffoldHandlers(): Promise<string> {
+  const templates = join(repoRoot, 'templates', 'app', 'handlers');
+  const folder = join('.scratch', 'bench-scaffold');
+  await mkdir(join(repoRoot, folder), { recursive: true });
+  for (const file of (await readdir(templates)).filter((f) => f.endsWith('.ts.tmpl'))) {
+    await copyFile(join(templates, file), join(repoRoot, folder, file.replace(/\.tmpl$/, '')));
+  }
+  return join(folder, 'invoice-worker.ts');
+}
+
+/**
  * Bundles an entry as SluiceFunction does for Lambda (esbuild, ESM, minified, node22, the same
- * `require` banner), with `@aws-sdk/*` external (the Lambda runtime provides it) or bundled in.
- * Source maps are left out: they are not loaded at import and would only inflate the size.
+ * `require` banner, a source map with mappings only), with every dependency bundled (what SluiceFunction
+ * ships) or with `@aws-sdk/*` left to the runtime (NodejsFunction's default, for comparison).
  *
  * @example
  * const { file, bytes } = await bundleHandler('functions/order-worker.ts', { sdkExternal: true });
@@ -94,6 +118,8 @@ export async function bundleHandler(entry: string, options: { sdkExternal: boole
     platform: 'node',
     target: 'node22',
     external: options.sdkExternal ? ['@aws-sdk/*'] : [],
+    sourcemap: true,
+    sourcesContent: false,
     // The sample imports sluice by its public name: bundle the sources, as a user's bundle takes dist/.
     conditions: ['sluice-source'],
     banner: { js: "import { createRequire as __sluiceCreateRequire } from 'module'; const require = __sluiceCreateRequire(import.meta.url);" },
@@ -101,8 +127,10 @@ export async function bundleHandler(entry: string, options: { sdkExternal: boole
     metafile: true,
   });
   const bytes = (await stat(file)).size;
-  const inputs = Object.values(result.metafile.outputs)[0]?.inputs ?? {};
-  return { file, bytes, gzipBytes: gzipSync(await readFile(file)).length, byPackage: bytesByPackage(inputs) };
+  // The metafile lists the source map as an output too: the bundle's inputs are under the .mjs.
+  const inputs = Object.entries(result.metafile.outputs).find(([path]) => path.endsWith('.mjs'))?.[1].inputs ?? {};
+  const mapBytes = (await stat(`${file}.map`)).size;
+  return { file, bytes, gzipBytes: gzipSync(await readFile(file)).length, mapBytes, byPackage: bytesByPackage(inputs) };
 }
 
 /**
@@ -122,18 +150,19 @@ export function bytesByPackage(inputs: Record<string, { bytesInOutput: number }>
   return [...sums].sort((a, b) => b[1] - a[1]);
 }
 
-const IMPORT_PROBE = `const t = performance.now(); await import(process.argv[1]); process.stdout.write(JSON.stringify({ ms: performance.now() - t }));`;
+const IMPORT_PROBE = `const c = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]); const u = process.cpuUsage(c); process.stdout.write(JSON.stringify({ ms: performance.now() - t, cpuMs: (u.user + u.system) / 1000 }));`;
 
 /**
- * Imports a bundle in a fresh Node process and returns how long the import (module evaluation with its
- * whole graph: SDK clients, schema, handler setup) took, in ms.
+ * Imports a bundle in a fresh Node process, with source maps on as SluiceFunction sets them
+ * (`NODE_OPTIONS=--enable-source-maps`), and returns how long the import (module evaluation with its
+ * whole graph: SDK clients, schema, handler setup) took: wall clock and CPU, in ms.
  *
  * @example
- * const ms = await importTime('/tmp/order-worker.mjs');
+ * const { ms, cpuMs } = await importTime('/tmp/order-worker.mjs');
  */
-export function importTime(file: string): Promise<number> {
+export function importTime(file: string): Promise<{ ms: number; cpuMs: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_PROBE, pathToFileURL(file).href], {
+    const child = spawn(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', IMPORT_PROBE, pathToFileURL(file).href], {
       env: { PATH: process.env.PATH ?? '', ...PLACEHOLDER_ENVIRONMENT },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -145,7 +174,7 @@ export function importTime(file: string): Promise<number> {
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(err.trim().split('\n').find((l) => /Error/.test(l)) ?? `exit ${code}`));
       try {
-        resolve((JSON.parse(out) as { ms: number }).ms);
+        resolve(JSON.parse(out) as { ms: number; cpuMs: number });
       } catch {
         reject(new Error(`unreadable probe output: ${out.slice(0, 200)}`));
       }
@@ -168,14 +197,16 @@ export async function measureColdStarts(targets: readonly ColdStartTarget[], opt
     bundles.push({ target, external, bundled });
   }
   const samples = new Map<string, number[]>();
+  const cpuSamples = new Map<string, number[]>();
   const errors = new Map<string, string>();
   for (let round = 0; round < options.samples; round++) {
     for (const { external, bundled } of bundles) {
       for (const file of [external.file, bundled.file]) {
         if (errors.has(file)) continue;
         try {
-          const ms = await importTime(file);
+          const { ms, cpuMs } = await importTime(file);
           samples.set(file, [...(samples.get(file) ?? []), ms]);
+          cpuSamples.set(file, [...(cpuSamples.get(file) ?? []), cpuMs]);
         } catch (error) {
           errors.set(file, (error as Error).message);
         }
@@ -185,13 +216,16 @@ export async function measureColdStarts(targets: readonly ColdStartTarget[], opt
   }
   const figures = (bundle: BuiltBundle): BundleFigures => {
     const taken = samples.get(bundle.file) ?? [];
+    const cpu = cpuSamples.get(bundle.file) ?? [];
     const error = errors.get(bundle.file);
     return {
       bytes: bundle.bytes,
       byPackage: bundle.byPackage,
       gzipBytes: bundle.gzipBytes,
+      mapBytes: bundle.mapBytes,
       importSamples: taken,
-      ...(taken.length > 0 && !error ? { importMs: median(taken) } : {}),
+      importCpuSamples: cpu,
+      ...(taken.length > 0 && !error ? { importMs: median(taken), importCpuMs: median(cpu) } : {}),
       ...(error ? { importError: error } : {}),
     };
   };

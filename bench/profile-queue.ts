@@ -15,7 +15,7 @@ if (!(worker in BENCH_WORKERS)) throw new Error(`--worker is one of ${Object.key
 const counter = installDynamoDbCounter();
 const emulators = await startEmulators({ kinesis: false });
 try {
-  const template = benchTemplate();
+  const template = benchTemplate(worker);
   for (let run = 0; run < Number(values.runs); run++) {
     const cpuBefore = process.cpuUsage();
     const childBefore = descendantCpuSeconds(process.pid);

@@ -4,11 +4,13 @@ import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { EmulatorEndpoints } from '../local/emulators/index.ts';
 import { toSqsRecord } from '../local/pollers/sqs-record.ts';
+import type { LocalFunction } from '../local/runtime/local-function.ts';
 import { LocalRuntime } from '../local/runtime/local-runtime.ts';
 import type { CfnTemplate } from '../local/template/types.ts';
 import { BENCH_WORKERS, type BenchWorker } from './bench-stack.ts';
 import type { DynamoDbCounter, OperationCounts } from './dynamodb-counter.ts';
 import { orderMessages } from './order-messages.ts';
+import type { WireUsage } from './wire-usage.ts';
 
 /** What one timed run of one worker did. */
 export interface QueueRun {
@@ -22,16 +24,31 @@ export interface QueueRun {
   /** Records the handler reported as failed (a live claim met by a copy, a transaction conflict …): they cost a visibility timeout. */
   itemFailures: number;
   batchErrors: number;
+  /** Handler invocations in the timed window, and their durations as Lambda bills them (each rounded up to 1 ms). */
+  invocations: number;
+  billedMs: number;
+  /** The function's configured memory (MiB), for GB-seconds. */
+  memoryMb: number;
+  /** Concurrent batches the mapping allows. */
+  maxConcurrency: number;
+  /** Latency-true runs: what went over the wire in the timed window (billed units), and the proxies' answers held back / late. */
+  wire?: WireUsage;
+  latency?: { held: number; overruns: number };
 }
 
 export interface QueueRunOptions {
   template: CfnTemplate;
+  /** Where the runtime and the function send their requests: the emulators, or proxies in front of them. */
   endpoints: EmulatorEndpoints;
   counter: DynamoDbCounter;
   worker: BenchWorker;
   messages: number;
   duplicateShare: number;
   log?: (line: string) => void;
+  /** Added to the function's environment (e.g. SLUICE_DEDUP_READ_FIRST). */
+  functionEnvironment?: Record<string, string>;
+  /** Called when the clock starts (after the queue is filled) and when it stops (e.g. to turn latency on and off). */
+  window?: { start(): void; stop(): void };
 }
 
 const WARM_UP_RECORDS = 20;
@@ -56,7 +73,7 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
     pollers: false,
     // Copies never meet a live claim (see orderMessages), so this only bounds a surprise.
     overrides: { visibilityTimeoutSeconds: 10 },
-    functionEnvironment: FUNCTION_ENVIRONMENT,
+    functionEnvironment: { ...FUNCTION_ENVIRONMENT, ...options.functionEnvironment },
     ...(options.log ? { log: options.log } : {}),
   });
   try {
@@ -66,6 +83,7 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
     if (!mapping || !fn) throw new Error(`no event source mapping for ${id}`);
     const poller = runtime.sqsPoller(queueUrl);
     const queueArn = mapping.source.attributes.Arn!;
+    const invocations = timeInvocations(fn);
 
     for (let batch = 0; batch < WARM_UP_RECORDS / 10; batch++) {
       const warm = orderMessages({ count: 10, duplicateShare: 0, runId: `warm-${runId}-${batch}` }).bodies;
@@ -75,6 +93,8 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
     await sendAll(runtime.clients.sqs, queueUrl, bodies);
 
     options.counter.start();
+    options.window?.start();
+    invocations.reset();
     const started = performance.now();
     poller.start();
     const deadline = Date.now() + Math.max(120_000, options.messages * 50);
@@ -84,6 +104,8 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
     }
     const seconds = (performance.now() - started) / 1000;
     const counts = options.counter.stop();
+    options.window?.stop();
+    const invoked = invocations.read();
     await runtime.stopPollers();
 
     const written = await countItems(runtime, runtime.output(`${id}OrdersTableName`));
@@ -97,10 +119,48 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
       counts,
       itemFailures: poller.stats.itemFailures,
       batchErrors: poller.stats.batchErrors,
+      invocations: invoked.count,
+      billedMs: invoked.billedMs,
+      memoryMb: fn.memoryLimitInMB,
+      maxConcurrency: maxConcurrencyOf(options.template),
     };
   } finally {
     await runtime.stop();
   }
+}
+
+/**
+ * Times every invocation of a function as Lambda bills it (per invocation, rounded up to 1 ms). The
+ * poller calls `fn.invoke` on the same object, so wrapping the method sees each batch.
+ */
+function timeInvocations(fn: LocalFunction): { reset(): void; read(): { count: number; billedMs: number } } {
+  let count = 0;
+  let billedMs = 0;
+  const invoke = fn.invoke.bind(fn);
+  Object.assign(fn, {
+    invoke: async (event: unknown) => {
+      const started = performance.now();
+      try {
+        return await invoke(event);
+      } finally {
+        count += 1;
+        billedMs += Math.ceil(performance.now() - started);
+      }
+    },
+  });
+  return {
+    reset() {
+      count = 0;
+      billedMs = 0;
+    },
+    read: () => ({ count, billedMs }),
+  };
+}
+
+/** The MaximumConcurrency of the template's (one) SQS event source mapping. */
+function maxConcurrencyOf(template: CfnTemplate): number {
+  const mapping = Object.values(template.Resources).find((resource) => resource.Type === 'AWS::Lambda::EventSourceMapping');
+  return Number((mapping?.Properties as { ScalingConfig?: { MaximumConcurrency?: number } } | undefined)?.ScalingConfig?.MaximumConcurrency ?? 0);
 }
 
 /** A record as the poller would build it, for warm-up invocations that never touch the queue. */

@@ -1,6 +1,5 @@
 import type { EmulatorEndpoints } from '../local/emulators/index.ts';
-import type { CfnTemplate } from '../local/template/types.ts';
-import type { BenchWorker } from './bench-stack.ts';
+import { benchTemplate, type BenchPipelineSettings, type BenchWorker } from './bench-stack.ts';
 import { requestTotals, type DynamoDbCounter, type OperationCounts, type RequestTotals } from './dynamodb-counter.ts';
 import { measureQueueRun, type QueueRun } from './queue-benchmark.ts';
 import { median, pairedRatios } from './stats.ts';
@@ -10,6 +9,10 @@ export interface QueueScenario {
   messages: number;
   duplicateShare: number;
   runs: number;
+  /** The sluice variant and the baseline it is paired with (default the sample's worker and Powertools). */
+  workers?: readonly [BenchWorker, BenchWorker];
+  /** Added to the sluice variant's environment (e.g. SLUICE_DEDUP_READ_FIRST). */
+  sluiceEnvironment?: Record<string, string>;
 }
 
 /** Per worker: the median throughput and the requests of its median-throughput run. */
@@ -41,17 +44,36 @@ export interface QueueScenarioResult {
  */
 export async function runQueueScenario(
   scenario: QueueScenario,
-  env: { template: CfnTemplate; endpoints: EmulatorEndpoints; counter: DynamoDbCounter; log: (line: string) => void },
+  env: {
+    endpoints: EmulatorEndpoints;
+    counter: DynamoDbCounter;
+    log: (line: string) => void;
+    settings?: BenchPipelineSettings;
+    window?: { start(): void; stop(): void; read?(): Partial<QueueRun> };
+  },
 ): Promise<QueueScenarioResult> {
-  const runs: Record<BenchWorker, QueueRun[]> = { sluice: [], powertools: [] };
+  const [sluiceWorker, baselineWorker] = scenario.workers ?? (['sluice', 'powertools'] as const);
+  const runs = { sluice: [] as QueueRun[], powertools: [] as QueueRun[] };
   for (let pair = 0; pair < scenario.runs; pair++) {
-    const order: BenchWorker[] = pair % 2 === 0 ? ['sluice', 'powertools'] : ['powertools', 'sluice'];
-    for (const worker of order) {
-      const run = await measureQueueRun({ ...env, worker, messages: scenario.messages, duplicateShare: scenario.duplicateShare });
-      runs[worker].push(run);
+    const order = pair % 2 === 0 ? (['sluice', 'powertools'] as const) : (['powertools', 'sluice'] as const);
+    for (const role of order) {
+      const worker = role === 'sluice' ? sluiceWorker : baselineWorker;
+      const run = await measureQueueRun({
+        endpoints: env.endpoints,
+        counter: env.counter,
+        log: env.log,
+        template: benchTemplate(worker, env.settings),
+        worker,
+        messages: scenario.messages,
+        duplicateShare: scenario.duplicateShare,
+        ...(role === 'sluice' && scenario.sluiceEnvironment ? { functionEnvironment: scenario.sluiceEnvironment } : {}),
+        ...(env.window ? { window: env.window } : {}),
+      });
+      const measured = { ...run, ...env.window?.read?.() };
+      runs[role].push(measured);
       env.log(
-        `  ${scenario.messages} msgs, ${Math.round(scenario.duplicateShare * 100)}% dup, pair ${pair + 1}/${scenario.runs}: ${worker.padEnd(10)} ${run.messagesPerSecond.toFixed(0)} msg/s` +
-          `  (${run.seconds.toFixed(2)} s, item failures ${run.itemFailures})`,
+        `  ${scenario.messages} msgs, ${Math.round(scenario.duplicateShare * 100)}% dup, pair ${pair + 1}/${scenario.runs}: ${worker.padEnd(16)} ${run.messagesPerSecond.toFixed(0)} msg/s` +
+          `  (${run.seconds.toFixed(2)} s, ${run.invocations} invocations, ${(run.billedMs / Math.max(1, run.invocations)).toFixed(1)} ms each, item failures ${run.itemFailures})`,
       );
     }
   }

@@ -117,3 +117,8 @@ export class BadRecordError extends SluiceError {
 export class AggregateLimitError extends SluiceError {
   override readonly reason = 'aggregate-limit';
 }
+
+/** A resource the caller named (a queue, a dead-letter queue, an execution) is not part of the app. */
+export class ResourceNotFoundError extends SluiceError {
+  override readonly reason = 'not-found';
+}

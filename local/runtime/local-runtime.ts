@@ -5,6 +5,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { OUTPUT_METADATA_KEY } from '../../shared/stack-outputs.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
@@ -17,12 +18,14 @@ import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPol
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerStats } from '../pollers/kinesis-poller.ts';
 import { startStepFunctionsApi } from '../stepfunctions/api-server.ts';
 import { createTemplateStateMachines } from '../stepfunctions/from-template.ts';
-import type { LocalStateMachine, LocalStateMachineOptions } from '../stepfunctions/state-machine.ts';
+import type { LocalStateMachine, LocalStateMachineOptions, StateMachineEvent } from '../stepfunctions/state-machine.ts';
 import { createWorkDir, functionCode } from './function-code.ts';
+import { captureFunctionOutput } from './function-output.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { startControlPlaneApi, type ControlPlaneAlarm, type LocalAccount } from '../control-plane/api-server.ts';
 import { notEmulated, ResourceRegistry, type LocalResource, type NotEmulated } from './resources.ts';
+import { RuntimeEvents } from './runtime-events.ts';
 import { until } from './until.ts';
 
 export const LOCAL_ACCOUNT_ID = '000000000000';
@@ -42,6 +45,16 @@ export interface LocalRuntimeOptions {
   readonly projectRoot?: string;
   /** Start the event source pollers (default true). */
   readonly pollers?: boolean;
+  /**
+   * Attribute this process's stdout/stderr writes to the function invocation that made them, so each
+   * function keeps its last log lines (`LocalFunction.recentLogs()`, the `log` event). `sluice dev` turns it on.
+   */
+  readonly captureFunctionLogs?: boolean;
+  /**
+   * The address the emulators it starts and its Step Functions API listen on (default 127.0.0.1). They
+   * have no authentication: anything that reaches them reads and writes every resource.
+   */
+  readonly listenHost?: string;
   readonly overrides?: ProvisionOverrides;
   readonly sqsFaults?: SqsFaults;
   /** Environment added to every function (e.g. log level); the template's variables win over these. */
@@ -75,6 +88,8 @@ export interface RunningMapping<Stats = SqsPollerStats> {
   readonly logicalId: string;
   readonly functionLogicalId: string;
   readonly source: LocalResource;
+  /** The mapping's properties, intrinsics resolved (BatchSize, DestinationConfig …). */
+  readonly properties: Readonly<Record<string, unknown>>;
   readonly poller: EventSourcePoller<Stats>;
 }
 
@@ -133,15 +148,21 @@ export class LocalRuntime {
     private readonly ownedEmulators: Emulators | undefined,
     private readonly resolver: TemplateResolver,
     private readonly release: () => Promise<void>,
+    /** Function invocations and log lines, state machine execution events, as they happen. */
+    readonly events: RuntimeEvents,
+    /** The stack it runs (`local` for a template given as an object). */
+    readonly stackName: string,
   ) {}
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const region = options.region ?? 'us-east-1';
     const log = options.log ?? (() => undefined);
+    const events = new RuntimeEvents();
+    if (options.captureFunctionLogs) captureFunctionOutput();
     let app = await LocalRuntime.loadApp(options);
     const workDir = createWorkDir();
     const hasStreams = Object.values(app.template.Resources).some((r) => r.Type === 'AWS::Kinesis::Stream');
-    const ownedEmulators = options.endpoints ? undefined : await startEmulators({ kinesis: hasStreams }).catch((err: unknown) => {
+    const ownedEmulators = options.endpoints ? undefined : await startEmulators({ kinesis: hasStreams, ...(options.listenHost ? { host: options.listenHost } : {}) }).catch((err: unknown) => {
       app.dispose();
       throw err;
     });
@@ -155,7 +176,7 @@ export class LocalRuntime {
       // SFNClient reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
       const machines: LocalStateMachine[] = [];
       const hasStateMachines = Object.values(template.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine');
-      const api = hasStateMachines ? await startStepFunctionsApi(machines) : undefined;
+      const api = hasStateMachines ? await startStepFunctionsApi(machines, options.listenHost ? { host: options.listenHost } : {}) : undefined;
       stopApi = api?.stop;
       const endpoints: EmulatorEndpoints = { ...emulatorEndpoints, ...(api ? { sfn: api.endpoint } : {}) };
       Object.assign(process.env, emulatorEnvironment(endpoints, region));
@@ -176,7 +197,7 @@ export class LocalRuntime {
         sqs: withReceivedProtoAttributes(new SQSClient(clientConfig({ service: 'sqs' }))),
         dynamodb: new DynamoDBClient(clientConfig()),
         s3: new S3Client(clientConfig({ service: 's3' })),
-        ...(endpoints.kinesis ? { kinesis: new KinesisClient(clientConfig()) } : {}),
+        ...(endpoints.kinesis ? { kinesis: new KinesisClient(kinesisClientConfig()) } : {}),
         sns: new SNSClient(clientConfig()),
       };
       await provisionResources(resources, resolver, clients, options.overrides);
@@ -197,9 +218,16 @@ export class LocalRuntime {
       stopControlPlane = controlPlane.stop;
       Object.assign(endpoints, { controlPlane: controlPlane.endpoint });
       Object.assign(process.env, emulatorEnvironment(endpoints, region));
-      const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir });
+      const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir }, events);
       for (const { logicalId, reason } of unsupported) log(`not running function ${logicalId} locally: ${reason}`);
-      const { wrapFunction, ...machineOptions } = options.stateMachines ?? {};
+      const { wrapFunction, onEvent, ...tuning } = options.stateMachines ?? {};
+      const machineOptions = {
+        ...tuning,
+        onEvent: (executionArn: string, event: StateMachineEvent) => {
+          events.emit('execution', executionArn, event);
+          onEvent?.(executionArn, event);
+        },
+      };
       machines.push(
         ...createTemplateStateMachines({
           resources: resources.ofType('AWS::StepFunctions::StateMachine'),
@@ -218,7 +246,7 @@ export class LocalRuntime {
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
       };
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, skipped, ownedEmulators, resolver, release);
+      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, skipped, ownedEmulators, resolver, release, events, app.stackName);
       started.runtime = runtime;
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
@@ -267,6 +295,7 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     region: string,
     code: { app: LoadedApp; workDir: string },
+    events: RuntimeEvents,
   ): { functions: Map<string, LocalFunction>; unsupported: UnsupportedFunction[] } {
     const functions = new Map<string, LocalFunction>();
     const unsupported: UnsupportedFunction[] = [];
@@ -302,6 +331,7 @@ export class LocalRuntime {
           timeoutSeconds: Number(props.Timeout ?? 3),
           memoryLimitInMB: memory,
           environment,
+          events,
         }),
       );
     }
@@ -328,7 +358,7 @@ export class LocalRuntime {
         continue;
       }
       const onError = (error: unknown) => log(`${fnEntry.logicalId}: batch failed: ${(error as Error).message ?? String(error)}`);
-      const common = { logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source };
+      const common = { logicalId: resource.logicalId, functionLogicalId: fnEntry.logicalId, source, properties: props };
       if (source.type === 'AWS::Kinesis::Stream') {
         if (!clients.kinesis) throw new Error(`event source mapping ${resource.logicalId} reads a stream but no Kinesis emulator is running`);
         const poller = createKinesisPoller({
@@ -408,6 +438,11 @@ export class LocalRuntime {
 
   private allPollers(): EventSourcePoller<unknown>[] {
     return [...this.mappings, ...this.streamMappings].map((m) => m.poller);
+  }
+
+  /** Emulators this runtime started that listen beyond the address asked for (the port and why): warn about them. */
+  get exposures(): readonly string[] {
+    return this.ownedEmulators?.exposures ?? [];
   }
 
   /** The first resource of a type whose logical id starts with `prefix` (CDK appends a hash to logical ids). */

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { LOOPBACK_HOST, endpointUrl } from '../emulators/listen-host.ts';
 import { StatesApiError, type ExecutionDescription, type ExecutionStatus, type LocalStateMachine } from './state-machine.ts';
 
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
@@ -63,7 +64,7 @@ const operations: Record<string, Operation> = {
 /**
  * Serves the local state machines over the Step Functions API (AWS JSON 1.0: `X-Amz-Target:
  * AWSStepFunctions.<Operation>`): StartExecution, DescribeExecution, ListExecutions and
- * ListStateMachines, so an `SFNClient` pointed at it with `AWS_ENDPOINT_URL_SFN` (the starter
+ * ListStateMachines, on loopback unless `host` says otherwise, so an `SFNClient` pointed at it with `AWS_ENDPOINT_URL_SFN` (the starter
  * function, the CLI, a test) works unchanged. Errors carry `__type` as the SDK expects.
  *
  * @example
@@ -71,15 +72,19 @@ const operations: Record<string, Operation> = {
  * process.env.AWS_ENDPOINT_URL_SFN = api.endpoint;
  * await api.stop();
  */
-export async function startStepFunctionsApi(machines: readonly LocalStateMachine[], options: { port?: number } = {}): Promise<{ endpoint: string; stop(): Promise<void> }> {
+export async function startStepFunctionsApi(
+  machines: readonly LocalStateMachine[],
+  options: { port?: number; host?: string } = {},
+): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const host = options.host ?? LOOPBACK_HOST;
   const server = createServer((req, res) => void handle(req, res, machines));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: endpointUrl(host, port),
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

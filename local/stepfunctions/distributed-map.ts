@@ -21,7 +21,7 @@ export interface DistributedMapRun {
   /** ARN of the parent execution, for MapRunArn and child names. */
   readonly executionArn: string;
   /** Runs the ItemProcessor as one child execution. */
-  runChild(input: unknown): Promise<ChildOutcome>;
+  runChild(input: unknown, index: number): Promise<ChildOutcome>;
   onChildDone?(index: number, outcome: ChildOutcome): void;
 }
 
@@ -69,7 +69,7 @@ export async function runDistributedMap(run: DistributedMapRun): Promise<unknown
   const worker = async () => {
     while (!exceeded && next < total) {
       const index = next++;
-      const outcome = await run.runChild(childInputs[index]);
+      const outcome = await run.runChild(childInputs[index], index);
       outcomes[index] = outcome;
       run.onChildDone?.(index, outcome);
       if (!outcome.ok) {

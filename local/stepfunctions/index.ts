@@ -8,7 +8,7 @@
  * const api = await startStepFunctionsApi(machines); // AWS_ENDPOINT_URL_SFN = api.endpoint
  */
 export { createLocalStateMachine, StatesApiError } from './state-machine.ts';
-export type { ExecutionDescription, ExecutionStatus, LocalStateMachine, LocalStateMachineOptions, StateMachineEvent } from './state-machine.ts';
+export type { ExecutionDescription, ExecutionHistoryEvent, ExecutionStatus, LocalStateMachine, LocalStateMachineOptions, StateMachineEvent } from './state-machine.ts';
 export { createTemplateStateMachines } from './from-template.ts';
 export type { TemplateStateMachinesOptions } from './from-template.ts';
 export { startStepFunctionsApi } from './api-server.ts';

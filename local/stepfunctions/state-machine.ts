@@ -27,8 +27,51 @@ export interface ExecutionDescription {
   readonly stopDate?: Date;
 }
 
-/** A progress event: the interpreter's event log entries, plus Distributed Map child completions. */
-export type StateMachineEvent = EventLog | { type: 'DistributedMapChildSucceeded' | 'DistributedMapChildFailed'; stateName: string; index: number; timestamp: number };
+/** A progress event: the interpreter's event log entries, plus Distributed Map child starts and completions. */
+export type StateMachineEvent =
+  | EventLog
+  | { type: 'DistributedMapChildStarted' | 'DistributedMapChildSucceeded' | 'DistributedMapChildFailed'; stateName: string; index: number; timestamp: number };
+
+/**
+ * One entry of an execution's history (as GetExecutionHistory lists them, without inputs and outputs):
+ * what happened, when, to which state, in which Map iteration.
+ */
+export interface ExecutionHistoryEvent {
+  readonly type: StateMachineEvent['type'];
+  /** Epoch ms (the runtime's clock). */
+  readonly timestamp: number;
+  readonly stateName?: string;
+  /** The Map iteration (or Distributed Map child execution) the event belongs to. */
+  readonly index?: number;
+  /** For iteration and branch events: the Map or Parallel state. */
+  readonly parentStateName?: string;
+  readonly error?: string;
+  readonly cause?: string;
+}
+
+/** AWS's quota of events in one Standard execution's history. */
+export const MAX_HISTORY_EVENTS = 25_000;
+
+/**
+ * The history entry for an event: names and indexes only (inputs and outputs can be large).
+ *
+ * @example
+ * historyEntry(event); // { type: 'StateEntered', timestamp: 1767225600000, stateName: 'Split' }
+ */
+export function historyEntry(event: StateMachineEvent): ExecutionHistoryEvent {
+  const fields = event as Partial<{ state: { name: string }; parentState: { name: string }; stateName: string; index: number; Error: string; Cause: unknown }>;
+  const stateName = fields.state?.name ?? fields.stateName;
+  const cause = fields.Cause === undefined ? undefined : typeof fields.Cause === 'string' ? fields.Cause : fields.Cause instanceof Error ? fields.Cause.message : JSON.stringify(fields.Cause);
+  return {
+    type: event.type,
+    timestamp: event.timestamp,
+    ...(stateName !== undefined ? { stateName } : {}),
+    ...(typeof fields.index === 'number' ? { index: fields.index } : {}),
+    ...(fields.parentState ? { parentStateName: fields.parentState.name } : {}),
+    ...(fields.Error !== undefined ? { error: String(fields.Error) } : {}),
+    ...(cause !== undefined ? { cause } : {}),
+  };
+}
 
 export interface LocalStateMachineOptions {
   readonly name: string;
@@ -45,7 +88,7 @@ export interface LocalStateMachineOptions {
   readonly retryIntervalOverrides?: Record<string, number | number[]>;
   /** Every retrier of every state waits this many ms instead of its backoff (tests compress time). */
   readonly retryIntervalMs?: number;
-  /** Called for every execution event (progress bars, logs). */
+  /** Called for every execution event (progress bars, logs, the runtime's events). */
   onEvent?(executionArn: string, event: StateMachineEvent): void;
 }
 
@@ -53,12 +96,16 @@ export interface LocalStateMachineOptions {
 export interface LocalStateMachine {
   readonly name: string;
   readonly arn: string;
+  /** The definition as the template has it (intrinsics resolved). */
+  readonly definition: AslDefinition;
   /** Starts an execution; same name and input as a running one returns it, otherwise a reused name throws `ExecutionAlreadyExists`. */
   start(input: unknown, name?: string): Promise<string>;
   describe(executionArn: string): ExecutionDescription;
   list(status?: ExecutionStatus): ExecutionDescription[];
   /** Resolves when the execution has stopped. */
   wait(executionArn: string): Promise<ExecutionDescription>;
+  /** The execution's events so far, oldest first (at most {@link MAX_HISTORY_EVENTS}). */
+  history(executionArn: string): readonly ExecutionHistoryEvent[];
 }
 
 /**
@@ -80,6 +127,7 @@ export class StatesApiError extends Error {
 interface ExecutionRecord {
   description: ExecutionDescription;
   done: Promise<void>;
+  readonly history: ExecutionHistoryEvent[];
 }
 
 /**
@@ -105,7 +153,11 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
   const executionArnOf = (name: string) => `${options.arn.replace(':stateMachine:', ':execution:')}:${name}`;
 
   const runOptionsFor = (executionArn: string, context: Record<string, unknown>) => {
-    const emit = (event: StateMachineEvent) => options.onEvent?.(executionArn, event);
+    const emit = (event: StateMachineEvent) => {
+      const history = executions.get(executionArn)?.history;
+      if (history && history.length < MAX_HISTORY_EVENTS) history.push(historyEntry(event));
+      options.onEvent?.(executionArn, event);
+    };
     const localHandlers: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
     for (const [name, handler] of taskHandlers) localHandlers[name] = async (input) => (await handler(input)) as JsonValue;
     const runOptions = { overrides: { taskResourceLocalHandlers: localHandlers, retryIntervalOverrides }, context };
@@ -121,7 +173,8 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
           context,
           s3: options.s3,
           executionArn,
-          runChild: async (childInput): Promise<ChildOutcome> => {
+          runChild: async (childInput, index): Promise<ChildOutcome> => {
+            emit({ type: 'DistributedMapChildStarted', stateName: name, index, timestamp: Date.now() });
             try {
               return { ok: true, output: await child.run(childInput as JsonValue, runOptions).result };
             } catch (err) {
@@ -162,11 +215,12 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
       const record: ExecutionRecord = {
         description: { executionArn, stateMachineArn: options.arn, name, status: 'RUNNING', input: inputJson, startDate },
         done: Promise.resolve(),
+        history: [],
       };
       executions.set(executionArn, record);
       const execution = machine.run(JSON.parse(inputJson) as JsonValue, runOptions);
-      if (options.onEvent) void forwardEvents(execution.eventLogs, emit);
-      record.done = execution.result.then(
+      const forwarded = forwardEvents(execution.eventLogs, emit);
+      const settled = execution.result.then(
         (output) => {
           record.description = { ...record.description, status: 'SUCCEEDED', output: JSON.stringify(output ?? null), stopDate: new Date() };
         },
@@ -176,9 +230,16 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
           record.description = { ...record.description, status, error: cause?.name ?? 'Error', cause: cause?.message ?? String(err), stopDate: new Date() };
         },
       );
+      // Stopped means its history is complete too: the last events arrive after the result settles.
+      record.done = Promise.all([settled, forwarded]).then(() => undefined);
       return executionArn;
     },
+    definition: original,
     describe,
+    history: (executionArn) => {
+      describe(executionArn);
+      return [...executions.get(executionArn)!.history];
+    },
     list: (status) => [...executions.values()].map((r) => r.description).filter((d) => !status || d.status === status),
     async wait(executionArn) {
       describe(executionArn);
@@ -189,7 +250,11 @@ export function createLocalStateMachine(options: LocalStateMachineOptions): Loca
 }
 
 async function forwardEvents(events: AsyncGenerator<EventLog>, emit: (event: StateMachineEvent) => void): Promise<void> {
-  for await (const event of events) emit(event);
+  try {
+    for await (const event of events) emit(event);
+  } catch {
+    // The execution's outcome is reported by its result; a broken event stream only ends the history.
+  }
 }
 
 /** One wait for every retrier of every state that has a Retry field (nested and Distributed Map states included). */

@@ -6,5 +6,6 @@
  * import { DedupStore, idempotencyKey } from 'sluice/dedup';
  */
 export { DedupStore, type DedupStoreOptions, type DedupClaims, type ClaimResult, type CommitResult } from './store.ts';
+export { readFirst, READ_FIRST_MODES, type ReadFirstMode, type ReadFirstClaims, type ReadableDedupStore } from './read-first.ts';
 export { idempotencyKey, contentHash, canonicalJson, dedupRecordKey, type IdempotencyKeySource } from './key.ts';
 export { DEFAULT_DEDUP_WINDOW_SECONDS, DedupStatus } from './record.ts';

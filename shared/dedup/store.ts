@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   ConditionalCheckFailedException,
   DeleteItemCommand,
+  GetItemCommand,
   PutItemCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
@@ -208,6 +209,34 @@ export class DedupStore {
       }
       throw err;
     }
+  }
+
+  /**
+   * Reads whether `key` is already done: a COMPLETED record still inside its window. An eventually
+   * consistent GetItem (half a read unit for a record ≤ 4 KB, a fifth of the price of one write unit):
+   * a record written a moment ago may not show yet, so `undefined` means "not known to be done" and the
+   * conditional write that follows stays the judge. A record it does return is never wrong: a COMPLETED
+   * record inside its window is only ever replaced after the window.
+   *
+   * @returns the duplicate outcome, or `undefined` when the key may still be new.
+   * @example
+   * const done = await store.findCompleted('orders#o-1'); // { status: 'duplicate', completedAt: 1700000000000 } | undefined
+   */
+  async findCompleted(key: string): Promise<Extract<CommitResult, { status: 'duplicate' }> | undefined> {
+    const out = await this.#client.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: { [DEDUP_RECORD.pk]: { S: key } },
+        ProjectionExpression: '#status, completedAt, expiresAt',
+        ExpressionAttributeNames: { '#status': DEDUP_RECORD.status },
+      }),
+    );
+    const item = out.Item;
+    if (item?.[DEDUP_RECORD.status]?.S !== DedupStatus.completed) return undefined;
+    const expiresAt = Number(item[DEDUP_RECORD.expiresAt]?.N);
+    if (Number.isFinite(expiresAt) && expiresAt < Math.floor(this.#clock.now() / 1000)) return undefined;
+    const completedAt = Number(item[DEDUP_RECORD.completedAt]?.N);
+    return Number.isFinite(completedAt) ? { status: 'duplicate', completedAt } : { status: 'duplicate' };
   }
 
   /** A conditional put of the key's record: written only where the key is claimable (see `claimable`). */

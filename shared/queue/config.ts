@@ -1,5 +1,7 @@
 import { intEnv, requireEnv } from '../config.ts';
+import { READ_FIRST_MODES, type ReadFirstMode } from '../dedup/read-first.ts';
 import { DEFAULT_DEDUP_WINDOW_SECONDS } from '../dedup/record.ts';
+import { ConfigurationError } from '../errors.ts';
 
 /** The environment a queue worker function reads (wired by the QueuePipeline construct). */
 export interface QueueWorkerEnv {
@@ -9,6 +11,8 @@ export interface QueueWorkerEnv {
   dedupScope: string;
   /** SLUICE_DEDUP_WINDOW_SECONDS: record lifetime; default 14 days (SQS's longest retention). */
   dedupWindowSeconds: number;
+  /** SLUICE_DEDUP_READ_FIRST: `adaptive` (default), `always` or `never`: see `readFirst` in `sluice/dedup`. */
+  dedupReadFirst: ReadFirstMode;
   /** SLUICE_QUEUE_URL: the consumed queue (delay hops). */
   queueUrl: string;
   /** SLUICE_DLQ_URL: the dead-letter queue. */
@@ -30,8 +34,17 @@ export function queueWorkerEnv(env: NodeJS.ProcessEnv = process.env): QueueWorke
     dedupTable: requireEnv('SLUICE_DEDUP_TABLE', env),
     dedupScope: requireEnv('SLUICE_DEDUP_SCOPE', env),
     dedupWindowSeconds: intEnv('SLUICE_DEDUP_WINDOW_SECONDS', DEFAULT_DEDUP_WINDOW_SECONDS, env),
+    dedupReadFirst: readFirstMode(env.SLUICE_DEDUP_READ_FIRST),
     queueUrl: requireEnv('SLUICE_QUEUE_URL', env),
     dlqUrl: requireEnv('SLUICE_DLQ_URL', env),
     fifo: fifo === undefined || fifo === '' ? undefined : fifo === 'true',
   };
+}
+
+function readFirstMode(raw: string | undefined): ReadFirstMode {
+  if (raw === undefined || raw === '') return 'adaptive';
+  if (!(READ_FIRST_MODES as readonly string[]).includes(raw)) {
+    throw new ConfigurationError(`environment variable SLUICE_DEDUP_READ_FIRST must be one of ${READ_FIRST_MODES.join(', ')}, got "${raw}"`);
+  }
+  return raw as ReadFirstMode;
 }

@@ -1,7 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
 import { dedupRecordKey, idempotencyKey } from '../dedup/key.ts';
@@ -9,12 +8,12 @@ import type { IdempotencyKeySource } from '../dedup/key.ts';
 import type { DedupClaims } from '../dedup/store.ts';
 import { readEnvelope } from '../envelope.ts';
 import type { Envelope } from '../envelope.ts';
+import { validateWithSchema, validateWithSchemaSync, type Schema } from '../schema.ts';
 import {
   ConfigurationError,
   DelayUnsupportedError,
   MalformedMessageError,
   MessageExpiredError,
-  SchemaValidationError,
   isPermanent,
 } from '../errors.ts';
 import type { SluiceError } from '../errors.ts';
@@ -52,7 +51,7 @@ export type MessageEffect<T> =
     };
 
 export type MessageProcessorOptions<T> = MessageEffect<T> & {
-  schema: z.ZodType<T>;
+  schema: Schema<T>;
   dedup?: DedupOptions;
   sqs: SQSClient;
   /** The queue the worker consumes (delay hops are sent back to it). */
@@ -116,7 +115,7 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
         return { kind: 'delayed', delaySeconds };
       }
       body = parseBody(record.body);
-      payload = validateBody(body, options.schema);
+      payload = await validateWithSchema(options.schema, body, 'body');
     } catch (err) {
       if (isPermanent(err)) return deadLetter(record, err);
       throw err;
@@ -188,14 +187,14 @@ async function runEffect(
 }
 
 /**
- * Parses a body as JSON and validates it against `schema`.
+ * Parses a body as JSON and validates it against `schema` (a synchronous Standard Schema).
  *
  * @throws MalformedMessageError or SchemaValidationError (both permanent).
  * @example
  * const order = parsePayload(record.body, OrderJob);
  */
-export function parsePayload<T>(body: string, schema: z.ZodType<T>): T {
-  return validateBody(parseBody(body), schema);
+export function parsePayload<T>(body: string, schema: Schema<T>): T {
+  return validateWithSchemaSync(schema, parseBody(body), 'body');
 }
 
 function parseBody(body: string): unknown {
@@ -206,9 +205,3 @@ function parseBody(body: string): unknown {
   }
 }
 
-function validateBody<T>(json: unknown, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  throw new SchemaValidationError(`body does not match the schema: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
-}

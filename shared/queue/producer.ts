@@ -1,18 +1,17 @@
 import { createHash } from 'node:crypto';
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
 import { contentHash } from '../dedup/key.ts';
 import { ENVELOPE_ATTRIBUTES, envelopeAttributes, MAX_DEDUP_KEY_LENGTH, MAX_MESSAGE_ATTRIBUTES } from '../envelope.ts';
 import { keyedRecord } from '../keyed-record.ts';
+import { validateWithSchemaSync, type Schema } from '../schema.ts';
 import {
   DelayUnsupportedError,
   InvalidAttributeError,
   PartialSendError,
   PayloadTooLargeError,
-  SchemaValidationError,
 } from '../errors.ts';
 import { deadLetterSize } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
@@ -46,8 +45,8 @@ export interface BatchItem<T> {
 export interface QueueProducerOptions<T> {
   client: SQSClient;
   queueUrl: string;
-  /** Validates payloads before sending (SchemaValidationError). */
-  schema?: z.ZodType<T>;
+  /** Validates payloads before sending (SchemaValidationError); any synchronous Standard Schema (zod, `zod/mini`, valibot, …). */
+  schema?: Schema<T>;
   /** Default: the URL ends in `.fifo`. */
   fifo?: boolean;
   clock?: Clock;
@@ -187,13 +186,8 @@ export class QueueProducer<T = unknown> {
   }
 
   #entry(id: string, payload: T, options: SendOptions): Entry {
-    if (this.#options.schema) {
-      const parsed = this.#options.schema.safeParse(payload);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-        throw new SchemaValidationError(`payload ${id} does not match the schema`, issues);
-      }
-    }
+    // The payload is sent as given; the schema only vouches for it.
+    if (this.#options.schema) validateWithSchemaSync(this.#options.schema, payload, `payload ${id}`);
     const now = this.#clock.now();
     checkTime('deliverAt', options.deliverAt);
     checkTime('expiresAt', options.expiresAt);

@@ -11,6 +11,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Clock } from '../clock.ts';
 import { addQueueMetrics, createObservability, emptyTally } from '../observability.ts';
 import type { QueueTally } from '../observability.ts';
+import { readFirst } from '../dedup/read-first.ts';
 import { DedupStore } from '../dedup/store.ts';
 import { ClaimInProgressError, ConfigurationError } from '../errors.ts';
 import { queueWorkerEnv } from './config.ts';
@@ -19,15 +20,19 @@ import { DeadLetterQueue } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
 import { createMessageProcessor } from './message-processor.ts';
 import type { DedupOptions, MessageEffect, MessageOutcome, MessageProcessorOptions } from './message-processor.ts';
-import type { z } from 'zod';
+import type { Schema } from '../schema.ts';
 
 export type QueueWorkerOptions<T> = MessageEffect<T> & {
-  /** zod schema of the body; a body that fails it goes to the DLQ with reason `schema-invalid`. */
-  schema: z.ZodType<T>;
+  /**
+   * Schema of the body, any [Standard Schema](https://standardschema.dev) (zod, `zod/mini`, valibot, …);
+   * a body that fails it goes to the DLQ with reason `schema-invalid`.
+   */
+  schema: Schema<T>;
   /**
    * Dedup settings. Default: the dedup table the QueuePipeline construct wired (`SLUICE_DEDUP_TABLE`,
-   * `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`), or none when that is not set. `false` runs
-   * without dedup (then only `handle` is allowed).
+   * `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`), read first when duplicates are frequent
+   * (`SLUICE_DEDUP_READ_FIRST`, default `adaptive`: see `readFirst`), or none when no table is set.
+   * `false` runs without dedup (then only `handle` is allowed).
    */
   dedup?: DedupOptions | false;
   /** Default: an SQS client with sluice's client settings. */
@@ -122,7 +127,8 @@ function workerWiring<T>(options: QueueWorkerOptions<T>): { sqs: SQSClient; queu
   if (!env.SLUICE_DEDUP_TABLE) return { sqs, queueUrl, dlqUrl };
   const config = queueWorkerEnv(env);
   const store = new DedupStore({ client: new DynamoDBClient(clientConfig()), tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds });
-  return { sqs, queueUrl, dlqUrl, dedup: { store, scope: config.dedupScope } };
+  // A duplicate costs a read instead of a refused transaction once duplicates are frequent enough to pay for it.
+  return { sqs, queueUrl, dlqUrl, dedup: { store: readFirst(store, config.dedupReadFirst), scope: config.dedupScope } };
 }
 
 function count(tally: QueueTally, record: SQSRecord, outcome: MessageOutcome, logger: Logger): void {

@@ -1,6 +1,6 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
-import type { z } from 'zod';
-import { MalformedMessageError, SchemaValidationError } from '../errors.ts';
+import { MalformedMessageError } from '../errors.ts';
+import { validateWithSchemaSync, type Schema } from '../schema.ts';
 
 /**
  * Decodes a Kinesis record's data: base64 → UTF-8 → JSON. Bad data is a permanent failure
@@ -19,18 +19,12 @@ export function decodeRecordData(record: KinesisStreamRecord): unknown {
 }
 
 /**
- * Validates a decoded payload with a zod schema; a mismatch is a permanent {@link SchemaValidationError}
- * naming each failing path.
+ * Validates a decoded payload with a (synchronous) Standard Schema; a mismatch is a permanent
+ * {@link SchemaValidationError} naming each failing path.
  *
  * @example
  * const order = validatePayload(orderEventSchema, decodeRecordData(record), record.kinesis.sequenceNumber);
  */
-export function validatePayload<T>(schema: z.ZodType<T>, payload: unknown, sequenceNumber: string): T {
-  const result = schema.safeParse(payload);
-  if (result.success) return result.data;
-  const issues = result.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  throw new SchemaValidationError(
-    `record ${sequenceNumber} does not match the schema: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`,
-    issues,
-  );
+export function validatePayload<T>(schema: Schema<T>, payload: unknown, sequenceNumber: string): T {
+  return validateWithSchemaSync(schema, payload, `record ${sequenceNumber}`);
 }

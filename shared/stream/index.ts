@@ -21,6 +21,7 @@ export {
   type WindowClose,
 } from './window-results.ts';
 export { SqsFailureReporter, type FailureReporter, type RejectedRecordReport } from './failure-reporter.ts';
+export { kinesisClientConfig } from './kinesis-client-config.ts';
 export { putRecords, MAX_RECORDS_PER_CALL, MAX_BYTES_PER_CALL, MAX_RECORD_BYTES, type ProducerRecord, type PutRecordsOptions, type PutRecordsSummary } from './producer.ts';
 export { mergeAggregates, emptyAggregates, aggregateOf, copyAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
 export { windowContaining, toEventWindow, type WindowBounds } from './tumbling-window.ts';

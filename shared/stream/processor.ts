@@ -1,5 +1,5 @@
 import type { KinesisStreamRecord, KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
-import type { z } from 'zod';
+import type { Schema } from '../schema.ts';
 import { ConfigurationError, isPermanent } from '../errors.ts';
 import { addValue, aggregateOf, emptyAggregates } from './aggregates.ts';
 import { decodeRecordData, validatePayload } from './decode.ts';
@@ -16,7 +16,7 @@ import { readWindowState, type WindowState } from './window-state.ts';
 export interface StreamPipelineDefinition<TEvent> {
   /** Names the pipeline in result keys and reports. */
   readonly name: string;
-  readonly schema: z.ZodType<TEvent>;
+  readonly schema: Schema<TEvent>;
   readonly transform: Transform<TEvent, { key: string; value: number }>;
 }
 

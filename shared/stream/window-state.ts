@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { copyAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
 
 /**
@@ -38,15 +38,22 @@ export type WindowStateReading =
   | { kind: 'legacy'; state: WindowState; legacy: LegacyWindowState }
   | { kind: 'foreign'; state: WindowState; problem: string };
 
-const count = z.number().int().nonnegative();
-const sequenceNumber = z.string().regex(/^\d+$/, 'a sequence number');
-const stateSchema = z.strictObject({
-  sluice: z.literal(WINDOW_STATE_VERSION),
-  parts: count,
-  records: count,
-  rejected: count,
-  coveredThrough: sequenceNumber.optional(),
-});
+// zod/mini keeps the stream handler's bundle small (classic zod adds ~440 KiB); it ships no messages of its
+// own, so each check names what it expected: the reason a foreign state was reset reads in words.
+const WHOLE = 'expected a whole number ≥ 0';
+const SEQUENCE = 'expected a sequence number';
+const count = z.int({ error: WHOLE }).check(z.nonnegative({ error: WHOLE }));
+const sequenceNumber = z.string({ error: SEQUENCE }).check(z.regex(/^\d+$/, { error: SEQUENCE }));
+const stateSchema = z.strictObject(
+  {
+    sluice: z.literal(WINDOW_STATE_VERSION, { error: `expected sluice: ${WINDOW_STATE_VERSION}` }),
+    parts: count,
+    records: count,
+    rejected: count,
+    coveredThrough: z.optional(sequenceNumber),
+  },
+  { error: 'expected a sluice window state' },
+);
 const aggregateSchema = z.strictObject({ count, sum: z.number(), min: z.number(), max: z.number() });
 const legacySchema = z.object({
   firstSequenceNumber: sequenceNumber,

@@ -71,7 +71,14 @@ export async function chaosTemplate(): Promise<CfnTemplate> {
 function dedupObserver(dedupTable: () => string | undefined) {
   const counts = { duplicates: 0, conflicts: 0 };
   const observe = (exchange: WireExchange) => {
-    if (exchange.fault !== 'none' || exchange.status !== 400 || !exchange.requestBody.includes(`"TableName":"${dedupTable()}"`)) return;
+    if (exchange.fault !== 'none' || !exchange.requestBody.includes(`"TableName":"${dedupTable()}"`)) return;
+    if (exchange.operation === 'GetItem' && exchange.status === 200) {
+      // Read-first: the worker found the record COMPLETED before writing, and skips the message.
+      const found = (JSON.parse(exchange.responseBody) as { Item?: { status?: { S?: string } } }).Item;
+      if (found?.status?.S === 'COMPLETED') counts.duplicates += 1;
+      return;
+    }
+    if (exchange.status !== 400) return;
     let item: { status?: { S?: string } } | undefined;
     if (exchange.operation === 'PutItem' && exchange.responseBody.includes('ConditionalCheckFailed')) {
       // Claim mode: the claim's conditional PutItem was refused.

@@ -8,6 +8,7 @@ import { startFaultProxy, type FaultProxy, type WireFaultRule } from '../../loca
 import { seededChoice } from '../../local/faults/seeded-choice.ts';
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 import { InvocationTimeoutError } from '../../shared/errors.ts';
 import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
@@ -77,7 +78,7 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
     });
     const kinesisProxy = await startFaultProxy({ target: process.env.AWS_ENDPOINT_URL_KINESIS!, service: 'kinesis', seed: options.seed + 1 });
     proxies.push(dynamodbProxy, kinesisProxy);
-    const kinesis = new KinesisClient(clientConfig());
+    const kinesis = new KinesisClient(kinesisClientConfig());
     const sqs = new SQSClient(clientConfig({ service: 'sqs' }));
     const dynamodb = new DynamoDBClient(clientConfig());
     clients.push(kinesis, sqs, dynamodb);
@@ -126,7 +127,7 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
     });
 
     const clock = new ShiftedClock();
-    const pollerKinesis = new KinesisClient({ ...clientConfig(), endpoint: kinesisProxy.endpoint });
+    const pollerKinesis = new KinesisClient({ ...kinesisClientConfig(), endpoint: kinesisProxy.endpoint });
     clients.push(pollerKinesis);
     poller = createKinesisPoller({
       mapping: {

@@ -33,7 +33,7 @@ npm test
 step "npx cdk synth -q"
 npx cdk synth -q
 bundle="$(ls cdk.out/asset.*/index.mjs)"
-echo "handler bundle (esbuild, minified, SDK external): $(stat -c %s "$bundle") bytes"
+echo "handler bundle (esbuild, minified, every dependency bundled): $(stat -c %s "$bundle") bytes"
 
 step "npx sluice dev (in the background), send, status, Ctrl-C"
 setsid npx sluice dev > dev.log 2>&1 &
@@ -65,6 +65,18 @@ done
 echo "the handler wrote 3 of 3 invoices"
 npx sluice status | tee status.txt
 grep -q '^Invoices ' status.txt || fail "sluice status does not show the Invoices queue"
+# The console, served from the installed package (its page and script are files the build copies), shows this app.
+console_url="$(sed -nE 's|^console: (http://[^ ]+).*|\1|p' dev.log | head -n 1)"
+[ -n "$console_url" ] || { cat dev.log; fail "sluice dev printed no console address"; }
+node --input-type=module -e "
+  const base = process.argv[1];
+  const get = async (path) => { const res = await fetch(new URL(path, base)); if (!res.ok) throw new Error(path + ': HTTP ' + res.status); return res.text(); };
+  if (!(await get('/')).includes('<title>sluice dev console</title>')) throw new Error('the console page is not served');
+  if (!(await get('/console.js')).includes('EventSource')) throw new Error('the console script is not served');
+  const { queues } = JSON.parse(await get('/api/queues'));
+  if (!queues.some((q) => q.name === 'Invoices')) throw new Error('the console does not list the Invoices queue: ' + JSON.stringify(queues));
+" "$console_url" || fail "the console at $console_url does not show the app"
+echo "the console at $console_url shows the Invoices queue"
 # Every process sluice dev started, emulators included (they run in process groups of their own).
 descendants() {
   local pids="$1" all="" next p

@@ -16,6 +16,8 @@ export function fakeFunction(name: string, handler: (event: unknown) => Promise<
     timeoutMs: 3_000,
     memoryLimitInMB: 128,
     environment: {},
+    stats: { invocations: 0, errors: 0, timeouts: 0, totalDurationMs: 0 },
+    recentLogs: () => [],
     calls,
     invoke: async (event) => {
       calls.push(event);

@@ -4,11 +4,12 @@ import { CreateStreamCommand, DescribeStreamSummaryCommand, KinesisClient } from
 import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { until } from '../../local/runtime/until.ts';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 
 /** Clients for the emulators the integration global setup started. */
 export function emulatorClients() {
   return {
-    kinesis: new KinesisClient(clientConfig()),
+    kinesis: new KinesisClient(kinesisClientConfig()),
     sqs: new SQSClient(clientConfig({ service: 'sqs' })),
     dynamodb: new DynamoDBClient(clientConfig()),
   };

@@ -14,7 +14,7 @@ describe('sluice batch start|status against a running `sluice dev` (Step Functio
   const files = mkdtempSync(join(tmpdir(), 'sluice-cli-batch-'));
 
   beforeAll(async () => {
-    dev = await startDev(['--no-pollers']);
+    dev = await startDev(['--no-pollers', '--no-console']);
     const bucket = dev.state.outputs.BatchBucketName!;
     const s3 = new S3Client({ ...clientConfig({ service: 's3' }), endpoint: dev.state.endpoints.s3, forcePathStyle: true });
     try {
@@ -41,6 +41,8 @@ describe('sluice batch start|status against a running `sluice dev` (Step Functio
     // Assess
     expect(dev.state.endpoints.sfn).toMatch(/^http:\/\/127\.0\.0\.1:\d+$|^http:\/\/localhost:\d+$/);
     expect(dev.output.stdout).toContain(`export AWS_ENDPOINT_URL_SFN=${dev.state.endpoints.sfn}`);
+    // --no-console: no console line, no console token.
+    expect(dev.output.stdout).not.toMatch(/^console/m);
   });
 
   it('starts a job, waits for it and prints its summary; a second start starts nothing', async () => {

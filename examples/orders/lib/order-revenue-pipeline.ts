@@ -1,15 +1,16 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { Transform, type StreamPipelineDefinition } from 'sluice/stream';
+import './zod-messages.ts';
 
 /** An order (or cart) event as producers put it on the stream. Amounts are integer cents so sums are exact. */
 export const orderEventSchema = z.object({
   type: z.enum(['order', 'cart']),
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
-  category: z.string().min(1),
-  amountCents: z.number().int().nonnegative(),
+  orderId: z.string().check(z.minLength(1)),
+  customerId: z.string().check(z.minLength(1)),
+  category: z.string().check(z.minLength(1)),
+  amountCents: z.int().check(z.minimum(0)),
   /** Per-customer sequence, so consumers can check order per partition key. */
-  seq: z.number().int().nonnegative().optional(),
+  seq: z.optional(z.int().check(z.minimum(0))),
 });
 export type OrderEvent = z.infer<typeof orderEventSchema>;
 

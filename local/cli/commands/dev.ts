@@ -1,13 +1,17 @@
 import { resolve } from 'node:path';
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import type { LocalRuntime } from '../../runtime/local-runtime.ts';
 import { stackQueues } from '../targets/stack-resources.ts';
 import { readDevState, removeDevState, stateFilePath, writeDevState, type DevState } from '../targets/dev-state.ts';
 import { cliAction } from './cli-action.ts';
 import { describeMappings, handledSoFar } from '../../runtime/consumer-counts.ts';
 import { endpointsBanner } from './dev/endpoints-banner.ts';
+import type { RunningConsole } from '../../console/console-server.ts';
+import { DEFAULT_CONSOLE_PORT, startDevConsole } from './dev/dev-console.ts';
+import { listenWarnings } from './dev/listen-warnings.ts';
 import { statusLine } from './dev/status-line.ts';
-import { configuredStackName } from './options.ts';
+import { LOOPBACK_HOST, parseListenHost } from '../../emulators/listen-host.ts';
+import { configuredStackName, integerIn } from './options.ts';
 import { queueStatus } from './status/queue-status.ts';
 import { UsageError } from './usage-error.ts';
 import type { AppSource } from '../../template/load-template.ts';
@@ -19,6 +23,9 @@ interface DevCliOptions {
   stack?: string;
   pollers: boolean;
   statusInterval: number;
+  host?: string;
+  console: boolean;
+  consolePort?: number;
 }
 
 /**
@@ -34,6 +41,15 @@ export function appSource(opts: Pick<DevCliOptions, 'app' | 'template' | 'stack'
   const stack = opts.stack ?? configuredStackName(cwd);
   if (opts.app) return { assembly: resolve(cwd, opts.app), ...(stack ? { stack } : {}) };
   return { projectDir: cwd, ...(stack ? { stack } : {}) };
+}
+
+/** `--host`: an IP address, refused as a bad argument otherwise. */
+function hostOption(value: string): string {
+  try {
+    return parseListenHost(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
 }
 
 /** The live `sluice dev` that owns the state file, if any. */
@@ -63,11 +79,12 @@ function firstSignal(): Promise<NodeJS.Signals> {
 /**
  * `sluice dev`: starts the emulators and the local runtime from the synthesized template, publishes
  * the endpoints and resolved outputs in a state file for the other commands, prints a live status
- * line, and on Ctrl-C stops the pollers, every emulator and child process, and removes the state file.
+ * line and a console page on 127.0.0.1, and on Ctrl-C stops the pollers, every emulator and child process, and removes the state file.
  *
  * @example
  * sluice dev                      # then, in another terminal: sluice send Orders --count 10 --template …
  * sluice dev --no-pollers         # resources only: messages stay where you put them
+ * sluice dev --console-port 8080  # the console on http://127.0.0.1:8080/
  */
 export function devCommand(): Command {
   return new Command('dev')
@@ -79,6 +96,9 @@ export function devCommand(): Command {
     .option('--stack <name>', 'the stack to run when the app has several (default: cdk.json\'s "sluice:stack" context, or the only stack)')
     .option('--no-pollers', 'create the resources but run no consumers (messages stay in the queues)')
     .option('--status-interval <ms>', 'how often the status line refreshes', (v) => Math.max(100, Number(v) || 1000), 1000)
+    .option('--console-port <port>', `serve the console on this port of 127.0.0.1 (default ${DEFAULT_CONSOLE_PORT}, or a free one when it is taken)`, integerIn(1, 65_535))
+    .option('--no-console', 'serve no console')
+    .option('--host <address>', 'listen on this address instead of 127.0.0.1 (e.g. 0.0.0.0 for a container network): the emulators have NO authentication', hostOption)
     .action(
       cliAction(async (opts: DevCliOptions & { templateFile?: string }) => {
         const file = stateFilePath(opts.stateFile);
@@ -93,11 +113,15 @@ export function devCommand(): Command {
         const runtime = await LocalRuntime.start({
           app: source,
           pollers: opts.pollers,
+          captureFunctionLogs: opts.console,
+          ...(opts.host ? { listenHost: opts.host } : {}),
           log: (line) => process.stderr.write(`${line}\n`),
         });
         const state: DevState = { pid: process.pid, startedAt: new Date().toISOString(), region: runtime.region, endpoints: runtime.endpoints, outputs: runtime.outputs() };
         let timer: NodeJS.Timeout | undefined;
+        let devConsole: RunningConsole | undefined;
         try {
+          if (opts.console) devConsole = await startDevConsole(runtime, { ...(opts.consolePort ? { port: opts.consolePort } : {}), title: runtime.stackName });
           writeDevState(file, state);
           console.log(
             `sluice dev: ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${runtime.functions.size} functions, ` +
@@ -105,12 +129,14 @@ export function devCommand(): Command {
           );
           for (const { logicalId, reason } of runtime.unsupportedFunctions) console.log(`  not run locally: ${logicalId}: ${reason}`);
           for (const { what, count, reason } of runtime.notEmulated) console.log(`  not emulated: ${count} × ${what}: ${reason}`);
-          console.log(endpointsBanner(state, file));
+          console.log(endpointsBanner(state, file, devConsole));
+          for (const warning of listenWarnings(opts.host ?? LOOPBACK_HOST, runtime.exposures)) process.stderr.write(`${warning}\n`);
           timer = startStatusLine(runtime, state, opts.statusInterval);
           const signal = await stopRequested;
           process.stderr.write(`\n${signal}: stopping pollers and emulators…\n`);
         } finally {
           if (timer) clearInterval(timer);
+          await devConsole?.stop();
           removeDevState(file, process.pid);
           await runtime.stop();
         }

@@ -5,6 +5,7 @@ import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../../shared/aws-clients.ts';
+import { kinesisClientConfig } from '../../../shared/stream/kinesis-client-config.ts';
 import { emulatorEnvironment } from '../../emulators/environment.ts';
 import { withReceivedProtoAttributes } from '../../sqs-received-attributes.ts';
 import { readDevState, stateFilePath } from './dev-state.ts';
@@ -78,7 +79,7 @@ export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessE
   const sdk = (service: string) => ({ ...clientConfig({ env }), ...sdkOverrides(options.target, service, env) });
   const clients: TargetClients = {
     sqs: withReceivedProtoAttributes(new SQSClient({ ...clientConfig({ service: 'sqs', env }), ...sdkOverrides(options.target, 'SQS', env) })),
-    kinesis: new KinesisClient(sdk('KINESIS')),
+    kinesis: new KinesisClient({ ...kinesisClientConfig({ env }), ...sdkOverrides(options.target, 'KINESIS', env) }),
     dynamodb: new DynamoDBClient(sdk('DYNAMODB')),
     ...(options.target !== 'local' || env.AWS_ENDPOINT_URL_SFN ? { sfn: new SFNClient(sdk('SFN')) } : {}),
     ...(options.target === 'aws' ? { cloudwatch: new CloudWatchClient(sdk('CLOUDWATCH')) } : {}),

@@ -1,0 +1,13 @@
+import { requireEnv } from 'sluice';
+import { createQueueWorker } from 'sluice/queue';
+import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
+import { orderPutOnly } from './order-effect-one-item.ts';
+
+// The sample's order worker with an effect of one item (the order only), in atomic mode: the order and
+// the dedup record commit in one two-item transaction.
+const ordersTable = requireEnv('ORDERS_TABLE_NAME');
+
+export const handler = createQueueWorker({
+  schema: OrderJob,
+  atomic: (order) => orderPutOnly(order, { tableName: ordersTable, processedAt: Date.now() }),
+});
