@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '.ci/**', 'docs/**', 'dist/**', 'templates/**', '.scratch/**'] },
+  { ignores: ['node_modules/**', 'cdk.out/**', 'coverage/**', '.ci/**', 'docs/**', 'dist/**', 'templates/**', '.scratch/**', '.sluice/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -15,6 +15,8 @@ const common = {
   testEnvironmentOptions: { customExportConditions: ['node', 'node-addons', 'sluice-source'] },
   // Fails a test that leaves Object.prototype (or another shared built-in) changed, e.g. by a `__proto__` key.
   setupFilesAfterEnv: ['<rootDir>/test/helpers/prototype-guard.ts'],
+  // Local state (the Python virtualenv, MiniStack's folder, apps `npm run test:localstack` scaffolds) is no source.
+  modulePathIgnorePatterns: ['<rootDir>/.sluice/'],
 };
 
 export default {
@@ -24,7 +26,15 @@ export default {
   testTimeout: 300_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
-    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      // Every synthesized template also goes through cfn-lint, once, after the last infra test.
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/helpers/template-recorder.ts'],
+      globalSetup: '<rootDir>/test/helpers/infra-global-setup.mjs',
+      globalTeardown: '<rootDir>/test/helpers/infra-global-teardown.mjs',
+    },
     {
       ...common,
       displayName: 'integration',
@@ -32,6 +42,11 @@ export default {
       globalSetup: '<rootDir>/test/helpers/global-setup.mjs',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs',
     },
+    // The deployed stacks on a LocalStack-compatible emulator: `npm run test:localstack` (test/localstack/run.ts)
+    // deploys them and sets SLUICE_LOCALSTACK_STATE; left out of `npm test`.
+    ...(process.env.SLUICE_LOCALSTACK_STATE
+      ? [{ ...common, displayName: 'localstack', testMatch: ['<rootDir>/test/localstack/**/*.test.ts'] }]
+      : []),
     // The long chaos runs (`npm run test:chaos`), over the same emulators; left out of `npm test`.
     ...(process.env.SLUICE_CHAOS
       ? [{ ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/**/*.test.ts'], globalSetup: '<rootDir>/test/helpers/global-setup.mjs', globalTeardown: '<rootDir>/test/helpers/global-teardown.mjs' }]

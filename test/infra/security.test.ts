@@ -42,7 +42,9 @@ function tlsOnlyTargets(policyType: string, targetProperty: string): Set<string>
 
 /** Repository files a scan should read: sources, docs and config; not dependencies, build output or git. */
 function repositoryFiles(dir = root): string[] {
-  const skip = new Set(['node_modules', 'cdk.out', '.git', 'coverage']);
+  // Git-ignored folders hold no source: .sluice/ is local state (the Python virtualenv's botocore docs carry
+  // AWS's example key ids; MiniStack's working folder changes while it runs), dist/ is built, .ci/node installed.
+  const skip = new Set(['node_modules', 'cdk.out', '.git', 'coverage', '.sluice', 'dist']);
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (skip.has(name)) return [];

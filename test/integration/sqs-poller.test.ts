@@ -7,6 +7,15 @@ import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { pollerTestTemplate } from '../helpers/poller-test-stack.ts';
+import { TEST_VISIBILITY_TIMEOUT_SECONDS } from '../helpers/test-visibility.ts';
+
+/**
+ * How long a drain may see no progress. A message that fails leaves the depth and the acknowledged count
+ * unchanged while it waits out the visibility timeout, twice before its redrive (maxReceiveCount 2), so the
+ * stall allowance must exceed two timeouts of real time (on an external emulator nothing shortens them), with
+ * room for a loaded machine (the 20 s allowance failed once under load).
+ */
+const DRAIN_STALL_MS = 6 * TEST_VISIBILITY_TIMEOUT_SECONDS * 1000;
 
 async function startRuntime(options: Parameters<typeof pollerTestTemplate>[0]) {
   return LocalRuntime.start({
@@ -45,7 +54,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'ok-1' }, { id: 'poison', fail: true }, { id: 'ok-2' }]);
-      await runtime.drain();
+      await runtime.drain({ timeoutMs: DRAIN_STALL_MS });
       // Assess
       const counts = await deliveries(runtime);
       expect(counts.get('ok-1')).toBe(1);
@@ -63,7 +72,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'keep-1', kind: 'keep' }, { id: 'drop-1', kind: 'drop' }, { id: 'keep-2', kind: 'keep' }]);
-      await runtime.drain();
+      await runtime.drain({ timeoutMs: DRAIN_STALL_MS });
       // Assess
       expect([...(await deliveries(runtime)).keys()].sort()).toEqual(['keep-1', 'keep-2']);
       expect(runtime.sqsPoller(runtime.find('AWS::SQS::Queue', 'Work').ref).stats.filtered).toBe(1);
@@ -119,7 +128,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'a', badId: true }, { id: 'b' }]);
-      await runtime.drain();
+      await runtime.drain({ timeoutMs: DRAIN_STALL_MS });
       // Assess: both were delivered maxReceiveCount times, then redriven together.
       const counts = await deliveries(runtime);
       expect(counts.get('a')).toBe(2);
@@ -136,7 +145,7 @@ describe('SQS poller run from the synthesized template', () => {
     try {
       // Act
       await send(runtime, [{ id: 'x', throw: true }, { id: 'y' }]);
-      await runtime.drain();
+      await runtime.drain({ timeoutMs: DRAIN_STALL_MS });
       // Assess
       const counts = await deliveries(runtime);
       expect(counts.get('x')).toBe(2);
