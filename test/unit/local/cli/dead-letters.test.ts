@@ -1,10 +1,10 @@
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
-import { deadLetterAttributes } from '../../../shared/envelope.ts';
-import { deadLetterAgeMs, deadLetterReason, originalAttributes, REDRIVE_REASON, replayAttributes } from '../../../local/cli/commands/dlq/dead-letters.ts';
-import { replayDeadLetters } from '../../../local/cli/commands/dlq/replay.ts';
-import { RecordingSqs } from '../queue/fake-sqs.ts';
-import { groupByReason } from '../../../local/cli/commands/dlq/reasons.ts';
-import { numberAttribute, stringAttribute } from '../../helpers/sqs-events.ts';
+import { deadLetterAttributes } from '../../../../shared/envelope.ts';
+import { deadLetterAgeMs, deadLetterReason, originalAttributes, REDRIVE_REASON, replayAttributes } from '../../../../local/cli/commands/dlq/dead-letters.ts';
+import { replayDeadLetters } from '../../../../local/cli/commands/dlq/replay.ts';
+import { RecordingSqs } from '../../queue/fake-sqs.ts';
+import { groupByReason } from '../../../../local/cli/commands/dlq/reasons.ts';
+import { numberAttribute, stringAttribute } from '../../../helpers/sqs-events.ts';
 
 /** A DLQ message as ReceiveMessage returns it, with the attributes sluice's DeadLetterQueue sends. */
 function received(body: string, attributes: Record<string, MessageAttributeValue> = {}): Message {

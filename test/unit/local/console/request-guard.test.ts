@@ -1,4 +1,4 @@
-import { refuseRequest, TOKEN_HEADER } from '../../../local/console/request-guard.ts';
+import { refuseRequest, TOKEN_HEADER } from '../../../../local/console/request-guard.ts';
 
 const port = 4580;
 const token = 'a'.repeat(48);

@@ -1,8 +1,8 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appNames, fillTemplate, scaffoldApp } from '../../../local/cli/commands/init.ts';
-import { UsageError } from '../../../local/cli/commands/usage-error.ts';
+import { appNames, fillTemplate, scaffoldApp } from '../../../../local/cli/commands/init.ts';
+import { UsageError } from '../../../../local/cli/commands/usage-error.ts';
 
 const values = { name: 'my-app', stackName: 'MyApp', sluice: '^0.1.0', versions: { zod: '^4.6.7' } };
 

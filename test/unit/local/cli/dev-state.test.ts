@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readDevState, removeDevState, stateFilePath, writeDevState, type DevState } from '../../../local/cli/targets/dev-state.ts';
+import { readDevState, removeDevState, stateFilePath, writeDevState, type DevState } from '../../../../local/cli/targets/dev-state.ts';
 
 function devState(pid: number): DevState {
   return {

@@ -1,4 +1,4 @@
-import { formatTable } from '../../../local/cli/table.ts';
+import { formatTable } from '../../../../local/cli/table.ts';
 
 describe('formatTable', () => {
   it('right-aligns every column but the first by default, under a rule as wide as each column', () => {

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
-import { integerIn, parseRate } from '../../../local/cli/commands/options.ts';
-import { formatStatus } from '../../../local/cli/commands/status.ts';
-import { statusLine } from '../../../local/cli/commands/dev/status-line.ts';
+import { integerIn, parseRate } from '../../../../local/cli/commands/options.ts';
+import { formatStatus } from '../../../../local/cli/commands/status.ts';
+import { statusLine } from '../../../../local/cli/commands/dev/status-line.ts';
 
 describe('CLI option parsers', () => {
   it.each([

@@ -1,6 +1,6 @@
-import { executionGraph } from '../../../local/console/execution-graph.ts';
-import type { AslDefinition } from '../../../local/stepfunctions/definition.ts';
-import { historyEntry, type ExecutionHistoryEvent } from '../../../local/stepfunctions/state-machine.ts';
+import { executionGraph } from '../../../../local/console/execution-graph.ts';
+import type { AslDefinition } from '../../../../local/stepfunctions/definition.ts';
+import { historyEntry, type ExecutionHistoryEvent } from '../../../../local/stepfunctions/state-machine.ts';
 
 const definition: AslDefinition = {
   StartAt: 'Load',

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STACK_NAME } from '../../../examples/orders/infra/app.ts';
-import { writeDevState } from '../../../local/cli/targets/dev-state.ts';
-import { DEFAULT_STACK_NAME, resolveTarget } from '../../../local/cli/targets/target.ts';
+import { STACK_NAME } from '../../../../examples/orders/infra/app.ts';
+import { writeDevState } from '../../../../local/cli/targets/dev-state.ts';
+import { DEFAULT_STACK_NAME, resolveTarget } from '../../../../local/cli/targets/target.ts';
 
 describe('target resolution', () => {
   it('defaults to the stack name the CDK app deploys', () => {

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { expandTemplate, expandText, readJsonLines, type InputLine } from '../../../local/cli/commands/send-input.ts';
+import { expandTemplate, expandText, readJsonLines, type InputLine } from '../../../../local/cli/commands/send-input.ts';
 
 async function readAll(chunks: readonly string[]): Promise<InputLine[]> {
   const lines: InputLine[] = [];

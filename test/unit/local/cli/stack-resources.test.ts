@@ -1,6 +1,6 @@
-import { stackQueues, stackStreams } from '../../../local/cli/targets/stack-resources.ts';
-import { findDestination, findQueue, findQueueWithDeadLetter } from '../../../local/cli/commands/resources.ts';
-import { UsageError } from '../../../local/cli/commands/usage-error.ts';
+import { stackQueues, stackStreams } from '../../../../local/cli/targets/stack-resources.ts';
+import { findDestination, findQueue, findQueueWithDeadLetter } from '../../../../local/cli/commands/resources.ts';
+import { UsageError } from '../../../../local/cli/commands/usage-error.ts';
 
 const outputs = {
   OrdersQueueUrl: 'https://sqs/orders',

@@ -1,5 +1,5 @@
-import { bootstrapRequirement, checkConcurrency, checkStateTransitions, checkSubscriptions, concurrencyNeeds, type DoctorTemplate } from '../../../local/cli/doctor/checks.ts';
-import { formatFindings } from '../../../local/cli/commands/doctor.ts';
+import { bootstrapRequirement, checkConcurrency, checkStateTransitions, checkSubscriptions, concurrencyNeeds, type DoctorTemplate } from '../../../../local/cli/doctor/checks.ts';
+import { formatFindings } from '../../../../local/cli/commands/doctor.ts';
 
 /** A template with one SQS-consumer function (reserved or not) and its mapping. */
 function consumerTemplate(options: { reserved?: number; maxConcurrency?: number }): DoctorTemplate {

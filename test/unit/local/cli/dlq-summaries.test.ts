@@ -1,8 +1,8 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { HeldMessages } from '../../../local/cli/commands/dlq/held-messages.ts';
-import { listHeading } from '../../../local/cli/commands/dlq/list-summary.ts';
-import type { ReplayResult } from '../../../local/cli/commands/dlq/replay.ts';
-import { REPLAY_EXIT, replaySummary } from '../../../local/cli/commands/dlq/replay-summary.ts';
+import { HeldMessages } from '../../../../local/cli/commands/dlq/held-messages.ts';
+import { listHeading } from '../../../../local/cli/commands/dlq/list-summary.ts';
+import type { ReplayResult } from '../../../../local/cli/commands/dlq/replay.ts';
+import { REPLAY_EXIT, replaySummary } from '../../../../local/cli/commands/dlq/replay-summary.ts';
 
 function replayResult(overrides: Partial<ReplayResult> = {}): ReplayResult {
   return { replayed: 0, interrupted: false, filteredOut: 0, newer: 0, tooOld: 0, unreplayable: [], timedOut: false, fifo: false, reasons: new Map(), ...overrides };

@@ -1,10 +1,10 @@
-import { outputNames, type ConsoleRuntime } from '../../../local/console/console-runtime.ts';
-import { templateQueues } from '../../../local/console/queues-view.ts';
-import { committedWindows } from '../../../local/console/streams-view.ts';
-import { ResourceRegistry } from '../../../local/runtime/resources.ts';
-import type { CfnTemplate } from '../../../local/template/types.ts';
-import type { WindowResultItem } from '../../../shared/stream/window-results.ts';
-import { keyedRecord } from '../../../shared/keyed-record.ts';
+import { outputNames, type ConsoleRuntime } from '../../../../local/console/console-runtime.ts';
+import { templateQueues } from '../../../../local/console/queues-view.ts';
+import { committedWindows } from '../../../../local/console/streams-view.ts';
+import { ResourceRegistry } from '../../../../local/runtime/resources.ts';
+import type { CfnTemplate } from '../../../../local/template/types.ts';
+import type { WindowResultItem } from '../../../../shared/stream/window-results.ts';
+import { keyedRecord } from '../../../../shared/keyed-record.ts';
 
 /** A user's own app: plain CDK queues without sluice's outputs, a stream whose mapping sends failures to a queue. */
 const template: CfnTemplate = {
