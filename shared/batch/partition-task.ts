@@ -24,12 +24,19 @@ const job = z.object({ jobId: z.string() }).passthrough();
  * The two shapes a partition task receives: one partition from the inline Map's ItemSelector, or a
  * batch from the Distributed Map's ItemBatcher (`{ BatchInput, Items }`, as AWS builds it).
  */
-const partitionTaskInput = z.union([
-  z.object({ job, partition: partitionSlice }),
-  z.object({ BatchInput: z.object({ job }), Items: z.array(partitionSlice).min(1) }),
-]);
+const inlineInput = z.object({ job, partition: partitionSlice });
+const batchedInput = z.object({ BatchInput: z.object({ job }), Items: z.array(partitionSlice).min(1) });
 
-export type PartitionTaskInput = z.input<typeof partitionTaskInput>;
+export type PartitionTaskInput = z.input<typeof inlineInput> | z.input<typeof batchedInput>;
+
+/**
+ * Validates against the shape the event claims (`Items` or `BatchInput`: the Distributed Map's batch), so a
+ * bad field is named (`partition.index: Too small …`) instead of a union's bare "Invalid input".
+ */
+function parsePartitionTaskInput(event: unknown) {
+  const batched = typeof event === 'object' && event !== null && (Object.hasOwn(event, 'Items') || Object.hasOwn(event, 'BatchInput'));
+  return batched ? batchedInput.safeParse(event) : inlineInput.safeParse(event);
+}
 
 /**
  * Runs the partition task for either input shape, one slice after the other. A failure keeps its error
@@ -40,7 +47,7 @@ export type PartitionTaskInput = z.input<typeof partitionTaskInput>;
  * const outcomes = await runPartitionTask(event, { s3, workBucket });
  */
 export async function runPartitionTask(event: unknown, options: { s3: S3Client; workBucket: string }): Promise<{ partitions: PartitionOutcome[] }> {
-  const parsed = partitionTaskInput.safeParse(event);
+  const parsed = parsePartitionTaskInput(event);
   if (!parsed.success) {
     throw new SchemaValidationError(`invalid partition task input: ${formatSchemaIssues(parsed.error.issues, '(input)')}`, schemaIssues(parsed.error.issues));
   }
