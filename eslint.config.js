@@ -14,6 +14,20 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules for the TypeScript sources only: the project service reads tsconfig.json, which does not
+    // include the plain .js files (configs, the CLI bin, the console's browser script), so they keep the
+    // syntax-only rules above. A promise nobody awaits loses its rejection (an unhandled rejection kills Node),
+    // and an async callback where a void one is expected (an event listener, forEach) does the same.
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
+  {
     // The Orders example is a user of the package: public `sluice/*` imports only, never sluice's internals.
     files: ['examples/**/*.ts'],
     rules: {

@@ -6,6 +6,7 @@ import type { DynamoDbCounter } from './dynamodb-counter.ts';
 import type { QueueRun } from './queue-benchmark.ts';
 import { runQueueScenario, type QueueScenarioResult } from './queue-scenarios.ts';
 import { wireUsage } from './wire-usage.ts';
+import { QUEUE_ENV } from '../shared/queue/contract.ts';
 
 /** Concurrent batches in the latency-true runs: AWS's smallest MaximumConcurrency, so the emulators stay faster than the latency they stand in for. */
 export const LATENCY_CONCURRENCY = 2;
@@ -92,8 +93,8 @@ export async function runLatencyScenarios(
       maxConcurrency: LATENCY_CONCURRENCY,
       twoItems: await pair('two-item effect, read-first adaptive', ['sluice', 'powertools'], settings.runs),
       readFirst: {
-        never: await pair('two-item effect, read-first never', ['sluice', 'powertools'], settings.alternativeRuns, { SLUICE_DEDUP_READ_FIRST: 'never' }),
-        always: await pair('two-item effect, read-first always', ['sluice', 'powertools'], settings.alternativeRuns, { SLUICE_DEDUP_READ_FIRST: 'always' }),
+        never: await pair('two-item effect, read-first never', ['sluice', 'powertools'], settings.alternativeRuns, { [QUEUE_ENV.dedupReadFirst]: 'never' }),
+        always: await pair('two-item effect, read-first always', ['sluice', 'powertools'], settings.alternativeRuns, { [QUEUE_ENV.dedupReadFirst]: 'always' }),
       },
       oneItem: {
         atomic: await pair('one-item effect, atomic', ['sluice-one', 'powertools-one'], settings.alternativeRuns),

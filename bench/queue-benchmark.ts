@@ -11,6 +11,7 @@ import { BENCH_WORKERS, type BenchWorker } from './bench-stack.ts';
 import type { DynamoDbCounter, OperationCounts } from './dynamodb-counter.ts';
 import { orderMessages } from './order-messages.ts';
 import type { WireUsage } from './wire-usage.ts';
+import { queueOutputName } from '../shared/queue/contract.ts';
 
 /** What one timed run of one worker did. */
 export interface QueueRun {
@@ -77,7 +78,7 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
     ...(options.log ? { log: options.log } : {}),
   });
   try {
-    const queueUrl = runtime.output(`${id}QueueUrl`);
+    const queueUrl = runtime.output(queueOutputName(id, 'queueUrl'));
     const mapping = runtime.mappings.find((m) => m.source.ref === queueUrl);
     const fn = mapping && runtime.functions.get(mapping.functionLogicalId);
     if (!mapping || !fn) throw new Error(`no event source mapping for ${id}`);

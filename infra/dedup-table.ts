@@ -3,27 +3,24 @@ import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Grant, IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { DEDUP_RECORD } from '../shared/dedup/record.ts';
 import type { ComplianceProfile } from './compliance.ts';
 import { grantTableActions, secureTable } from './secure-defaults.ts';
 
-/** Partition key of dedup records (`scope#idempotencyKey`). */
-export const DEDUP_PARTITION_KEY = 'pk';
-/** TTL attribute: DynamoDB deletes a record some time after this epoch-seconds value. */
-export const DEDUP_TTL_ATTRIBUTE = 'expiresAt';
+/** Partition key of dedup records (`scope#idempotencyKey`): the store's own attribute name ({@link DEDUP_RECORD}). */
+export const DEDUP_PARTITION_KEY = DEDUP_RECORD.pk;
+/** TTL attribute: DynamoDB deletes a record some time after this epoch-seconds value ({@link DEDUP_RECORD}). */
+export const DEDUP_TTL_ATTRIBUTE = DEDUP_RECORD.expiresAt;
 
 /**
  * The item actions the dedup store uses, and nothing else: claim (conditional PutItem), read (GetItem),
- * complete and release (conditional UpdateItem / DeleteItem), and ConditionCheckItem for atomic mode's
- * TransactWriteItems (a transaction is authorised per action inside it, so no extra action is needed).
- * No Scan, Query or BatchWriteItem: dedup never reads more than one key.
+ * complete and release (conditional UpdateItem / DeleteItem). The transactions of atomic mode (a Put of
+ * the record) and of claim mode's completeWith (an Update of it) need no action of their own: DynamoDB
+ * authorises TransactWriteItems per action inside it. No ConditionCheckItem (the store writes its record
+ * in every transaction, it never only checks it), no Scan, Query or BatchWriteItem: dedup never reads more
+ * than one key.
  */
-export const DEDUP_ITEM_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-] as const;
+export const DEDUP_ITEM_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] as const;
 
 export interface DedupTableProps {
   /** Customer-managed key; default: the AWS-managed `aws/dynamodb` key (see `secureTable`). */

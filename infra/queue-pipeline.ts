@@ -9,7 +9,7 @@ import type { DedupTable } from './dedup-table.ts';
 import { ALARM_PERIOD, alarmAbove, leastPrivilegeFunction, notifyOnAlarm, secureQueue } from './secure-defaults.ts';
 import type { SluiceFunction, SluiceFunctionOverrides } from './sluice-function.ts';
 import { checkDedupScope } from '../shared/dedup/key.ts';
-import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
+import { queueOutputName, queueWorkerEnvironment } from '../shared/queue/contract.ts';
 import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
 
 /** SQS's own ceiling for queue-level and per-message delays; longer delays are done by hops. */
@@ -176,12 +176,14 @@ export class QueuePipeline extends Construct {
       handler: props.handler,
       environment: {
         ...props.functionProps?.environment,
-        SLUICE_QUEUE_URL: this.queue.queueUrl,
-        SLUICE_DLQ_URL: this.deadLetterQueue.queueUrl,
-        SLUICE_FIFO: String(fifo),
-        SLUICE_DEDUP_TABLE: props.dedupTable.tableName,
-        SLUICE_DEDUP_SCOPE: dedupScope,
-        SLUICE_DEDUP_WINDOW_SECONDS: String(this.dedupWindow.toSeconds()),
+        ...queueWorkerEnvironment({
+          queueUrl: this.queue.queueUrl,
+          dlqUrl: this.deadLetterQueue.queueUrl,
+          fifo,
+          dedupTable: props.dedupTable.tableName,
+          dedupScope,
+          dedupWindowSeconds: this.dedupWindow.toSeconds(),
+        }),
       },
     });
     this.consumer.addEventSource(
@@ -205,11 +207,11 @@ export class QueuePipeline extends Construct {
     this.alarms = this.createAlarms(maxMessageAge);
     notifyOnAlarm(this, Object.values(this.alarms), props.alarmAction);
     this.offered = [
-      offerOutput(this.queue, `${id}${OUTPUT_SUFFIXES.queueUrl}`, this.queue.queueUrl, `${id} work queue URL`),
-      offerOutput(this.deadLetterQueue, `${id}${OUTPUT_SUFFIXES.deadLetterQueueUrl}`, this.deadLetterQueue.queueUrl, `${id} dead-letter queue URL`),
-      offerOutput(this.consumer, `${id}${OUTPUT_SUFFIXES.consumerName}`, this.consumer.functionName, `${id} consumer function name`),
+      offerOutput(this.queue, queueOutputName(id, 'queueUrl'), this.queue.queueUrl, `${id} work queue URL`),
+      offerOutput(this.deadLetterQueue, queueOutputName(id, 'deadLetterQueueUrl'), this.deadLetterQueue.queueUrl, `${id} dead-letter queue URL`),
+      offerOutput(this.consumer, queueOutputName(id, 'consumerName'), this.consumer.functionName, `${id} consumer function name`),
       {
-        name: `${id}${OUTPUT_SUFFIXES.dedupWindowSeconds}`,
+        name: queueOutputName(id, 'dedupWindowSeconds'),
         value: String(this.dedupWindow.toSeconds()),
         description: `${id} dedup window in seconds: \`sluice dlq replay\` refuses older dead letters`,
       },

@@ -113,7 +113,11 @@ export class ConfigurationError extends SluiceError {
   override readonly reason = 'configuration';
 }
 
-/** Some entries of a batch send failed permanently after retries. */
+/**
+ * Some entries of a batch send were still refused after the producer's own retries (the rest were sent);
+ * `failed` names each with its code. Retryable as a whole, because most refusals are throttling or
+ * internal errors; an entry refused for a sender fault (its `code`) will be refused again.
+ */
 export class PartialSendError extends SluiceError {
   override readonly retryable = true;
   override readonly reason = 'partial-send';

@@ -52,8 +52,32 @@ export function validateWithSchemaSync<T>(schema: Schema<T>, value: unknown, wha
 
 function outputOf<T>(result: StandardSchemaV1.Result<T>, what: string): T {
   if (result.issues === undefined) return result.value;
-  const issues: SchemaIssue[] = result.issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message }));
-  throw new SchemaValidationError(`${what} does not match the schema: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`, issues);
+  const issues = schemaIssues(result.issues);
+  throw new SchemaValidationError(`${what} does not match the schema: ${formatSchemaIssues(result.issues)}`, issues);
+}
+
+/**
+ * The issues of a failed validation with their paths as dotted text (`''` for the root). Takes any
+ * Standard Schema's issues, zod's `error.issues` included.
+ *
+ * @example
+ * schemaIssues([{ message: 'Required', path: ['customer', 'id'] }]); // [{ path: 'customer.id', message: 'Required' }]
+ */
+export function schemaIssues(issues: readonly StandardSchemaV1.Issue[]): SchemaIssue[] {
+  return issues.map((issue) => ({ path: pathOf(issue.path), message: issue.message }));
+}
+
+/**
+ * The one text sluice gives a failed validation: `path: message` per issue, joined by `; `, an issue at
+ * the root named by `root` (what the value is: `(spec)`, `(state)`; default `(root)`).
+ *
+ * @example
+ * formatSchemaIssues(parsed.error.issues, '(spec)'); // 'partition.count: Too big: expected number to be <=10000'
+ */
+export function formatSchemaIssues(issues: readonly StandardSchemaV1.Issue[], root = '(root)'): string {
+  return schemaIssues(issues)
+    .map((issue) => `${issue.path || root}: ${issue.message}`)
+    .join('; ');
 }
 
 function pathOf(path: StandardSchemaV1.Issue['path']): string {

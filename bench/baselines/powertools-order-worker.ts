@@ -8,6 +8,7 @@ import { intEnv, requireEnv } from '../../shared/config.ts';
 import { orderWrite } from '../../examples/orders/lib/order-effect.ts';
 import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { orderPutOnly } from '../workers/order-effect-one-item.ts';
+import { QUEUE_ENV } from '../../shared/queue/contract.ts';
 
 // The benchmark's baseline: the order worker's work written the way the Powertools docs show it
 // (BatchProcessor + makeIdempotent over DynamoDB), reading the same QueuePipeline environment.
@@ -19,12 +20,12 @@ const dynamodb = new DynamoDBClient(clientConfig());
 const processor = new BatchProcessor(EventType.SQS);
 // DedupTable's key is `pk` and its TTL attribute `expiresAt`; Powertools defaults to `id` / `expiration`.
 const persistenceStore = new DynamoDBPersistenceLayer({
-  tableName: requireEnv('SLUICE_DEDUP_TABLE'),
+  tableName: requireEnv(QUEUE_ENV.dedupTable),
   keyAttr: 'pk',
   expiryAttr: 'expiresAt',
   awsSdkV3Client: dynamodb,
 });
-const idempotency = new IdempotencyConfig({ expiresAfterSeconds: intEnv('SLUICE_DEDUP_WINDOW_SECONDS', 3600) });
+const idempotency = new IdempotencyConfig({ expiresAfterSeconds: intEnv(QUEUE_ENV.dedupWindowSeconds, 3600) });
 
 // The idempotency key is a hash of the parsed order (the first argument), like sluice's content hash.
 const recordOrderOnce = makeIdempotent(

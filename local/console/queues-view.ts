@@ -1,5 +1,6 @@
 import { ResourceNotFoundError } from '../../shared/errors.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
+import { QUEUE_OUTPUT_SUFFIXES } from '../../shared/queue/contract.ts';
 import { peekMessages } from '../cli/commands/dlq/peek.ts';
 import { groupByReason, type ReasonGroup } from '../cli/commands/dlq/reasons.ts';
 import { replayDeadLetters } from '../cli/commands/dlq/replay.ts';
@@ -55,7 +56,7 @@ function redriveTarget(queue: LocalResource): { arn: string; maxReceiveCount?: n
  */
 export function templateQueues(runtime: ConsoleRuntime): QueueRef[] {
   const queues = runtime.resources.ofType('AWS::SQS::Queue');
-  const names = outputNames(runtime.outputs(), ['DeadLetterQueueUrl', 'QueueUrl']);
+  const names = outputNames(runtime.outputs(), [QUEUE_OUTPUT_SUFFIXES.deadLetterQueueUrl, QUEUE_OUTPUT_SUFFIXES.queueUrl]);
   const nameOf = (queue: LocalResource) => names.get(queue.ref) ?? queue.logicalId;
   // A DLQ target is named by GetAtt (a logical id) in the template, or by its ARN once resolved.
   const byTarget = (target: string) => runtime.resources.get(target) ?? runtime.resources.byArn(target);

@@ -2,6 +2,8 @@ import { DescribeStreamSummaryCommand, ListShardsCommand, type KinesisClient, ty
 import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth } from '../../shared/queue/queue-depth.ts';
+import { QUEUE_OUTPUT_SUFFIXES } from '../../shared/queue/contract.ts';
+import { OUTPUT_SUFFIXES } from '../../shared/stack-outputs.ts';
 import { emptyAggregates, mergeAggregates, type KeyedAggregates } from '../../shared/stream/aggregates.ts';
 import { windowResultFromAttributes, type WindowResultItem } from '../../shared/stream/window-results.ts';
 import { peekMessages } from '../cli/commands/dlq/peek.ts';
@@ -127,7 +129,7 @@ export async function streamsView(runtime: ConsoleRuntime): Promise<StreamView[]
   const { kinesis, dynamodb, sqs } = runtime.clients;
   const outputs = runtime.outputs();
   const streamNames = outputNames(outputs, ['StreamName']);
-  const queueNames = outputNames(outputs, ['QueueUrl']);
+  const queueNames = outputNames(outputs, [QUEUE_OUTPUT_SUFFIXES.queueUrl]);
   return Promise.all(
     runtime.resources.ofType('AWS::Kinesis::Stream').map(async (stream): Promise<StreamView> => {
       const name = streamNames.get(stream.ref) ?? stream.logicalId;
@@ -139,7 +141,7 @@ export async function streamsView(runtime: ConsoleRuntime): Promise<StreamView[]
         const queue = destination ? runtime.resources.byArn(destination) : undefined;
         if (queue) failureUrls.add(queue.ref);
       }
-      if (Object.hasOwn(outputs, `${name}FailureQueueUrl`)) failureUrls.add(outputs[`${name}FailureQueueUrl`]!);
+      if (Object.hasOwn(outputs, `${name}${OUTPUT_SUFFIXES.failureQueueUrl}`)) failureUrls.add(outputs[`${name}${OUTPUT_SUFFIXES.failureQueueUrl}`]!);
       const [summary, shards, items, failures] = await Promise.all([
         kinesis ? kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.physicalName })) : undefined,
         kinesis ? shardsOf(kinesis, stream.physicalName) : [],

@@ -10,11 +10,18 @@ for (const exposure of emulators.exposures) process.stderr.write(`warning: ${exp
 process.stdout.write(`${JSON.stringify({ endpoints: emulators.endpoints })}\n`);
 
 let stopping = false;
-const stop = async () => {
+// Signal and stream listeners ignore what they return, so a failed stop is reported here: without the catch it
+// would be an unhandled rejection, and the parent would see a stack trace instead of the emulator that failed.
+const stop = () => {
   if (stopping) return;
   stopping = true;
-  await emulators.stop();
-  process.exit(0);
+  emulators.stop().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      process.stderr.write(`error: stopping the emulators failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

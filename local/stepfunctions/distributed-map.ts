@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { forEachConcurrently } from '../../shared/concurrency.ts';
 import type { AslState } from './definition.ts';
 import { batchItems, type ItemBatcherConfig } from './item-batcher.ts';
 import { readItems, type ItemReaderConfig } from './item-reader.ts';
@@ -60,15 +61,15 @@ export async function runDistributedMap(run: DistributedMapRun): Promise<unknown
   const outcomes = new Array<ChildOutcome | undefined>(total);
   let failed = 0;
   let exceeded = false;
-  let next = 0;
   // No threshold set: no failure is tolerated. Otherwise passing either set threshold fails the run.
   const exceeds = () =>
     toleratedCount === undefined && toleratedPercentage === undefined
       ? failed > 0
       : (toleratedCount !== undefined && failed > toleratedCount) || (toleratedPercentage !== undefined && (failed / total) * 100 > toleratedPercentage);
-  const worker = async () => {
-    while (!exceeded && next < total) {
-      const index = next++;
+  await forEachConcurrently(
+    total,
+    maxConcurrency,
+    async (index) => {
       const outcome = await run.runChild(childInputs[index], index);
       outcomes[index] = outcome;
       run.onChildDone?.(index, outcome);
@@ -76,9 +77,9 @@ export async function runDistributedMap(run: DistributedMapRun): Promise<unknown
         failed += 1;
         if (exceeds()) exceeded = true;
       }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(maxConcurrency, Math.max(total, 1)) }, worker));
+    },
+    { stopWhen: () => exceeded },
+  );
   const mapRunArn = `${run.executionArn.replace(':execution:', ':mapRun:')}/${run.stateName}:${randomUUID()}`;
   if (exceeded) {
     throw new TaskError(

@@ -4,7 +4,7 @@ import { ReceiveMessageCommand, SendMessageCommand, type MessageAttributeValue }
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DLQ_ATTRIBUTES } from '../../shared/envelope.ts';
 import { QueueProducer, type SendOptions } from '../../shared/queue/producer.ts';
-import { OUTPUT_SUFFIXES } from '../../shared/stack-outputs.ts';
+import { queueOutputName } from '../../shared/queue/contract.ts';
 import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/local-runtime.ts';
 
 /** A message read from a dead-letter queue, with the reason sluice gave it. */
@@ -51,12 +51,12 @@ export class LocalApp {
 
   /** The URL of a pipeline's work queue (`<name>QueueUrl`), or of a queue output named exactly `name`. */
   queueUrl(name: string): string {
-    return this.outputs[`${name}${OUTPUT_SUFFIXES.queueUrl}`] ?? this.output(name);
+    return this.outputs[queueOutputName(name, 'queueUrl')] ?? this.output(name);
   }
 
   /** The URL of a pipeline's dead-letter queue (`<name>DeadLetterQueueUrl`). */
   deadLetterQueueUrl(name: string): string {
-    return this.output(`${name}${OUTPUT_SUFFIXES.deadLetterQueueUrl}`);
+    return this.output(queueOutputName(name, 'deadLetterQueueUrl'));
   }
 
   /** Sends JSON payloads to a pipeline's queue with sluice's attributes (`dedupKey`, `deliverAt`, `expiresAt` …). */

@@ -1,3 +1,5 @@
+import { ownValue } from '../keyed-record.ts';
+
 /** A parsed input record: one JSON Lines object or one CSV row. */
 export type BatchRecord = Record<string, unknown>;
 
@@ -14,15 +16,24 @@ export type BatchRecord = Record<string, unknown>;
 export function fieldReader(path: string): (record: BatchRecord) => unknown {
   if (!path.includes('.')) return (record) => (Object.hasOwn(record, path) ? record[path] : undefined);
   const steps = path.split('.');
-  return (record) => {
-    if (Object.hasOwn(record, path)) return record[path];
-    let value: unknown = record;
-    for (const step of steps) {
-      if (value === null || typeof value !== 'object' || !Object.hasOwn(value, step)) return undefined;
-      value = (value as Record<string, unknown>)[step];
-    }
-    return value;
-  };
+  return (record) => (Object.hasOwn(record, path) ? record[path] : readOwnPath(record, steps));
+}
+
+/**
+ * Steps into nested objects along `steps`, reading own fields only: `undefined` as soon as a step is
+ * missing, inherited (`constructor`, `__proto__`) or its parent is not an object. The one walk behind
+ * {@link fieldReader} and the JSON text reader.
+ *
+ * @example
+ * readOwnPath({ customer: { id: 7 } }, ['customer', 'id']); // 7
+ */
+export function readOwnPath(start: unknown, steps: readonly string[]): unknown {
+  let value = start;
+  for (const step of steps) {
+    value = ownValue(value, step);
+    if (value === undefined) return undefined;
+  }
+  return value;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { JobSpecError } from '../errors.ts';
+import { formatSchemaIssues } from '../schema.ts';
 import { aggregateName } from './aggregates.ts';
 import { compileDerivation } from './derive.ts';
 import { EXECUTION_INPUT_LIMIT_BYTES } from './limits.ts';
@@ -153,8 +154,7 @@ export type JobContext = Omit<JobSpec, 'input'>;
 export function parseJobSpec(value: unknown): JobSpec {
   const parsed = jobSpecSchema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(spec)'}: ${issue.message}`);
-  throw new JobSpecError(`invalid batch job spec: ${details.join('; ')}`);
+  throw new JobSpecError(`invalid batch job spec: ${formatSchemaIssues(parsed.error.issues, '(spec)')}`);
 }
 
 /**

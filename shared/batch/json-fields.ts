@@ -1,5 +1,5 @@
 import type { AggregateSpec, SortSpec } from './job-spec.ts';
-import { ownValue } from '../keyed-record.ts';
+import { readOwnPath } from './fields.ts';
 import { exactParse } from './exact-numbers.ts';
 import { decodeKey } from './run-lines.ts';
 
@@ -89,7 +89,7 @@ export class JsonFieldReader {
       }
       const text = texts[p];
       const steps = rest[p]!;
-      values[p] = text === undefined ? undefined : steps.length === 0 ? decodeKey(text) : walk(exactParse(text), steps);
+      values[p] = text === undefined ? undefined : steps.length === 0 ? decodeKey(text) : readOwnPath(exactParse(text), steps);
     }
   }
 }
@@ -106,13 +106,6 @@ function skipSpace(text: string, at: number): number {
     if (c !== 32 && c !== 9 && c !== 10 && c !== 13) return i;
     i++;
   }
-}
-
-/** The rest of a dotted path, exactly as `fieldReader` walks it. */
-function walk(start: unknown, steps: readonly string[]): unknown {
-  let value = start;
-  for (const step of steps) value = ownValue(value, step);
-  return value;
 }
 
 /** Index just past the string that starts (with its quote) at `at`. */

@@ -1,6 +1,7 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { SchemaValidationError } from '../errors.ts';
+import { formatSchemaIssues, schemaIssues } from '../schema.ts';
 import type { JobContext } from './job-spec.ts';
 import { processPartition, type PartitionOutcome } from './process-partition.ts';
 import type { PartitionSlice } from './split.ts';
@@ -23,12 +24,19 @@ const job = z.object({ jobId: z.string() }).passthrough();
  * The two shapes a partition task receives: one partition from the inline Map's ItemSelector, or a
  * batch from the Distributed Map's ItemBatcher (`{ BatchInput, Items }`, as AWS builds it).
  */
-const partitionTaskInput = z.union([
-  z.object({ job, partition: partitionSlice }),
-  z.object({ BatchInput: z.object({ job }), Items: z.array(partitionSlice).min(1) }),
-]);
+const inlineInput = z.object({ job, partition: partitionSlice });
+const batchedInput = z.object({ BatchInput: z.object({ job }), Items: z.array(partitionSlice).min(1) });
 
-export type PartitionTaskInput = z.input<typeof partitionTaskInput>;
+export type PartitionTaskInput = z.input<typeof inlineInput> | z.input<typeof batchedInput>;
+
+/**
+ * Validates against the shape the event claims (`Items` or `BatchInput`: the Distributed Map's batch), so a
+ * bad field is named (`partition.index: Too small …`) instead of a union's bare "Invalid input".
+ */
+function parsePartitionTaskInput(event: unknown) {
+  const batched = typeof event === 'object' && event !== null && (Object.hasOwn(event, 'Items') || Object.hasOwn(event, 'BatchInput'));
+  return batched ? batchedInput.safeParse(event) : inlineInput.safeParse(event);
+}
 
 /**
  * Runs the partition task for either input shape, one slice after the other. A failure keeps its error
@@ -39,8 +47,10 @@ export type PartitionTaskInput = z.input<typeof partitionTaskInput>;
  * const outcomes = await runPartitionTask(event, { s3, workBucket });
  */
 export async function runPartitionTask(event: unknown, options: { s3: S3Client; workBucket: string }): Promise<{ partitions: PartitionOutcome[] }> {
-  const parsed = partitionTaskInput.safeParse(event);
-  if (!parsed.success) throw new SchemaValidationError(`invalid partition task input: ${parsed.error.message}`);
+  const parsed = parsePartitionTaskInput(event);
+  if (!parsed.success) {
+    throw new SchemaValidationError(`invalid partition task input: ${formatSchemaIssues(parsed.error.issues, '(input)')}`, schemaIssues(parsed.error.issues));
+  }
   const input = parsed.data;
   const [jobContext, partitions] = 'partition' in input ? [input.job, [input.partition]] : [input.BatchInput.job, input.Items];
   const outcomes: PartitionOutcome[] = [];

@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
+import { forEachConcurrently } from '../concurrency.ts';
 import { finalizeGroups, PartialMerger } from './aggregates.ts';
 import { exactParse, exactStringify } from './exact-numbers.ts';
 import { jobLayout, outputLayout } from './job-layout.ts';
@@ -97,13 +98,8 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
 
 async function mapLimit<T>(count: number, limit: number, fn: (index: number) => Promise<T>): Promise<T[]> {
   const results = new Array<T>(count);
-  let next = 0;
-  const worker = async () => {
-    while (next < count) {
-      const index = next++;
-      results[index] = await fn(index);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, count) }, worker));
+  await forEachConcurrently(count, limit, async (index) => {
+    results[index] = await fn(index);
+  });
   return results;
 }

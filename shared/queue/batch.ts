@@ -1,5 +1,6 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { isFifoQueue } from './fifo.ts';
+import { forEachConcurrently } from '../concurrency.ts';
 
 /** A record that failed (or, on FIFO, was not processed behind a failed record). */
 export interface RecordFailure {
@@ -68,11 +69,16 @@ export async function processSqsBatch(
   };
 
   if (fifo && options.skipGroupOnError) {
-    await runBounded(groupInOrder(records), concurrency, runInOrder);
+    const groups = groupInOrder(records);
+    await forEachConcurrently(groups.length, concurrency, async (index) => {
+      await runInOrder(groups[index]!);
+    });
   } else if (fifo) {
     await runInOrder(records);
   } else {
-    await runBounded(records, concurrency, runOne);
+    await forEachConcurrently(records.length, concurrency, async (index) => {
+      await runOne(records[index]!);
+    });
   }
 
   const failures = records.flatMap((record) => failed.get(record) ?? []);
@@ -88,15 +94,4 @@ function groupInOrder(records: readonly SQSRecord[]): SQSRecord[][] {
     else groups.set(groupId, [record]);
   }
   return [...groups.values()];
-}
-
-async function runBounded<T>(items: readonly T[], limit: number, run: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await run(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

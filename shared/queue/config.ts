@@ -2,6 +2,7 @@ import { intEnv, requireEnv } from '../config.ts';
 import { READ_FIRST_MODES, type ReadFirstMode } from '../dedup/read-first.ts';
 import { DEFAULT_DEDUP_WINDOW_SECONDS } from '../dedup/record.ts';
 import { ConfigurationError } from '../errors.ts';
+import { QUEUE_ENV } from './contract.ts';
 
 /** The environment a queue worker function reads (wired by the QueuePipeline construct). */
 export interface QueueWorkerEnv {
@@ -29,22 +30,33 @@ export interface QueueWorkerEnv {
  * const store = new DedupStore({ client, tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds });
  */
 export function queueWorkerEnv(env: NodeJS.ProcessEnv = process.env): QueueWorkerEnv {
-  const fifo = env.SLUICE_FIFO;
   return {
-    dedupTable: requireEnv('SLUICE_DEDUP_TABLE', env),
-    dedupScope: requireEnv('SLUICE_DEDUP_SCOPE', env),
-    dedupWindowSeconds: intEnv('SLUICE_DEDUP_WINDOW_SECONDS', DEFAULT_DEDUP_WINDOW_SECONDS, env),
-    dedupReadFirst: readFirstMode(env.SLUICE_DEDUP_READ_FIRST),
-    queueUrl: requireEnv('SLUICE_QUEUE_URL', env),
-    dlqUrl: requireEnv('SLUICE_DLQ_URL', env),
-    fifo: fifo === undefined || fifo === '' ? undefined : fifo === 'true',
+    dedupTable: requireEnv(QUEUE_ENV.dedupTable, env),
+    dedupScope: requireEnv(QUEUE_ENV.dedupScope, env),
+    dedupWindowSeconds: intEnv(QUEUE_ENV.dedupWindowSeconds, DEFAULT_DEDUP_WINDOW_SECONDS, env),
+    dedupReadFirst: readFirstMode(env[QUEUE_ENV.dedupReadFirst]),
+    queueUrl: requireEnv(QUEUE_ENV.queueUrl, env),
+    dlqUrl: requireEnv(QUEUE_ENV.dlqUrl, env),
+    fifo: fifoEnv(env),
   };
+}
+
+/**
+ * `SLUICE_FIFO` as the worker reads it: `true` or `false`, `undefined` when unset (detect from the event
+ * source ARN).
+ *
+ * @example
+ * const fifo = options.fifo ?? fifoEnv() ?? isFifoQueue(arn);
+ */
+export function fifoEnv(env: NodeJS.ProcessEnv = process.env): boolean | undefined {
+  const fifo = env[QUEUE_ENV.fifo];
+  return fifo === undefined || fifo === '' ? undefined : fifo === 'true';
 }
 
 function readFirstMode(raw: string | undefined): ReadFirstMode {
   if (raw === undefined || raw === '') return 'adaptive';
   if (!(READ_FIRST_MODES as readonly string[]).includes(raw)) {
-    throw new ConfigurationError(`environment variable SLUICE_DEDUP_READ_FIRST must be one of ${READ_FIRST_MODES.join(', ')}, got "${raw}"`);
+    throw new ConfigurationError(`environment variable ${QUEUE_ENV.dedupReadFirst} must be one of ${READ_FIRST_MODES.join(', ')}, got "${raw}"`);
   }
   return raw as ReadFirstMode;
 }

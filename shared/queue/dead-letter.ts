@@ -67,7 +67,7 @@ function fitUnderCap(body: string, attributes: Record<string, MessageAttributeVa
  * reports the record as a batch item failure: a message is never acknowledged without being in the DLQ.
  *
  * @example
- * const dlq = new DeadLetterQueue({ client: sqs, queueUrl: requireEnv('SLUICE_DLQ_URL') });
+ * const dlq = new DeadLetterQueue({ client: sqs, queueUrl: requireEnv(QUEUE_ENV.dlqUrl) });
  * await dlq.send(record, { reason: 'expired', error: 'expired at 2026-01-01T00:00:00.000Z' });
  */
 export class DeadLetterQueue {

@@ -14,7 +14,8 @@ import type { QueueTally } from '../observability.ts';
 import { readFirst } from '../dedup/read-first.ts';
 import { DedupStore } from '../dedup/store.ts';
 import { ClaimInProgressError, ConfigurationError, OutOfTimeError, TransactionConflictError } from '../errors.ts';
-import { queueWorkerEnv } from './config.ts';
+import { fifoEnv, queueWorkerEnv } from './config.ts';
+import { QUEUE_ENV } from './contract.ts';
 import { processSqsBatch } from './batch.ts';
 import { DeadLetterQueue } from './dead-letter.ts';
 import { isFifoQueue } from './fifo.ts';
@@ -85,8 +86,8 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>): QueueWorke
   const wiring = workerWiring(options);
   const dlq = new DeadLetterQueue({ client: wiring.sqs, queueUrl: wiring.dlqUrl, ...(options.clock ? { clock: options.clock } : {}) });
   const processMessage = createMessageProcessor<T>({ ...options, ...wiring, dlq } as MessageProcessorOptions<T>);
-  const envFifo = process.env.SLUICE_FIFO ? process.env.SLUICE_FIFO === 'true' : undefined;
-  const skipGroupOnError = options.skipGroupOnError ?? process.env.SLUICE_FIFO_SKIP_GROUP_ON_ERROR === 'true';
+  const envFifo = fifoEnv();
+  const skipGroupOnError = options.skipGroupOnError ?? process.env[QUEUE_ENV.fifoSkipGroupOnError] === 'true';
 
   const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     const records = event.Records ?? [];
@@ -120,14 +121,14 @@ export function createQueueWorker<T>(options: QueueWorkerOptions<T>): QueueWorke
 /** The clients, queues and dedup store a worker uses: what was passed, else what the environment names. */
 function workerWiring<T>(options: QueueWorkerOptions<T>): { sqs: SQSClient; queueUrl: string; dlqUrl: string; dedup?: DedupOptions } {
   const env = process.env;
-  const queueUrl = options.queueUrl ?? env.SLUICE_QUEUE_URL;
-  const dlqUrl = options.dlqUrl ?? env.SLUICE_DLQ_URL;
+  const queueUrl = options.queueUrl ?? env[QUEUE_ENV.queueUrl];
+  const dlqUrl = options.dlqUrl ?? env[QUEUE_ENV.dlqUrl];
   if (!queueUrl || !dlqUrl) {
-    throw new ConfigurationError('a queue worker needs queueUrl and dlqUrl, or SLUICE_QUEUE_URL and SLUICE_DLQ_URL (the QueuePipeline construct sets them)');
+    throw new ConfigurationError(`a queue worker needs queueUrl and dlqUrl, or ${QUEUE_ENV.queueUrl} and ${QUEUE_ENV.dlqUrl} (the QueuePipeline construct sets them)`);
   }
   const sqs = options.sqs ?? new SQSClient(clientConfig({ service: 'sqs' }));
   if (options.dedup !== undefined) return { sqs, queueUrl, dlqUrl, ...(options.dedup ? { dedup: options.dedup } : {}) };
-  if (!env.SLUICE_DEDUP_TABLE) return { sqs, queueUrl, dlqUrl };
+  if (!env[QUEUE_ENV.dedupTable]) return { sqs, queueUrl, dlqUrl };
   const config = queueWorkerEnv(env);
   const store = new DedupStore({ client: new DynamoDBClient(clientConfig()), tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds });
   // A duplicate costs a read instead of a refused transaction once duplicates are frequent enough to pay for it.

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutRecordsCommand, type KinesisClient, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { InvalidAttributeError, PartialSendError, PayloadTooLargeError } from '../errors.ts';
+import { forEachConcurrently } from '../concurrency.ts';
 
 /** One record to put: JSON-serialized `data` (or raw bytes) under a partition key. */
 export interface ProducerRecord {
@@ -52,16 +53,12 @@ export async function putRecords(
   const ids = new Map(entries.map((entry, i) => [entry, records[i]!.id ?? records[i]!.partitionKey]));
   const chunks = chunk(entries);
   const summary: PutRecordsSummary = { sent: 0, calls: 0, retried: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < chunks.length) {
-      const entriesOfChunk = chunks[next++]!;
-      await putChunk(kinesis, streamName, entriesOfChunk, options, summary, ids);
-      summary.sent += entriesOfChunk.length;
-      options.onProgress?.(summary.sent, entries.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
+  await forEachConcurrently(chunks.length, options.concurrency ?? 1, async (index) => {
+    const entriesOfChunk = chunks[index]!;
+    await putChunk(kinesis, streamName, entriesOfChunk, options, summary, ids);
+    summary.sent += entriesOfChunk.length;
+    options.onProgress?.(summary.sent, entries.length);
+  });
   return summary;
 }
 

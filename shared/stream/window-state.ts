@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { copyAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
+import { formatSchemaIssues } from '../schema.ts';
 
 /**
  * What the stream processor keeps in Lambda's tumbling-window `state` between invocations of one window.
@@ -87,7 +88,7 @@ export function readWindowState(raw: unknown): WindowStateReading {
     const aggregates = copyAggregates((raw as { aggregates: Record<string, KeyAggregate> }).aggregates);
     return { kind: 'legacy', state: freshWindowState(), legacy: { firstSequenceNumber, lastSequenceNumber, records, rejected, aggregates } };
   }
-  const problem = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(state)'}: ${issue.message}`).join('; ');
+  const problem = formatSchemaIssues(parsed.error.issues, '(state)');
   return { kind: 'foreign', state: freshWindowState(), problem };
 }
 

@@ -155,7 +155,7 @@ describe('QueuePipeline in the sample stack (Orders)', () => {
     // Assess
     expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
     expect(actionsOn(statements, dedupId)).toEqual(
-      ['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort(),
+      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort(),
     );
     expect(actionsOn(statements, ordersId)).toEqual(['dynamodb:PutItem']);
     expect(actionsOn(statements, dlqId)).toEqual(['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage']);

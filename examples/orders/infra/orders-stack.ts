@@ -21,7 +21,6 @@ export class OrdersStack extends Stack {
 
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
-    // Shared by every pipeline: they keep apart by dedup scope.
     this.dedupTable = new DedupTable(this, 'Dedup');
     new CfnOutput(this, 'DedupTableName', { value: this.dedupTable.tableName, description: 'sluice dedup table' });
     this.addOrdersQueuePipeline();

@@ -9,7 +9,7 @@ import { resolveTarget, type ResolvedTarget } from '../targets/target.ts';
 import { cliAction } from './cli-action.ts';
 import { executionArnOf, jobStatus, type JobStatus } from './batch/job-status.ts';
 import { targetOptions, withTargetOptions, type TargetCliOptions } from './options.ts';
-import { formatTextTable } from './text-table.ts';
+import { formatTable } from '../table.ts';
 import { UsageError } from './usage-error.ts';
 
 /** Stack outputs of the batch job engine (infra/batch-job.ts `addOutputs()` under the id `Batch`). */
@@ -78,7 +78,7 @@ export function formatJob(status: JobStatus): string {
   if (s.status === 'FAILED') rows.push(['failure', describeFailure(s)]);
   const output = s.output as { bucket?: string; groupsKey?: string; sortedKey?: string } | undefined;
   if (output?.bucket) rows.push(['groups', `s3://${output.bucket}/${output.groupsKey}`], ['sorted', `s3://${output.bucket}/${output.sortedKey}`]);
-  return formatTextTable([['field', 'value'], ...rows]);
+  return formatTable([['field', 'value'], ...rows], { right: [] });
 }
 
 const FINAL_EXECUTION_STATES = new Set(['SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED']);

@@ -2,7 +2,7 @@ import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { Command } from 'commander';
 import { isFifoQueue } from '../../../shared/queue/fifo.ts';
 import { queueDepth } from '../../../shared/queue/queue-depth.ts';
-import { formatCount } from '../table.ts';
+import { formatCount, formatTable } from '../table.ts';
 import { resolveTarget, type ResolvedTarget } from '../targets/target.ts';
 import { cliAction } from './cli-action.ts';
 import { listHeading } from './dlq/list-summary.ts';
@@ -13,7 +13,6 @@ import { DEFAULT_VISIBILITY_TIMEOUT, DEFAULT_WAIT_SECONDS, replayDeadLetters } f
 import { REPLAY_EXIT, replaySummary } from './dlq/replay-summary.ts';
 import { integerIn, parseRate, targetOptions, withTargetOptions, type TargetCliOptions } from './options.ts';
 import { findQueueWithDeadLetter } from './resources.ts';
-import { formatTextTable } from './text-table.ts';
 
 interface ListCliOptions extends TargetCliOptions {
   max: number;
@@ -79,7 +78,7 @@ function listCommand(): Command {
         console.log(listHeading(queue.name, target.name, totals));
         if (groups.length === 0) return;
         const rows = [['reason', 'count', 'sample body', 'sample error'], ...groups.map((g) => [g.reason, formatCount(g.count), oneLine(g.sampleBody, 60), oneLine(g.sampleError ?? '', 60)])];
-        console.log(`\n${formatTextTable(rows, { right: [1] })}`);
+        console.log(`\n${formatTable(rows, { right: [1] })}`);
       } finally {
         target.close();
       }

@@ -10,7 +10,7 @@ import { runDoctor, type DoctorClients } from '../doctor/run-doctor.ts';
 import { clearEndpointOverrides, resolveTarget, serviceClientConfig } from '../targets/target.ts';
 import { cliAction } from './cli-action.ts';
 import { targetOptions, withTargetOptions, type TargetCliOptions } from './options.ts';
-import { formatTextTable } from './text-table.ts';
+import { formatTable } from '../table.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -20,7 +20,7 @@ import { UsageError } from './usage-error.ts';
  * console.log(formatFindings(findings));
  */
 export function formatFindings(findings: readonly DoctorFinding[]): string {
-  const table = formatTextTable([['check', 'status', 'detail'], ...findings.map((f) => [f.check, f.status.toUpperCase(), f.detail])]);
+  const table = formatTable([['check', 'status', 'detail'], ...findings.map((f) => [f.check, f.status.toUpperCase(), f.detail])], { right: [] });
   const fixes = findings.filter((f) => f.fix && f.status !== 'ok').map((f) => `- ${f.check}: ${f.fix}`);
   return fixes.length > 0 ? `${table}\n\nto fix:\n${fixes.join('\n')}` : table;
 }

@@ -1,3 +1,4 @@
+import { QUEUE_OUTPUT_SUFFIXES } from '../../../shared/queue/contract.ts';
 import { OUTPUT_SUFFIXES } from '../../../shared/stack-outputs.ts';
 
 /** A queue of the stack, named by its output prefix (`Orders` for `OrdersQueueUrl`). */
@@ -16,9 +17,9 @@ export interface StackStream {
   readonly streamName: string;
 }
 
-const QUEUE_SUFFIX = 'QueueUrl';
-const DLQ_SUFFIX = 'DeadLetterQueueUrl';
-const STREAM_SUFFIX = 'StreamName';
+const QUEUE_SUFFIX = QUEUE_OUTPUT_SUFFIXES.queueUrl;
+const DLQ_SUFFIX = QUEUE_OUTPUT_SUFFIXES.deadLetterQueueUrl;
+const STREAM_SUFFIX = OUTPUT_SUFFIXES.streamName;
 
 /**
  * The queues of a stack, found generically from its outputs: every `<Name>QueueUrl` that is not itself a
@@ -36,7 +37,7 @@ export function stackQueues(outputs: Readonly<Record<string, string>>): StackQue
     .map((key) => {
       const name = key.slice(0, -QUEUE_SUFFIX.length);
       const deadLetterUrl = outputs[`${name}${DLQ_SUFFIX}`];
-      const window = Number(outputs[`${name}${OUTPUT_SUFFIXES.dedupWindowSeconds}`]);
+      const window = Number(outputs[`${name}${QUEUE_OUTPUT_SUFFIXES.dedupWindowSeconds}`]);
       return {
         name,
         url: outputs[key]!,

@@ -1,7 +1,7 @@
 import { emulatorEnvironment } from '../../../emulators/environment.ts';
 import type { DevState } from '../../targets/dev-state.ts';
 import { EXAMPLE_SEND } from '../example-send.ts';
-import { formatTextTable } from '../text-table.ts';
+import { formatTable } from '../../table.ts';
 
 /**
  * What `sluice dev` prints once ready: shell exports that point the AWS CLI and SDKs at the emulators,
@@ -13,7 +13,7 @@ import { formatTextTable } from '../text-table.ts';
 export function endpointsBanner(state: DevState, stateFile: string, devConsole?: { url: string; token: string }): string {
   const env = emulatorEnvironment(state.endpoints, state.region);
   const exports = Object.entries(env).map(([name, value]) => `  export ${name}=${value}`);
-  const outputs = formatTextTable([['stack output', 'local value'], ...Object.entries(state.outputs).sort(([a], [b]) => a.localeCompare(b))])
+  const outputs = formatTable([['stack output', 'local value'], ...Object.entries(state.outputs).sort(([a], [b]) => a.localeCompare(b))], { right: [] })
     .split('\n')
     .map((line) => `  ${line}`);
   return [
