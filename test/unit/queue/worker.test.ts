@@ -251,6 +251,15 @@ describe('createQueueWorker: handler failures', () => {
     });
   });
 
+  /** FIFO records of groups A and B, interleaved: A1 A2 B1 A3 B2. */
+  const twoInterleavedGroups = () => [
+    sqsRecord({ groupId: 'A', body: { id: 'A1', n: 1 } }),
+    sqsRecord({ groupId: 'A', body: { id: 'A2', n: 2 } }),
+    sqsRecord({ groupId: 'B', body: { id: 'B1', n: 1 } }),
+    sqsRecord({ groupId: 'A', body: { id: 'A3', n: 3 } }),
+    sqsRecord({ groupId: 'B', body: { id: 'B2', n: 2 } }),
+  ];
+
   it('on FIFO, stops at the first failure and returns every later record by default (AWS’s documented behaviour)', async () => {
     // Prepare
     const seen: string[] = [];
@@ -260,13 +269,7 @@ describe('createQueueWorker: handler failures', () => {
         if (payload.id === 'A2') throw new Error('transient');
       },
     });
-    const records = [
-      sqsRecord({ groupId: 'A', body: { id: 'A1', n: 1 } }),
-      sqsRecord({ groupId: 'A', body: { id: 'A2', n: 2 } }),
-      sqsRecord({ groupId: 'B', body: { id: 'B1', n: 1 } }),
-      sqsRecord({ groupId: 'A', body: { id: 'A3', n: 3 } }),
-      sqsRecord({ groupId: 'B', body: { id: 'B2', n: 2 } }),
-    ];
+    const records = twoInterleavedGroups();
     // Act
     const response = await handler(sqsEvent(records), testContext());
     // Assess
@@ -284,13 +287,7 @@ describe('createQueueWorker: handler failures', () => {
         if (payload.id === 'A2') throw new Error('transient');
       },
     });
-    const records = [
-      sqsRecord({ groupId: 'A', body: { id: 'A1', n: 1 } }),
-      sqsRecord({ groupId: 'A', body: { id: 'A2', n: 2 } }),
-      sqsRecord({ groupId: 'B', body: { id: 'B1', n: 1 } }),
-      sqsRecord({ groupId: 'A', body: { id: 'A3', n: 3 } }),
-      sqsRecord({ groupId: 'B', body: { id: 'B2', n: 2 } }),
-    ];
+    const records = twoInterleavedGroups();
     // Act
     const response = await handler(sqsEvent(records), testContext());
     // Assess
