@@ -6,7 +6,18 @@
  */
 export { createStreamConsumer, type StreamConsumerOptions, type StreamConsumerHandler } from './consumer.ts';
 export { Transform } from './transform.ts';
-export { processWindowBatch, DEFAULT_MAX_PART_BYTES, type StreamPipelineDefinition, type StreamProcessorDependencies, type StreamBatchSummary } from './processor.ts';
+export {
+  STREAM_ENV,
+  DEFAULT_MAX_PART_BYTES,
+  streamConsumerEnvironment,
+  STREAM_OUTPUT_SUFFIXES,
+  streamOutputName,
+  WINDOW_RESULT_KEY,
+  streamFilterPattern,
+  type StreamConsumerWiring,
+} from './contract.ts';
+export { streamConsumerEnv, type StreamConsumerEnv } from './config.ts';
+export { processWindowBatch, type StreamPipelineDefinition, type StreamProcessorDependencies, type StreamBatchSummary } from './processor.ts';
 export { readWindowState, freshWindowState, type WindowState, type WindowStateReading } from './window-state.ts';
 export { compareSequenceNumbers } from './sequence-numbers.ts';
 export {

@@ -1,6 +1,7 @@
 import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
-import { orderFilterPattern, orderRevenuePipeline } from '../../examples/orders/lib/order-revenue-pipeline.ts';
+import { orderDataFilter, orderRevenuePipeline } from '../../examples/orders/lib/order-revenue-pipeline.ts';
+import { streamConsumerEnvironment, streamFilterPattern } from '../../shared/stream/contract.ts';
 import { putRecords } from '../../shared/stream/producer.ts';
 import { createStreamConsumer } from '../../shared/stream/consumer.ts';
 import { totalsByWindow, WindowResultStore } from '../../shared/stream/window-results.ts';
@@ -33,7 +34,7 @@ describe('stream pipeline under crashes (kinesis-mock, DynamoDB Local)', () => {
     streamArn = await createStream(kinesis, streamName, 2);
     failureQueue = await createQueue(sqs, uniqueName('order-failures-crash'));
     await createResultsTable(dynamodb, tableName);
-    Object.assign(process.env, { SLUICE_PIPELINE_NAME: 'orders', SLUICE_RESULTS_TABLE: tableName, SLUICE_FAILURE_QUEUE_URL: failureQueue.url, POWERTOOLS_LOG_LEVEL: 'WARN' });
+    Object.assign(process.env, { ...streamConsumerEnvironment({ pipelineName: 'orders', resultsTable: tableName, failureQueueUrl: failureQueue.url }), POWERTOOLS_LOG_LEVEL: 'WARN' });
     ({ handler } = await import('../../examples/orders/functions/stream-order-aggregator.ts'));
   });
 
@@ -75,7 +76,7 @@ describe('stream pipeline under crashes (kinesis-mock, DynamoDB Local)', () => {
         TumblingWindowInSeconds: WINDOW_SECONDS,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(orderFilterPattern) }] },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(streamFilterPattern(orderDataFilter)) }] },
         DestinationConfig: { OnFailure: { Destination: failureQueue.arn } },
       },
       fn: crashing,

@@ -1,4 +1,4 @@
-import { aggregateOf, emptyAggregates, putRecords, totalsByWindow, windowContaining, type KeyAggregate, type KeyedAggregates } from 'sluice/stream';
+import { aggregateOf, emptyAggregates, putRecords, streamOutputName, totalsByWindow, windowContaining, type KeyAggregate, type KeyedAggregates } from 'sluice/stream';
 import { until, type LocalRuntime, type VirtualClock } from 'sluice/local';
 import { expectedRevenueByWindow, orderRecordFate, orderStreamWorkload } from './order-stream-traffic.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
@@ -96,9 +96,9 @@ export async function runStreamStage(
   options: StreamStageOptions,
   progress: QueueStageProgress,
 ): Promise<StreamStageResult> {
-  const streamName = runtime.output('OrderStreamStreamName');
-  const resultsTable = runtime.output('OrderStreamResultsTableName');
-  const failureQueueUrl = runtime.output('OrderStreamFailureQueueUrl');
+  const streamName = runtime.output(streamOutputName('OrderStream', 'streamName'));
+  const resultsTable = runtime.output(streamOutputName('OrderStream', 'resultsTableName'));
+  const failureQueueUrl = runtime.output(streamOutputName('OrderStream', 'failureQueueUrl'));
   const windowSeconds = tumblingWindowSeconds(runtime, streamName);
   const poller = runtime.streamPoller(streamName);
   const before = { ...poller.stats, failures: (await runtime.queueDepth(failureQueueUrl)).visible };

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { queueOutputName } from '../../../shared/queue/contract.ts';
 import { QueueProducer } from '../../../shared/queue/producer.ts';
 import { MAX_DELAY_SECONDS } from '../../../shared/queue/redelivery.ts';
+import { streamOutputName } from '../../../shared/stream/contract.ts';
 import { checkRecord } from '../../../shared/stream/producer.ts';
 import { createProgress } from '../progress.ts';
 import { formatCount } from '../table.ts';
@@ -60,7 +62,7 @@ export function sendCommand(): Command {
         'send JSON messages to a queue or stream of the stack (named by its output prefix, e.g. Orders). Every message is checked ' +
           'before the first is sent (exit 2 names the bad ones; nothing is sent); a send stopped by the service names what was not sent (exit 1)',
       )
-      .argument('<name>', 'queue or stream: the prefix of its stack output (OrdersQueueUrl → Orders, OrderStreamStreamName → OrderStream)')
+      .argument('<name>', `queue or stream: the prefix of its stack output (${queueOutputName('Orders', 'queueUrl')} → Orders, ${streamOutputName('OrderStream', 'streamName')} → OrderStream)`)
       .option('--file <F.jsonl>', 'JSON Lines file: one message per line (LF, CRLF or CR line breaks; a UTF-8 byte order mark is dropped)')
       .option('--count <N>', 'generate N messages from --template', integerIn(1, 1_000_000))
       .option('--template <T>', 'message template (JSON, or @file.json); strings may use {{i}}, {{now}}, {{uuid}}')
