@@ -12,7 +12,7 @@ import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.t
 import { InvocationTimeoutError } from '../../shared/errors.ts';
 import { orderDataFilter } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { streamConsumerEnvironment, streamFilterPattern } from '../../shared/stream/contract.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import { createQueue, createResultsTable, createStream, drainQueue, eventually, inProcessFunction, readWholeStream, scanResults, ShiftedClock, uniqueName } from '../helpers/kinesis-fixtures.ts';
 import { expectedRejections, expectedRevenueByWindow, generateOrderTraffic } from '../helpers/kinesis-order-stream.ts';
@@ -162,7 +162,7 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
     // Records go out in waves a window apart, so the run spans many windows (and many final commits).
     const wave = Math.ceil(traffic.length / options.waves);
     for (let i = 0; i < traffic.length; i += wave) {
-      await putRecords(kinesis, streamName, traffic.slice(i, i + wave), { concurrency: 2 });
+      await new StreamProducer({ client: kinesis, streamName, concurrency: 2 }).sendBatch(traffic.slice(i, i + wave));
       await sleep(options.windowSeconds * 1000);
     }
     // Every window has ended: the poller sends each shard's final invocations.

@@ -2,7 +2,7 @@ import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } fro
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import { orderDataFilter, orderRevenuePipeline } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { streamConsumerEnvironment, streamFilterPattern } from '../../shared/stream/contract.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
 import { createStreamConsumer } from '../../shared/stream/consumer.ts';
 import { totalsByWindow, WindowResultStore } from '../../shared/stream/window-results.ts';
 import {
@@ -89,7 +89,7 @@ describe('stream pipeline under crashes (kinesis-mock, DynamoDB Local)', () => {
     });
     poller.start();
     // Act
-    await putRecords(kinesis, streamName, generateOrderTraffic(3_000, 7), { concurrency: 2 });
+    await new StreamProducer({ client: kinesis, streamName, concurrency: 2 }).sendBatch(generateOrderTraffic(3_000, 7));
     clock.advance(3_600_000);
     await eventually(() => poller!.idle(), 240_000, 'the pipeline to drain the stream');
     await poller.stop();
@@ -139,7 +139,7 @@ describe('stream pipeline under crashes (kinesis-mock, DynamoDB Local)', () => {
     });
     finals.start();
     // Act
-    await putRecords(kinesis, streamName2, generateOrderTraffic(500, 11), { concurrency: 2 });
+    await new StreamProducer({ client: kinesis, streamName: streamName2, concurrency: 2 }).sendBatch(generateOrderTraffic(500, 11));
     clock.advance(3_600_000);
     await eventually(() => finals.idle(), 240_000, 'every window to be given up on');
     await finals.stop();

@@ -3,7 +3,7 @@ import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kin
 import type { RejectedRecordReport } from '../../shared/stream/failure-reporter.ts';
 import { orderDataFilter } from '../../examples/orders/lib/order-revenue-pipeline.ts';
 import { streamConsumerEnvironment, streamFilterPattern } from '../../shared/stream/contract.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import {
   createQueue,
@@ -80,7 +80,7 @@ describe('stream pipeline: orders → revenue per category per window (kinesis-m
     poller.start();
     // Act
     const started = performance.now();
-    await putRecords(kinesis, streamName, generateOrderTraffic(EVENTS), { concurrency: 4 });
+    await new StreamProducer({ client: kinesis, streamName, concurrency: 4 }).sendBatch(generateOrderTraffic(EVENTS));
     const produced = performance.now();
     clock.advance(3_600_000); // every window has ended: the poller may close them without waiting
     await eventually(() => poller!.idle(), 120_000, 'the pipeline to drain the stream');

@@ -16,7 +16,7 @@ export interface OrderTrafficRecord {
  * (dropped by the transform) and a few orders without a category (rejected by the schema).
  *
  * @example
- * await putRecords(kinesis, streamName, generateOrderTraffic(5_000, 42));
+ * await new StreamProducer({ client: kinesis, streamName }).sendBatch(generateOrderTraffic(5_000, 42));
  */
 export function generateOrderTraffic(count: number, seed = 42): OrderTrafficRecord[] {
   const random = seededRandom(seed);

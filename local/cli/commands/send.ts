@@ -3,7 +3,7 @@ import { queueOutputName } from '../../../shared/queue/contract.ts';
 import { QueueProducer } from '../../../shared/queue/producer.ts';
 import { MAX_DELAY_SECONDS } from '../../../shared/queue/redelivery.ts';
 import { streamOutputName } from '../../../shared/stream/contract.ts';
-import { checkRecord } from '../../../shared/stream/producer.ts';
+import { StreamProducer } from '../../../shared/stream/producer.ts';
 import { createProgress } from '../progress.ts';
 import { formatCount } from '../table.ts';
 import { resolveTarget } from '../targets/target.ts';
@@ -96,14 +96,15 @@ export function sendCommand(): Command {
           console.log(`sent ${plural(sent, 'message')} to ${where}${kept}`);
         } else {
           if (opts.delay || opts.dedupKey || opts.group || opts.ttl) throw new UsageError('--delay, --ttl, --dedup-key and --group apply to queues, not streams');
+          const producer = new StreamProducer({ client: target.clients.kinesis, streamName: destination.stream.streamName });
           const recordFor = streamRecord(opts.partitionKey);
           const total = await checkAll(source, (message) => {
-            checkRecord(recordFor(message));
+            producer.check(recordFor(message));
             return undefined;
           });
           const where = `stream ${destination.stream.name} (${target.name})`;
           const progress = sendProgress(total);
-          const sent = await sendToStream({ kinesis: target.clients.kinesis, streamName: destination.stream.streamName, source, recordFor, total, destination: where, onProgress: progress.update }).finally(
+          const sent = await sendToStream({ producer, source, recordFor, total, destination: where, onProgress: progress.update }).finally(
             progress.stop,
           );
           console.log(`sent ${plural(sent, 'record')} to ${where}`);
