@@ -21,7 +21,12 @@ export const STREAM_ENV = {
   maxPartBytes: 'SLUICE_MAX_PART_BYTES',
 } as const;
 
-/** Largest window part (estimated item bytes) one invocation commits before it splits: a results item is at most 400 KB. */
+/**
+ * Largest window part (estimated item bytes) one invocation commits before it splits: a results item is at most 400 KB.
+ *
+ * @example
+ * createStreamConsumer({ ...pipeline, maxPartBytes: DEFAULT_MAX_PART_BYTES / 2 });
+ */
 export const DEFAULT_MAX_PART_BYTES = 300_000;
 
 /** What the StreamPipeline construct wires into its consumer's environment. */
@@ -46,7 +51,12 @@ export function streamConsumerEnvironment(wiring: StreamConsumerWiring): Record<
   };
 }
 
-/** The output suffixes of a stream pipeline (`<id><suffix>`), a subset of {@link OUTPUT_SUFFIXES}. */
+/**
+ * The output suffixes of a stream pipeline (`<id><suffix>`), a subset of {@link OUTPUT_SUFFIXES}.
+ *
+ * @example
+ * Object.keys(outputs).filter((name) => name.endsWith(STREAM_OUTPUT_SUFFIXES.streamName)); // every stream of the stack
+ */
 export const STREAM_OUTPUT_SUFFIXES = {
   streamName: OUTPUT_SUFFIXES.streamName,
   resultsTableName: OUTPUT_SUFFIXES.resultsTableName,

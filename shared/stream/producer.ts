@@ -11,6 +11,7 @@ export interface ProducerRecord {
   readonly id?: string;
 }
 
+/** What a {@link StreamProducer} puts to and how hard it retries. */
 export interface StreamProducerOptions {
   client: KinesisClient;
   streamName: string;
@@ -46,7 +47,14 @@ export interface CheckedRecord {
   readonly bytes: number;
 }
 
-/** Kinesis limits: 500 records and 5 MiB per PutRecords; 1 MiB per record (data + partition key). */
+/**
+ * Kinesis limits: 500 records and 5 MiB per PutRecords; 1 MiB per record (data + partition key).
+ * {@link StreamProducer.sendBatch} splits by them; a caller that makes its own calls (to know which call a
+ * failure belongs to) chunks by them too.
+ *
+ * @example
+ * if (chunk.length === MAX_RECORDS_PER_CALL || bytes + producer.check(record).bytes > MAX_BYTES_PER_CALL) await flush();
+ */
 export const MAX_RECORDS_PER_CALL = 500;
 export const MAX_BYTES_PER_CALL = 5 * 1024 * 1024;
 export const MAX_RECORD_BYTES = 1024 * 1024;
