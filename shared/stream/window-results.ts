@@ -5,6 +5,12 @@ import { emptyAggregates, mergeAggregates, type KeyAggregate, type KeyedAggregat
 import { WINDOW_RESULT_KEY } from './contract.ts';
 import type { WindowState } from './window-state.ts';
 
+/**
+ * What an item of the results table is: see {@link WindowResultItem.kind}.
+ *
+ * @example
+ * const late = items.filter((item) => item.kind === ('late' satisfies WindowResultKind));
+ */
 export type WindowResultKind = 'part' | 'close' | 'late';
 
 /** One item of the results table: a committed part of a window's result, or the mark of its close. */
