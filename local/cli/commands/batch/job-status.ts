@@ -1,7 +1,7 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { JobSummaryStore } from '../../../../shared/batch/job-summary-store.ts';
+import { JobSummaryStore, type JobSummary } from '../../../../shared/batch/job-summary-store.ts';
 
 /** What is known of one batch job: its execution (when Step Functions is reachable) and its summary item. */
 export interface JobStatus {
@@ -11,8 +11,8 @@ export interface JobStatus {
   readonly executionArn?: string;
   readonly startDate?: Date;
   readonly stopDate?: Date;
-  /** The summary item (`status`, `records`, `groups`, `output`, … or `error`/`cause` on failure). */
-  readonly summary?: Record<string, unknown>;
+  /** The summary item (`status`, `records`, `groups`, `output`, … or `failedState`/`error`/`cause` on failure). */
+  readonly summary?: JobSummary;
 }
 
 /**
