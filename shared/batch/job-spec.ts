@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { JobSpecError } from '../errors.ts';
 import { formatSchemaIssues } from '../schema.ts';
-import { aggregateName } from './aggregates.ts';
+import { aggregateName, aggregateSpecSchema } from './aggregate-ops/registry.ts';
+import { fieldPathSchema } from './aggregate-ops/aggregate-operation.ts';
 import { compileDerivation } from './derive.ts';
 import { EXECUTION_INPUT_LIMIT_BYTES } from './limits.ts';
 
-
-/** A record field, addressed by a dotted path (`customer.id`). */
-const fieldPath = z.string().min(1).max(256);
 const s3Location = z.object({ bucket: z.string().min(3).max(63), key: z.string().min(1).max(1024) }).strict();
 const scalar = z.union([z.number(), z.string()]);
 
@@ -32,7 +30,7 @@ const inputSchema = z.preprocess(
 
 const partitionSchema = z
   .object({
-    key: fieldPath,
+    key: fieldPathSchema,
     count: z.number().int().min(1).max(10_000).optional(),
     /** Ascending upper-exclusive bounds: `[10, 20]` makes partitions `< 10`, `[10, 20)`, `>= 20`. */
     ranges: z.array(scalar).min(1).max(9_999).optional(),
@@ -50,15 +48,6 @@ const partitionSchema = z
     });
   });
 
-const aggregateSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('count'), as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('sum'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('min'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('max'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('mean'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('distinct'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('topK'), by: fieldPath, k: z.number().int().min(1).max(1_000), as: z.string().min(1).optional() }).strict(),
-]);
 
 const derivedName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -97,10 +86,10 @@ const jobContextFields = {
    */
   derive: deriveSchema.optional(),
   partition: partitionSchema,
-  sort: z.object({ key: fieldPath, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
-  groupBy: fieldPath,
+  sort: z.object({ key: fieldPathSchema, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
+  groupBy: fieldPathSchema,
   aggregates: z
-    .array(aggregateSchema)
+    .array(aggregateSpecSchema)
     .min(1)
     .max(50)
     .superRefine((aggregates, ctx) => {
