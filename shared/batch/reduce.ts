@@ -10,7 +10,7 @@ import type { PartitionPartial } from './process-partition.ts';
 import { planMerges } from './merge-plan.ts';
 import { mergeRuns } from './run-merge.ts';
 import { openObject, readJson, uploadLines } from './s3-objects.ts';
-import type { PartitionSlice, SplitResult } from './task-payloads.ts';
+import { parseTaskPayload, partitionManifestSchema, type PartitionSlice, type SplitResult } from './task-payloads.ts';
 
 export interface ReduceOptions {
   readonly s3: S3Client;
@@ -43,7 +43,7 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   const layout = jobLayout(workBucket, input.jobId);
   const output = outputLayout(job.output, input.jobId);
 
-  const slices = input.partitions ?? (input.manifest ? await readJson<PartitionSlice[]>(s3, input.manifest) : undefined);
+  const slices = input.partitions ?? (input.manifest ? await readJson<PartitionSlice[]>(s3, input.manifest, parseManifest) : undefined);
   if (!slices) throw new Error(`the job's slice list is missing: neither inline partitions nor a manifest (${input.manifest ? `s3://${input.manifest.bucket}/${input.manifest.key} not found` : 'none given'})`);
   const partials = await mapLimit(slices.length, readConcurrency, (n) => readJson<PartitionPartial>(s3, layout.partial(slices[n]!.index, slices[n]!.slice), exactParse));
   const present = partials.flatMap((partial, n) => (partial ? [n] : []));
@@ -96,6 +96,8 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   await summaries.put(summary);
   return summary;
 }
+
+const parseManifest = (text: string) => parseTaskPayload(partitionManifestSchema, JSON.parse(text), 'partition manifest');
 
 async function mapLimit<T>(count: number, limit: number, fn: (index: number) => Promise<T>): Promise<T[]> {
   const results = new Array<T>(count);

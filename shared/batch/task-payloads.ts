@@ -39,6 +39,9 @@ export const partitionSliceSchema = z.object({
 });
 export type PartitionSlice = z.output<typeof partitionSliceSchema>;
 
+/** The S3 manifest of a distributed job: every slice, the Distributed Map's items (Reduce reads it too). */
+export const partitionManifestSchema = z.array(partitionSliceSchema);
+
 const s3LocationSchema = z.object({ bucket: z.string().min(1), key: z.string().min(1) });
 /** A bad input line: its 1-based number, why, and how many lines it spans when more than one. */
 export const badLineSchema = z.object({ line: natural, reason: z.string(), lines: natural.optional() });
