@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { JobSpecError } from '../errors.ts';
 import { formatSchemaIssues } from '../schema.ts';
 import { aggregateName, aggregateSpecSchema } from './aggregate-ops/registry.ts';
-import { fieldPathSchema } from './aggregate-ops/aggregate-operation.ts';
+import { fieldPathSchema } from './fields.ts';
 import { compileDerivation } from './derive.ts';
 import { EXECUTION_INPUT_LIMIT_BYTES } from './limits.ts';
 

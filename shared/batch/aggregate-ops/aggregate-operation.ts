@@ -2,8 +2,6 @@ import { z } from 'zod';
 import { AggregateLimitError } from '../../errors.ts';
 import { canonicalKey, type BatchRecord } from '../fields.ts';
 
-/** A record field, addressed by a dotted path (`customer.id`). */
-export const fieldPathSchema = z.string().min(1).max(256);
 /** The name an aggregate's result gets instead of its default one. */
 export const resultNameSchema = z.string().min(1).optional();
 

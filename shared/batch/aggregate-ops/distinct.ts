@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { canonicalKey } from '../fields.ts';
-import { defineAggregate, distinctLimitError, fieldPathSchema, resultNameSchema } from './aggregate-operation.ts';
+import { canonicalKey, fieldPathSchema } from '../fields.ts';
+import { defineAggregate, distinctLimitError, resultNameSchema } from './aggregate-operation.ts';
 
 /** Distinct values: strings raw (no JSON.stringify per record), other values by canonical text. */
 interface DistinctState {

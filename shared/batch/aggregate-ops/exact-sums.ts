@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExactSum, type SumPartial } from '../exact-sum.ts';
-import { defineAggregate, fieldPathSchema, isNumber, resultNameSchema } from './aggregate-operation.ts';
+import { fieldPathSchema } from '../fields.ts';
+import { defineAggregate, isNumber, resultNameSchema } from './aggregate-operation.ts';
 
 const isSumPartial = (raw: unknown): raw is SumPartial =>
   typeof raw === 'object' && raw !== null && typeof (raw as { n?: unknown }).n === 'number' && Array.isArray((raw as { f?: unknown }).f);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { compareValues } from '../compare.ts';
-import { defineAggregate, fieldPathSchema, resultNameSchema } from './aggregate-operation.ts';
+import { fieldPathSchema } from '../fields.ts';
+import { defineAggregate, resultNameSchema } from './aggregate-operation.ts';
 
 /**
  * The smallest (`min`) or largest (`max`) value of a field by {@link compareValues}; missing and `null`

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { exactParse } from '../exact-numbers.ts';
-import { defineAggregate, fieldPathSchema, isNumber, resultNameSchema } from './aggregate-operation.ts';
+import { fieldPathSchema } from '../fields.ts';
+import { defineAggregate, isNumber, resultNameSchema } from './aggregate-operation.ts';
 
 /** A record in a top-k list: its value and its JSON text. */
 type TopEntry = [number | bigint, string];
