@@ -7,7 +7,7 @@
  * import { parseJobSpec, startJobExecution, JobSummaryStore } from 'sluice/batch';
  */
 export { jobSpecSchema, parseJobSpec, type JobSpec, type JobSpecInput, type AggregateSpec, type PartitionSpec, type SortSpec } from './job-spec.ts';
-export { startJobExecution } from './job-starter.ts';
+export { jobExecutionArn, startJobExecution } from './job-starter.ts';
 export { JobSummaryStore } from './job-summary-store.ts';
 export { jobSummarySchema, parseJobSummary, type FailedJobSummary, type JobSummary, type SucceededJobSummary } from './job-summary.ts';
 export { describeFailure } from './job-failure.ts';

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { SchemaValidationError } from '../errors.ts';
 import { formatSchemaIssues, schemaIssues } from '../schema.ts';
-import { badLineSchema } from './task-payloads.ts';
-
-const natural = z.number().int().min(0);
+import { badLineSchema, natural } from './task-payloads.ts';
 
 /**
  * An instant as a summary item holds it, read as epoch milliseconds: Reduce writes a number, the state

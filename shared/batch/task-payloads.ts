@@ -11,7 +11,8 @@ import { jobContextSchema } from './job-spec.ts';
  * are built from the same field names (`BATCH_PATHS` in contract.ts).
  */
 
-const natural = z.number().int().min(0);
+/** A count, index or epoch-milliseconds instant: an integer from 0. */
+export const natural = z.number().int().min(0);
 
 /**
  * One unit of partition work, an item of the Map state: a slice of a partition, i.e. a run of

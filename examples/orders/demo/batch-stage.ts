@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BATCH_ENV, BATCH_JOB_ID, batchOutputName, JobSummaryStore, openObject, splitFunctionEnv, uploadLines, type JobSpecInput } from 'sluice/batch';
+import { BATCH_ENV, BATCH_JOB_ID, batchOutputName, jobExecutionArn, JobSummaryStore, openObject, splitFunctionEnv, uploadLines, type JobSpecInput } from 'sluice/batch';
 import { until, type ExecutionDescription, type LocalRuntime, type LocalStateMachine, type StateMachineEvent } from 'sluice/local';
 import { generateOrders, orderAggregates, SinglePassOrders, type ExpectedGroup } from './batch-orders.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
@@ -98,7 +98,7 @@ export async function runBatchStage(runtime: LocalRuntime, options: BatchStageOp
   if (!machine) throw new Error(`batch stage: the state machine ${stateMachineArn} does not run locally`);
   const jobId = `demo-orders-s${options.seed}-${records}`;
   const inputKey = `inputs/${jobId}.jsonl`;
-  const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}`;
+  const executionArn = jobExecutionArn(stateMachineArn, jobId);
   // Durations use performance.now(): Date.now() is the demo's virtual clock.
   const started = performance.now();
   const total = records * 2;

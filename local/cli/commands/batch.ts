@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
-import { startJobExecution } from '../../../shared/batch/job-starter.ts';
+import { jobExecutionArn, startJobExecution } from '../../../shared/batch/job-starter.ts';
 import { parseJobSpec, type JobSpec } from '../../../shared/batch/job-spec.ts';
 import { describeFailure } from '../../../shared/batch/job-failure.ts';
 import { BATCH_JOB_ID, batchOutputName } from '../../../shared/batch/contract.ts';
@@ -9,7 +9,7 @@ import type { SucceededJobSummary } from '../../../shared/batch/job-summary.ts';
 import { JobSpecError } from '../../../shared/errors.ts';
 import { resolveTarget, type ResolvedTarget } from '../targets/target.ts';
 import { cliAction } from './cli-action.ts';
-import { executionArnOf, jobStatus, type JobStatus } from './batch/job-status.ts';
+import { jobStatus, type JobStatus } from './batch/job-status.ts';
 import { targetOptions, withTargetOptions, type TargetCliOptions } from './options.ts';
 import { formatTable } from '../table.ts';
 import { UsageError } from './usage-error.ts';
@@ -101,7 +101,7 @@ function startCommand(): Command {
         const resources = batchResources(target);
         const { started } = await startJobExecution(requireSfn(target), resources.stateMachineArn, spec);
         console.log(started ? `started batch job ${spec.jobId} (${target.name})` : `batch job ${spec.jobId} was already started: execution names are unique (see \`sluice batch status ${spec.jobId}\`)`);
-        console.log(`execution: ${executionArnOf(resources.stateMachineArn, spec.jobId)}`);
+        console.log(`execution: ${jobExecutionArn(resources.stateMachineArn, spec.jobId)}`);
         if (!opts.wait) return;
         for (;;) {
           const status = await jobStatus(resources, spec.jobId);
