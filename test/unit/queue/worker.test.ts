@@ -418,6 +418,15 @@ describe('createQueueWorker: content keys (issue 12, defect 1)', () => {
   it('refuses at cold start a dedup scope holding #, which would make scope#key ambiguous', () => {
     expect(() => setup({ dedup: { store: new FakeDedup(), scope: 'jobs#eu' } })).toThrow(/dedup scope/);
   });
+
+  it('refuses at cold start a worker given neither handle nor atomic, instead of failing each message', () => {
+    expect(() => setup({ handle: undefined })).toThrow(/give handle or atomic/);
+    expect(() => setup({ handle: undefined, dedup: { store: new FakeDedup(), scope: 'jobs' } })).toThrow(/give handle or atomic/);
+  });
+
+  it('refuses at cold start atomic mode without dedup', () => {
+    expect(() => setup({ handle: undefined, atomic: () => [], dedup: false })).toThrow(/atomic mode needs dedup/);
+  });
 });
 
 /** In-process retries wait on nothing in these tests. */
