@@ -1,4 +1,4 @@
-import { forEachConcurrently } from '../../../shared/concurrency.ts';
+import { forEachConcurrently, forEachOfConcurrently } from '../../../shared/concurrency.ts';
 
 /** A call that finishes when the test says so, to observe how many run at once. */
 function gate() {
@@ -92,5 +92,93 @@ describe('forEachConcurrently', () => {
     });
     // Assess
     expect(started).toEqual([0, 1, 2]);
+  });
+});
+
+describe('forEachOfConcurrently', () => {
+  it('reads the next item of an async source only when a call can start', async () => {
+    // Prepare
+    const gates = Array.from({ length: 5 }, gate);
+    const read: number[] = [];
+    async function* source() {
+      for (let item = 0; item < 5; item += 1) {
+        read.push(item);
+        yield item;
+      }
+    }
+    // Act
+    const done = forEachOfConcurrently(source(), 2, async (item) => {
+      await gates[item]!.opened;
+    });
+    await settle();
+    const readFirst = [...read];
+    for (const g of gates) {
+      g.open();
+      await settle();
+    }
+    await done;
+    // Assess: two calls in flight and the third item read, waiting for a slot; nothing further
+    expect(readFirst).toEqual([0, 1, 2]);
+    expect(read).toEqual([0, 1, 2, 3, 4]);
+  });
+
+  it('keeps the weight in flight within the budget, and runs an item heavier than the budget alone', async () => {
+    // Prepare
+    const weights = [3, 3, 3, 10, 1, 1];
+    const gates = weights.map(gate);
+    let weightInFlight = 0;
+    let callsInFlight = 0;
+    const seen: { weight: number; calls: number }[] = [];
+    // Act
+    const done = forEachOfConcurrently(
+      weights.map((weight, id) => ({ id, weight })),
+      8,
+      async ({ id, weight }) => {
+        weightInFlight += weight;
+        callsInFlight += 1;
+        seen.push({ weight: weightInFlight, calls: callsInFlight });
+        await gates[id]!.opened;
+        weightInFlight -= weight;
+        callsInFlight -= 1;
+      },
+      { budget: 7, weigh: (item) => item.weight },
+    );
+    for (const g of gates) {
+      await settle();
+      g.open();
+    }
+    await done;
+    // Assess: 3+3 fit in 7, the third 3 waits; the 10 runs alone; the 1s run beside each other
+    expect(seen).toEqual([
+      { weight: 3, calls: 1 },
+      { weight: 6, calls: 2 },
+      { weight: 6, calls: 2 },
+      { weight: 10, calls: 1 },
+      { weight: 1, calls: 1 },
+      { weight: 2, calls: 2 },
+    ]);
+  });
+
+  it('closes the source when it stops, and reports a call that throws before its first await', async () => {
+    // Prepare
+    let closed = false;
+    const started: number[] = [];
+    function* source() {
+      try {
+        for (let item = 0; ; item += 1) yield item;
+      } finally {
+        closed = true;
+      }
+    }
+    // Act
+    const outcome = await forEachOfConcurrently(source(), 1, (item) => {
+      started.push(item);
+      if (item === 2) throw new Error('item 2 refused');
+      return Promise.resolve();
+    }).catch((error: Error) => error.message);
+    // Assess
+    expect(outcome).toBe('item 2 refused');
+    expect(started).toEqual([0, 1, 2]);
+    expect(closed).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { QueueProducer, SendOptions } from '../../../../shared/queue/producer.ts';
 import { MAX_DELAY_SECONDS } from '../../../../shared/queue/redelivery.ts';
 import { MAX_SQS_MESSAGE_BYTES } from '../../../../shared/queue/size.ts';
+import { forEachOfConcurrently } from '../../../../shared/concurrency.ts';
 import { expandText } from '../send-input.ts';
 import type { MessageSource, Outgoing } from './message-source.ts';
 import { SendLedger } from './send-report.ts';
@@ -100,41 +101,39 @@ export async function sendToQueue(args: {
   destination: string;
   onProgress: (sent: number) => void;
 }): Promise<number> {
-  const limit = args.producer.fifo ? 1 : CONCURRENT_BATCHES;
-  const inFlight = new Map<Promise<void>, number>();
-  const inFlightBytes = () => [...inFlight.values()].reduce((sum, bytes) => sum + bytes, 0);
   const ledger = new SendLedger();
-  const dispatch = async (batch: readonly Outgoing[], bytes: number) => {
-    while (inFlight.size > 0 && (inFlight.size >= limit || inFlightBytes() + bytes > IN_FLIGHT_BYTES)) await Promise.race(inFlight.keys());
-    if (ledger.stopped) return;
-    ledger.attempt(batch);
-    const sending: Promise<void> = args.producer
-      .sendBatch(batch.map((m) => ({ id: m.id, payload: m.payload, options: args.optionsFor(m) })))
-      .then(() => {
-        ledger.sent += batch.length;
-      })
-      .catch((err: unknown) => ledger.fail(batch, err, 'SQS'))
-      .finally(() => {
-        inFlight.delete(sending);
-        args.onProgress(ledger.sent);
-      });
-    inFlight.set(sending, bytes);
-  };
-  let batch: Outgoing[] = [];
-  let batchBytes = 0;
-  for await (const message of args.source.messages()) {
-    if (ledger.stopped) break;
-    if ('problem' in message) continue; // cannot happen after checkAll; a file changed meanwhile is read as it is now
-    const bytes = Buffer.byteLength(JSON.stringify(message.payload));
-    if (batch.length === 10 || (batch.length > 0 && batchBytes + bytes > MAX_SQS_MESSAGE_BYTES)) {
-      await dispatch(batch, batchBytes);
-      batch = [];
-      batchBytes = 0;
+  async function* batches(): AsyncGenerator<{ messages: Outgoing[]; bytes: number }> {
+    let messages: Outgoing[] = [];
+    let bytes = 0;
+    for await (const message of args.source.messages()) {
+      if (ledger.stopped) return;
+      if ('problem' in message) continue; // cannot happen after checkAll; a file changed meanwhile is read as it is now
+      const size = Buffer.byteLength(JSON.stringify(message.payload));
+      if (messages.length === 10 || (messages.length > 0 && bytes + size > MAX_SQS_MESSAGE_BYTES)) {
+        yield { messages, bytes };
+        messages = [];
+        bytes = 0;
+      }
+      messages.push(message);
+      bytes += size;
     }
-    batch.push(message);
-    batchBytes += bytes;
+    if (messages.length > 0) yield { messages, bytes };
   }
-  if (batch.length > 0 && !ledger.stopped) await dispatch(batch, batchBytes);
-  await Promise.all(inFlight.keys());
+  await forEachOfConcurrently(
+    batches(),
+    args.producer.fifo ? 1 : CONCURRENT_BATCHES,
+    async ({ messages }) => {
+      ledger.attempt(messages);
+      try {
+        await args.producer.sendBatch(messages.map((m) => ({ id: m.id, payload: m.payload, options: args.optionsFor(m) })));
+        ledger.sent += messages.length;
+      } catch (err) {
+        ledger.fail(messages, err, 'SQS');
+      } finally {
+        args.onProgress(ledger.sent);
+      }
+    },
+    { stopWhen: () => ledger.stopped, budget: IN_FLIGHT_BYTES, weigh: (batch) => batch.bytes },
+  );
   return ledger.finish({ total: args.total, noun: 'message', destination: args.destination });
 }
