@@ -3,6 +3,7 @@ import { ENTRY_METADATA_KEY } from '../../infra/sluice-function.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { orderWorkload, type WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
 import { sendWorkload } from '../../examples/orders/demo/send-workload.ts';
+import { ORDERS_OUTPUTS } from '../../examples/orders/lib/orders-contract.ts';
 import { startFaultProxy, type FaultProxy, type WireExchange, type WireFaultRule } from '../../local/faults/fault-proxy.ts';
 import { queueFaultPlan, type QueueFaultRates } from '../../local/faults/queue-fault-plan.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
@@ -144,7 +145,7 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
       overrides: { visibilityTimeoutSeconds: COMPRESSED_TIMEOUT_SECONDS },
       sqsFaults: queueFaultPlan({ seed: options.seed, rates: options.pollerFaults }),
     });
-    dedupTable = runtime.output('DedupTableName');
+    dedupTable = runtime.output(ORDERS_OUTPUTS.dedupTable);
     // Faults start once the resources exist: provisioning is not what is under test.
     dynamodb.setRules(options.dynamodbFaults);
     sqs.setRules(options.sqsFaults);
