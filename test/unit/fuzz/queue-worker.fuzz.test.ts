@@ -8,7 +8,7 @@ import { createQueueWorker } from '../../../shared/queue/worker.ts';
 import { sqsEvent, sqsRecord, testContext } from '../../helpers/sqs-events.ts';
 import { FakeDedup } from '../queue/fake-dedup.ts';
 import { RecordingSqs } from '../queue/fake-sqs.ts';
-import { badAttributes, badBody, validOrder } from './bad-input.ts';
+import { badAttributes, badBody, expectedBodyFate, validOrder } from './bad-input.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
@@ -53,16 +53,6 @@ async function runBatch(records: ReturnType<typeof sqsRecord>[]) {
   return { response, deadLetters, effects, hops, duplicates };
 }
 
-/** The oracle: what must become of a body, decided without the worker's code. */
-function expectedOutcome(body: string): 'effect' | 'malformed' | 'schema-invalid' {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return 'malformed';
-  }
-  return OrderJob.safeParse(json).success ? 'effect' : 'schema-invalid';
-}
 
 let generated = 0;
 
@@ -86,7 +76,7 @@ describe('the order worker under fuzzed bad input (fast-check)', () => {
         // Assess
         const retried = response.batchItemFailures.map((f) => f.itemIdentifier);
         for (const record of records) {
-          const expected = expectedOutcome(record.body);
+          const expected = expectedBodyFate(record.body);
           const dead = deadLetters.filter((d) => d.id === record.messageId);
           if (expected === 'effect') {
             expect(dead).toEqual([]);

@@ -4,7 +4,8 @@ import { MAX_DELAY_SECONDS } from '../../../../shared/queue/redelivery.ts';
 import { MAX_SQS_MESSAGE_BYTES } from '../../../../shared/queue/size.ts';
 import { forEachOfConcurrently } from '../../../../shared/concurrency.ts';
 import { expandText } from '../send-input.ts';
-import type { MessageSource, Outgoing } from './message-source.ts';
+import type { Outgoing } from './message-source.ts';
+import { sendBatches, type SendRun } from './send-batches.ts';
 import { SendLedger } from './send-report.ts';
 
 /** The queue options of `sluice send`. */
@@ -93,36 +94,13 @@ export function queueMessageCheck(producer: QueueProducer, optionsFor: (message:
  * @example
  * const sent = await sendToQueue({ producer, source, optionsFor, total, destination: 'queue Orders (local)', onProgress });
  */
-export async function sendToQueue(args: {
-  producer: QueueProducer;
-  source: MessageSource;
-  optionsFor: (message: Outgoing) => SendOptions;
-  total: number;
-  destination: string;
-  onProgress: (sent: number) => void;
-}): Promise<number> {
+export async function sendToQueue(args: SendRun & { producer: QueueProducer; optionsFor: (message: Outgoing) => SendOptions }): Promise<number> {
   const ledger = new SendLedger();
-  async function* batches(): AsyncGenerator<{ messages: Outgoing[]; bytes: number }> {
-    let messages: Outgoing[] = [];
-    let bytes = 0;
-    for await (const message of args.source.messages()) {
-      if (ledger.stopped) return;
-      if ('problem' in message) continue; // cannot happen after checkAll; a file changed meanwhile is read as it is now
-      const size = Buffer.byteLength(JSON.stringify(message.payload));
-      if (messages.length === 10 || (messages.length > 0 && bytes + size > MAX_SQS_MESSAGE_BYTES)) {
-        yield { messages, bytes };
-        messages = [];
-        bytes = 0;
-      }
-      messages.push(message);
-      bytes += size;
-    }
-    if (messages.length > 0) yield { messages, bytes };
-  }
+  const entryFor = (message: Outgoing) => ({ entry: message, bytes: Buffer.byteLength(JSON.stringify(message.payload)) });
   await forEachOfConcurrently(
-    batches(),
+    sendBatches(args.source, { maxCount: 10, maxBytes: MAX_SQS_MESSAGE_BYTES, entryFor }, () => ledger.stopped),
     args.producer.fifo ? 1 : CONCURRENT_BATCHES,
-    async ({ messages }) => {
+    async ({ entries: messages }) => {
       ledger.attempt(messages);
       try {
         await args.producer.sendBatch(messages.map((m) => ({ id: m.id, payload: m.payload, options: args.optionsFor(m) })));
