@@ -9,6 +9,14 @@ function gate() {
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
+/** Lets the gated calls finish one after another, each given time to start the next. */
+async function openOneByOne(gates: readonly ReturnType<typeof gate>[]): Promise<void> {
+  for (const g of gates) {
+    g.open();
+    await settle();
+  }
+}
+
 describe('forEachConcurrently', () => {
   it('runs every index once, never more than the limit at a time, starting in index order', async () => {
     // Prepare
@@ -26,10 +34,7 @@ describe('forEachConcurrently', () => {
     });
     await settle();
     const startedFirst = [...started];
-    for (const g of gates) {
-      g.open();
-      await settle();
-    }
+    await openOneByOne(gates);
     await done;
     // Assess
     expect(startedFirst).toEqual([0, 1, 2]);
@@ -112,10 +117,7 @@ describe('forEachOfConcurrently', () => {
     });
     await settle();
     const readFirst = [...read];
-    for (const g of gates) {
-      g.open();
-      await settle();
-    }
+    await openOneByOne(gates);
     await done;
     // Assess: two calls in flight and the third item read, waiting for a slot; nothing further
     expect(readFirst).toEqual([0, 1, 2]);

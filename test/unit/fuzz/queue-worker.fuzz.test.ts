@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import fc from 'fast-check';
 import { DLQ_ATTRIBUTES } from '../../../shared/envelope.ts';
 import { orderWrite } from '../../../examples/orders/lib/order-effect.ts';
@@ -7,20 +5,18 @@ import { OrderJob } from '../../../examples/orders/lib/order-schema.ts';
 import { createQueueWorker } from '../../../shared/queue/worker.ts';
 import { sqsEvent, sqsRecord, testContext } from '../../helpers/sqs-events.ts';
 import { FakeDedup } from '../queue/fake-dedup.ts';
-import { RecordingSqs } from '../queue/fake-sqs.ts';
+import { quietWorkerWiring, TEST_DLQ_URL as DLQ_URL, TEST_QUEUE_URL as QUEUE_URL } from '../queue/quiet-worker.ts';
 import { badAttributes, badBody, expectedBodyFate, validOrder } from './bad-input.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
-const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq';
 const NOW = 1_800_000_000_000;
 /** The reasons a bad message may carry to the DLQ; anything else would be an unexplained dead letter. */
 const BAD_INPUT_REASONS = ['malformed', 'schema-invalid', 'invalid-attribute', 'expired'];
 
 /** The sample order worker's composition, with a recording SQS and an in-memory dedup store. */
 function orderWorker() {
-  const sqs = new RecordingSqs();
+  const { sqs, wiring } = quietWorkerWiring({ now: NOW });
   const dedup = new FakeDedup();
   const effects: string[] = [];
   const handler = createQueueWorker({
@@ -30,12 +26,7 @@ function orderWorker() {
       effects.push(meta.messageId);
       return orderWrite(order, { tableName: 'orders', totalsTableName: 'totals', processedAt: NOW });
     },
-    sqs: sqs.client,
-    queueUrl: QUEUE_URL,
-    dlqUrl: DLQ_URL,
-    clock: { now: () => NOW },
-    logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'fuzz' }),
+    ...wiring,
   });
   return { sqs, dedup, effects, handler };
 }

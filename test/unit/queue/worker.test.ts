@@ -11,12 +11,11 @@ import type { QueueWorkerOptions } from '../../../shared/queue/worker.ts';
 import { numberAttribute, sqsEvent, sqsRecord, stringAttribute, testContext } from '../../helpers/sqs-events.ts';
 import { ScriptedDynamoDb } from '../dedup/scripted-dynamodb.ts';
 import { FakeDedup } from './fake-dedup.ts';
-import { RecordingSqs } from './fake-sqs.ts';
+import type { RecordingSqs } from './fake-sqs.ts';
+import { quietWorkerWiring, TEST_DLQ_URL as DLQ_URL, TEST_QUEUE_URL as QUEUE_URL } from './quiet-worker.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs';
-const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs-dlq';
 const NOW = 1_700_000_000_000;
 const Job = z.object({ id: z.string(), n: z.number().int() });
 type Job = z.infer<typeof Job>;
@@ -26,7 +25,7 @@ class PoisonError extends SluiceError {
 }
 
 function setup(overrides: Partial<QueueWorkerOptions<Job>> = {}) {
-  const sqs = new RecordingSqs();
+  const { sqs, wiring } = quietWorkerWiring({ now: NOW });
   const handled: { payload: Job; meta: MessageMeta }[] = [];
   const metrics = new Metrics({ namespace: 'test' });
   const counted: Record<string, number> = {};
@@ -53,11 +52,7 @@ function setup(overrides: Partial<QueueWorkerOptions<Job>> = {}) {
     handle: async (payload: Job, meta: MessageMeta) => {
       handled.push({ payload, meta });
     },
-    sqs: sqs.client,
-    queueUrl: QUEUE_URL,
-    dlqUrl: DLQ_URL,
-    clock: { now: () => NOW },
-    logger: new Logger({ logLevel: 'SILENT' }),
+    ...wiring,
     metrics,
     ...overrides,
   } as QueueWorkerOptions<Job>;
