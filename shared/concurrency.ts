@@ -22,13 +22,13 @@ export interface ConcurrencyOptions<T = number> {
  * const sizes = new Array<number>(keys.length);
  * await forEachConcurrently(keys.length, 8, async (i) => { sizes[i] = await sizeOf(keys[i]!); });
  */
-export async function forEachConcurrently(
+export function forEachConcurrently(
   count: number,
   limit: number,
   run: (index: number) => Promise<void>,
   options: ConcurrencyOptions = {},
 ): Promise<void> {
-  await forEachOfConcurrently(indices(count), limit, run, options);
+  return forEachOfConcurrently(indices(count), limit, run, options);
 }
 
 /**
@@ -47,45 +47,59 @@ export async function forEachOfConcurrently<T>(
   run: (item: T, index: number) => Promise<void>,
   options: ConcurrencyOptions<T> = {},
 ): Promise<void> {
-  const most = Math.max(1, Math.floor(limit) || 1);
+  const iterator: Iterator<T> | AsyncIterator<T> = Symbol.asyncIterator in items ? items[Symbol.asyncIterator]() : items[Symbol.iterator]();
   const budget = options.budget ?? Number.POSITIVE_INFINITY;
-  const inFlight = new Set<Promise<void>>();
-  let weightInFlight = 0;
-  let failure: { error: unknown } | undefined;
-  let slotFreed: (() => void) | undefined;
-  const stopped = () => failure !== undefined || options.stopWhen?.() === true;
   let index = 0;
-  if (stopped()) return;
-  for await (const item of items) {
-    const weight = options.weigh?.(item) ?? 0;
-    while (inFlight.size > 0 && (inFlight.size >= most || weightInFlight + weight > budget)) {
-      await new Promise<void>((resolve) => (slotFreed = resolve));
-    }
-    if (stopped()) break;
-    weightInFlight += weight;
-    const call: Promise<void> = start(run, item, index++)
-      .catch((error: unknown) => {
-        failure ??= { error };
-      })
-      .finally(() => {
-        inFlight.delete(call);
-        weightInFlight -= weight;
-        slotFreed?.();
-      });
-    inFlight.add(call);
-    if (stopped()) break;
-  }
-  await Promise.all(inFlight);
-  if (failure !== undefined) throw failure.error;
-}
+  let exhausted = false;
+  let failure: { error: unknown } | undefined;
+  let weightInFlight = 0;
+  let callFinished: (() => void) | undefined;
+  // Held by the worker whose item waits for room in the budget, so no later item starts before it.
+  let budgetWait: Promise<void> | undefined;
+  const stopped = () => exhausted || failure !== undefined || options.stopWhen?.() === true;
 
-/** Calls `run`, turning a synchronous throw into a rejection so the pool treats both alike. */
-function start<T>(run: (item: T, index: number) => Promise<void>, item: T, index: number): Promise<void> {
-  try {
-    return run(item, index);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+  const worker = async () => {
+    for (;;) {
+      while (budgetWait) await budgetWait;
+      if (stopped()) return;
+      let item: T;
+      let weight: number;
+      try {
+        // A plain iterator is read synchronously: an index range costs no extra turn of the event loop.
+        const pulled = iterator.next();
+        const step = pulled instanceof Promise ? await pulled : pulled;
+        if (step.done) {
+          exhausted = true;
+          return;
+        }
+        item = step.value;
+        weight = options.weigh?.(item) ?? 0;
+        if (weightInFlight > 0 && weightInFlight + weight > budget) {
+          budgetWait = (async () => {
+            while (weightInFlight > 0 && weightInFlight + weight > budget) await new Promise<void>((resolve) => (callFinished = resolve));
+          })();
+          await budgetWait;
+          budgetWait = undefined;
+        }
+      } catch (error) {
+        failure ??= { error };
+        return;
+      }
+      weightInFlight += weight;
+      try {
+        await run(item, index++);
+      } catch (error) {
+        failure ??= { error };
+      } finally {
+        weightInFlight -= weight;
+        callFinished?.();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.floor(limit) || 1) }, worker));
+  // Stopped before the end: let the source close (a generator's finally, a file handle).
+  if (!exhausted) await iterator.return?.();
+  if (failure !== undefined) throw failure.error;
 }
 
 function* indices(count: number): Generator<number> {

@@ -1,8 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { checkDedupScope, dedupRecordKey, idempotencyKey } from '../dedup/key.ts';
-import type { DedupClaims } from '../dedup/store.ts';
+import type { Envelope } from '../envelope.ts';
 import { ConfigurationError, MalformedMessageError } from '../errors.ts';
-import type { RetryTiming } from '../retry.ts';
 import { commitAtomically, DEFAULT_TIME_MARGIN_MS, keyedSerial, runClaimed } from './dedup-effects.ts';
 import type { GuardedOutcome, TimeBudget } from './dedup-effects.ts';
 import type { DedupOptions, InvocationInfo, MessageEffect, MessageMeta, MessageOutcome, ProcessingLimits } from './message-processor.ts';
@@ -18,8 +17,11 @@ export type SettleEffect = (record: SQSRecord, effect: () => Promise<MessageOutc
  * without dedup, claimed (claim → `handle` → complete) or atomic (the effect's writes commit with the dedup record).
  */
 export interface EffectMode<T> {
-  /** The dedup record is keyed on the message id (`hashContent: false`): a delay hop's copy must carry that id. */
-  readonly keysOnMessageId: boolean;
+  /**
+   * The id a delay hop's copy must carry in `sluice-origin-id`: with dedup keyed on the message id
+   * (`hashContent: false`) and no explicit key, the id its dedup record is keyed on; else none.
+   */
+  readonly hopOriginId: (envelope: Envelope, messageId: string) => string | undefined;
   /** Runs the effect of one message whose payload passed the schema. */
   readonly run: (payload: T, meta: MessageMeta, invocation: InvocationInfo) => Promise<MessageOutcome>;
 }
@@ -29,8 +31,8 @@ export type EffectModeOptions<T> = MessageEffect<T> & Pick<ProcessingLimits, 'ti
 
 const NO_EFFECT = 'a message processor needs an effect: give handle or atomic';
 
-/** The dedup-guarded part of an effect: given the message's dedup key and time budget, what it came to. */
-type Guard<T> = (store: DedupClaims, key: string, payload: T, meta: MessageMeta, budget: TimeBudget, timing: RetryTiming) => Promise<GuardedOutcome>;
+/** The dedup-guarded effect of one message, given its dedup key and time budget. */
+type Guard<T> = (key: string, payload: T, meta: MessageMeta, budget: TimeBudget) => Promise<MessageOutcome>;
 
 /**
  * Picks the effect mode of a processor from its options, once: the per-message path then runs the mode
@@ -51,12 +53,13 @@ export function effectMode<T>(options: EffectModeOptions<T>, settle: SettleEffec
   }
   checkDedupScope(dedup.scope);
   const limits = { marginMs: options.timeMarginMs ?? DEFAULT_TIME_MARGIN_MS, timing: options.retryTiming ?? {} };
+  const { store } = dedup;
   let guard: Guard<T>;
   if (atomic) {
     // One TransactWriteItems holds the effect and the dedup record: no claim, nothing to release.
-    guard = async (store, key, payload, meta, budget, timing) => commitAtomically(store, key, await atomic(payload, meta), budget, timing);
+    guard = async (key, payload, meta, budget) => outcomeOf(await commitAtomically(store, key, await atomic(payload, meta), budget, limits.timing));
   } else if (handle) {
-    guard = (store, key, payload, meta, budget, timing) => runClaimed(store, key, budget, () => handle(payload, meta), timing);
+    guard = async (key, payload, meta, budget) => outcomeOf(await runClaimed(store, key, budget, () => handle(payload, meta), limits.timing));
   } else {
     throw new ConfigurationError(NO_EFFECT);
   }
@@ -66,7 +69,7 @@ export function effectMode<T>(options: EffectModeOptions<T>, settle: SettleEffec
 /** No dedup: `handle` runs on every delivery (at-least-once). */
 function withoutDedup<T>(handle: (payload: T, meta: MessageMeta) => Promise<void>, settle: SettleEffect): EffectMode<T> {
   return {
-    keysOnMessageId: false,
+    hopOriginId: () => undefined,
     run: (payload, meta) =>
       settle(meta.record, async () => {
         await handle(payload, meta);
@@ -76,12 +79,12 @@ function withoutDedup<T>(handle: (payload: T, meta: MessageMeta) => Promise<void
 }
 
 /** Dedup on: the message's key is stamped on `meta`, and copies of one key take turns (see keyedSerial). */
-function guarded<T>(dedup: DedupOptions, limits: { marginMs: number; timing: RetryTiming }, guard: Guard<T>, settle: SettleEffect): EffectMode<T> {
+function guarded<T>(dedup: DedupOptions, limits: { marginMs: number }, guard: Guard<T>, settle: SettleEffect): EffectMode<T> {
   const keysOnMessageId = dedup.hashContent === false;
   const serial = keyedSerial();
   return {
-    keysOnMessageId,
-    run: async (payload, meta, invocation) => {
+    hopOriginId: (envelope, messageId) => (keysOnMessageId && envelope.dedupKey === undefined ? (envelope.originId ?? messageId) : undefined),
+    run: (payload, meta, invocation) => {
       const { envelope, record } = meta;
       let idempotency: ReturnType<typeof idempotencyKey>;
       try {
@@ -101,13 +104,12 @@ function guarded<T>(dedup: DedupOptions, limits: { marginMs: number; timing: Ret
       meta.dedupKey = dedupKey;
       meta.dedupKeySource = idempotency.source;
       const budget = { remainingTimeMs: invocation.remainingTimeMs, marginMs: limits.marginMs };
-      return serial(dedupKey, () =>
-        settle(record, async () => {
-          const outcome = await guard(dedup.store, dedupKey, payload, meta, budget, limits.timing);
-          if (outcome.status === 'duplicate') return { kind: 'duplicate' };
-          return outcome.claimLost ? { kind: 'processed', claimLost: true } : { kind: 'processed' };
-        }),
-      );
+      return serial(dedupKey, () => settle(record, () => guard(dedupKey, payload, meta, budget)));
     },
   };
+}
+
+function outcomeOf(guarded: GuardedOutcome): MessageOutcome {
+  if (guarded.status === 'duplicate') return { kind: 'duplicate' };
+  return guarded.claimLost ? { kind: 'processed', claimLost: true } : { kind: 'processed' };
 }

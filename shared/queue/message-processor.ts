@@ -7,6 +7,7 @@ import type { IdempotencyKeySource } from '../dedup/key.ts';
 import type { DedupClaims } from '../dedup/store.ts';
 import { readEnvelope } from '../envelope.ts';
 import type { Envelope } from '../envelope.ts';
+import type { SluiceError } from '../errors.ts';
 import { validateWithSchema, validateWithSchemaSync, type Schema } from '../schema.ts';
 import {
   DelayUnsupportedError,
@@ -110,13 +111,19 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
   const clock = options.clock ?? systemClock;
   const maxDeliverAtMs = options.maxDeliverAtMs ?? DEFAULT_MAX_DELIVER_AT_MS;
 
-  // Permanent problems go to the DLQ and resolve; anything else rejects, and the record goes back to the queue.
-  const deadLetterPermanent = async (record: SQSRecord, err: unknown): Promise<MessageOutcome> => {
-    if (!isPermanent(err)) throw err;
+  const deadLetter = async (record: SQSRecord, err: SluiceError): Promise<MessageOutcome> => {
     await options.dlq.send(record, { reason: err.reason, error: err.message });
     return { kind: 'dead-lettered', reason: err.reason };
   };
-  const settle: SettleEffect = (record, effect) => effect().catch((err: unknown) => deadLetterPermanent(record, err));
+  // Permanent problems go to the DLQ and resolve; anything else rejects, and the record goes back to the queue.
+  const settle: SettleEffect = async (record, effect) => {
+    try {
+      return await effect();
+    } catch (err) {
+      if (isPermanent(err)) return deadLetter(record, err);
+      throw err;
+    }
+  };
   // Chosen once: the per-message path below runs it without asking which mode it is.
   const mode = effectMode<T>(options, settle);
 
@@ -140,14 +147,14 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
         const { delaySeconds } = await redeliverLater(options.sqs, options.queueUrl, record, {
           remainingMs: lead,
           hops: envelope.hops + 1,
-          // Keyed on the message id, the copy must carry the id its dedup record is keyed on.
-          ...(mode.keysOnMessageId && envelope.dedupKey === undefined ? { originId: envelope.originId ?? record.messageId } : {}),
+          originId: mode.hopOriginId(envelope, record.messageId),
         });
         return { kind: 'delayed', delaySeconds };
       }
       payload = await validateWithSchema(options.schema, parseBody(record.body), 'body');
     } catch (err) {
-      return deadLetterPermanent(record, err);
+      if (isPermanent(err)) return deadLetter(record, err);
+      throw err;
     }
 
     return mode.run(payload, {

@@ -31,7 +31,12 @@ export const STATE_FILE_ENV = 'SLUICE_STATE_FILE';
  */
 export const DEFAULT_STATE_FILE = '.sluice/dev.json';
 
-/** Where the state file is when no option says, as the CLI's help shows it. */
+/**
+ * Where the state file is when no option says, as the CLI's help shows it.
+ *
+ * @example
+ * new Command('status').option('--state-file <path>', `state file (default ${STATE_FILE_DEFAULT_HELP})`);
+ */
 export const STATE_FILE_DEFAULT_HELP = `$${STATE_FILE_ENV} or ${DEFAULT_STATE_FILE}`;
 
 /**

@@ -54,7 +54,7 @@ describe('effectMode', () => {
     // Assess
     expect(outcomes).toEqual([{ kind: 'processed' }, { kind: 'processed' }]);
     expect(seen.map((m) => m.dedupKey)).toEqual([undefined, undefined]);
-    expect(mode.keysOnMessageId).toBe(false);
+    expect(mode.hopOriginId(meta.envelope, meta.messageId)).toBeUndefined();
   });
 
   it('in claim mode, claims, runs handle and completes once; a copy of the same body is a duplicate', async () => {
@@ -85,15 +85,22 @@ describe('effectMode', () => {
     expect(meta.dedupKey).toMatch(/^jobs#/);
   });
 
-  it('keys on the message id only when hashContent is false', () => {
+  it('gives a delay hop the origin id its dedup record is keyed on only when keyed on the message id without an explicit key', () => {
     // Prepare
     const store = new FakeDedup();
     const handle = async () => undefined;
-    // Act
     const byContent = effectMode({ handle, dedup: { store, scope: 'jobs' } }, recordingSettle([]));
     const byId = effectMode({ handle, dedup: { store, scope: 'jobs', hashContent: false } }, recordingSettle([]));
+    const envelope = metaOf({ id: 'a' }).envelope;
+    // Act
+    const ids = {
+      byContent: byContent.hopOriginId(envelope, 'm-1'),
+      byId: byId.hopOriginId(envelope, 'm-1'),
+      alreadyAHop: byId.hopOriginId({ ...envelope, originId: 'm-0' }, 'm-1'),
+      explicitKey: byId.hopOriginId({ ...envelope, dedupKey: 'order-1' }, 'm-1'),
+    };
     // Assess
-    expect([byContent.keysOnMessageId, byId.keysOnMessageId]).toEqual([false, true]);
+    expect(ids).toEqual({ byContent: undefined, byId: 'm-1', alreadyAHop: 'm-0', explicitKey: undefined });
   });
 
   it('dead-letters a permanent failure within its key’s turn: the next copy claims only after the dead letter is sent', async () => {
