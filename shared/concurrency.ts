@@ -54,16 +54,19 @@ export async function forEachOfConcurrently<T>(
   let failure: { error: unknown } | undefined;
   let weightInFlight = 0;
   let callFinished: (() => void) | undefined;
-  // Held by the worker whose item waits for room in the budget, so no later item starts before it.
-  let budgetWait: Promise<void> | undefined;
+  // Held by the worker reading the next item and, if need be, waiting for room for it in the budget: items
+  // start in order, and only one worker at a time waits on `callFinished`.
+  let turn: Promise<void> | undefined;
   const stopped = () => exhausted || failure !== undefined || options.stopWhen?.() === true;
 
   const worker = async () => {
     for (;;) {
-      while (budgetWait) await budgetWait;
+      while (turn) await turn;
       if (stopped()) return;
       let item: T;
       let weight: number;
+      let endTurn!: () => void;
+      turn = new Promise<void>((resolve) => (endTurn = resolve));
       try {
         // A plain iterator is read synchronously: an index range costs no extra turn of the event loop.
         const pulled = iterator.next();
@@ -74,18 +77,17 @@ export async function forEachOfConcurrently<T>(
         }
         item = step.value;
         weight = options.weigh?.(item) ?? 0;
-        if (weightInFlight > 0 && weightInFlight + weight > budget) {
-          budgetWait = (async () => {
-            while (weightInFlight > 0 && weightInFlight + weight > budget) await new Promise<void>((resolve) => (callFinished = resolve));
-          })();
-          await budgetWait;
-          budgetWait = undefined;
-        }
+        while (weightInFlight > 0 && weightInFlight + weight > budget) await new Promise<void>((resolve) => (callFinished = resolve));
+        // Asked again: a call may have failed (or the caller stopped) while this item was read or waited.
+        if (failure !== undefined || options.stopWhen?.() === true) return;
+        weightInFlight += weight;
       } catch (error) {
         failure ??= { error };
         return;
+      } finally {
+        turn = undefined;
+        endTurn();
       }
-      weightInFlight += weight;
       try {
         await run(item, index++);
       } catch (error) {

@@ -183,4 +183,30 @@ describe('forEachOfConcurrently', () => {
     expect(started).toEqual([0, 1, 2]);
     expect(closed).toBe(true);
   });
+
+  it('runs every item of an async source in order when several readers wait for room in the budget at once', async () => {
+    // Prepare: each item fills most of the budget, so every reader has to wait for the call before it.
+    async function* source() {
+      for (let item = 0; item < 6; item += 1) yield item;
+    }
+    const gates = Array.from({ length: 6 }, gate);
+    const started: number[] = [];
+    // Act
+    const done = forEachOfConcurrently(
+      source(),
+      3,
+      async (item) => {
+        started.push(item);
+        await gates[item]!.opened;
+      },
+      { budget: 4, weigh: () => 3 },
+    );
+    await settle();
+    const startedFirst = [...started];
+    await openOneByOne(gates);
+    // Assess: one at a time, in order, and every one
+    expect(startedFirst).toEqual([0]);
+    expect(started).toEqual([0, 1, 2, 3, 4, 5]);
+    await done;
+  });
 });
