@@ -2,6 +2,7 @@ import type { KinesisStreamRecord, KinesisStreamStateResponse, KinesisStreamTumb
 import type { Schema } from '../schema.ts';
 import { ConfigurationError, isPermanent } from '../errors.ts';
 import { addValue, aggregateOf, emptyAggregates } from './aggregates.ts';
+import { DEFAULT_MAX_PART_BYTES } from './contract.ts';
 import { decodeRecordData, validatePayload } from './decode.ts';
 import type { FailureReporter } from './failure-reporter.ts';
 import { compareSequenceNumbers } from './sequence-numbers.ts';
@@ -25,7 +26,7 @@ export interface StreamProcessorDependencies {
   readonly failures: FailureReporter;
   /**
    * Split an invocation's aggregate into several parts once a part's estimated size passes this many
-   * bytes (a results item is at most 400 KB).
+   * bytes (a results item is at most 400 KB). Default {@link DEFAULT_MAX_PART_BYTES}.
    */
   readonly maxPartBytes?: number;
   /** Told when the window state Lambda passed was not sluice's and was replaced by a fresh one. */
@@ -47,8 +48,6 @@ export interface StreamBatchSummary {
   stateReset?: string;
   failedAt?: string;
 }
-
-export const DEFAULT_MAX_PART_BYTES = 300_000;
 
 /** Estimated bytes of one key's entry in a part (key + four numbers + DynamoDB map overhead). */
 const BYTES_PER_KEY = 96;

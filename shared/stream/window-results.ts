@@ -1,13 +1,15 @@
 import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { systemClock, type Clock } from '../clock.ts';
 import { keyedRecord } from '../keyed-record.ts';
 import { emptyAggregates, mergeAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
+import { WINDOW_RESULT_KEY } from './contract.ts';
 import type { WindowState } from './window-state.ts';
 
 /** One item of the results table: a committed part of a window's result, or the mark of its close. */
 export interface WindowResultItem {
-  /** `pipeline#shardId#windowStart`. */
+  /** The partition key ({@link WINDOW_RESULT_KEY}): `pipeline#shardId#windowStart`. */
   pk: string;
-  /** A part: the sequence number of its first record. A close: `close#` and the last sequence number covered. */
+  /** The sort key: a part's first sequence number; on a close, `close#` and the last sequence number covered. */
   sk: string;
   /** `part` items hold results; a `close` item marks a window whose final invocation ran (absent: older items, all parts). */
   kind: 'part' | 'close';
@@ -65,14 +67,15 @@ export interface WindowClose {
  * as `__proto__` and `constructor`, and the aggregates are keyed by category, which comes with the data.
  *
  * @example
- * const results = new WindowResultStore(new DynamoDBClient(clientConfig()), process.env.SLUICE_RESULTS_TABLE!);
+ * const results = new WindowResultStore(new DynamoDBClient(clientConfig()), streamConsumerEnv().resultsTable);
  * await results.commit({ pipeline: 'orders', shardId, window: event.window, part });
  */
 export class WindowResultStore {
+  /** @param clock stamps `committedAt`. */
   constructor(
     private readonly dynamodb: DynamoDBClient,
     readonly tableName: string,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Writes a part once; when a part with the same first record exists, says how far it reaches. */
@@ -92,7 +95,7 @@ export class WindowResultStore {
       firstSequenceNumber: part.firstSequenceNumber,
       lastSequenceNumber: part.lastSequenceNumber,
       terminatedEarly: false,
-      committedAt: new Date(this.now()).toISOString(),
+      committedAt: new Date(this.clock.now()).toISOString(),
     };
     const existing = await this.putOnce(item);
     if (!existing) return { status: 'committed' };
@@ -118,7 +121,7 @@ export class WindowResultStore {
       firstSequenceNumber: covered,
       lastSequenceNumber: covered,
       terminatedEarly,
-      committedAt: new Date(this.now()).toISOString(),
+      committedAt: new Date(this.clock.now()).toISOString(),
       closed: { parts: state.parts, records: state.records, rejected: state.rejected },
     };
     return (await this.putOnce(item)) ? 'duplicate' : 'closed';
@@ -131,7 +134,8 @@ export class WindowResultStore {
         new PutItemCommand({
           TableName: this.tableName,
           Item: windowResultAttributes(item),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': WINDOW_RESULT_KEY.partitionKey },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -153,7 +157,8 @@ export class WindowResultStore {
       const page = await this.dynamodb.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': WINDOW_RESULT_KEY.partitionKey },
           ExpressionAttributeValues: { ':pk': { S: windowResultKey(pipeline, shardId, windowStart) } },
           ExclusiveStartKey,
         }),
@@ -196,8 +201,8 @@ export function totalsByWindow(items: readonly Pick<WindowResultItem, 'windowSta
  */
 export function windowResultAttributes(item: WindowResultItem): Record<string, AttributeValue> {
   return {
-    pk: { S: item.pk },
-    sk: { S: item.sk },
+    [WINDOW_RESULT_KEY.partitionKey]: { S: item.pk },
+    [WINDOW_RESULT_KEY.sortKey]: { S: item.sk },
     kind: { S: item.kind },
     pipeline: { S: item.pipeline },
     shardId: { S: item.shardId },
@@ -225,17 +230,18 @@ export function windowResultAttributes(item: WindowResultItem): Record<string, A
  */
 export function windowResultFromAttributes(attributes: Record<string, AttributeValue>): WindowResultItem {
   const text = (name: string) => read(attributes, name, 'S');
+  const pk = text(WINDOW_RESULT_KEY.partitionKey);
   const aggregates = emptyAggregates();
   for (const [key, value] of Object.entries(read(attributes, 'aggregates', 'M'))) {
     const fields = value.M;
-    if (!fields) throw new Error(`window result ${text('pk')}: aggregate of ${JSON.stringify(key)} is not a map`);
+    if (!fields) throw new Error(`window result ${pk}: aggregate of ${JSON.stringify(key)} is not a map`);
     aggregates[key] = { count: numberIn(fields, 'count'), sum: numberIn(fields, 'sum'), min: numberIn(fields, 'min'), max: numberIn(fields, 'max') };
   }
   const kind = Object.hasOwn(attributes, 'kind') ? text('kind') : 'part';
-  if (kind !== 'part' && kind !== 'close') throw new Error(`window result ${text('pk')}: unknown kind ${JSON.stringify(kind)}`);
+  if (kind !== 'part' && kind !== 'close') throw new Error(`window result ${pk}: unknown kind ${JSON.stringify(kind)}`);
   return {
-    pk: text('pk'),
-    sk: text('sk'),
+    pk,
+    sk: text(WINDOW_RESULT_KEY.sortKey),
     kind,
     pipeline: text('pipeline'),
     shardId: text('shardId'),

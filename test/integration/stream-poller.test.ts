@@ -1,7 +1,7 @@
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import type { KinesisOnFailureMessage } from '../../local/pollers/kinesis-on-failure.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
 import { orderEvent } from '../helpers/kinesis-events.ts';
 import { createQueue, createStream, drainQueue, emulatorClients, eventually, inProcessFunction, ShiftedClock, uniqueName } from '../helpers/kinesis-fixtures.ts';
 
@@ -46,7 +46,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     // Prepare
     const setup = await setUp(2);
     const events = Array.from({ length: 120 }, (_, i) => orderEvent({ type: i % 3 === 0 ? 'cart' : 'order', seq: i, customerId: `c-${i % 5}` }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: e.customerId })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: e.customerId })));
     const batches: KinesisStreamRecord[][] = [];
     const fn = inProcessFunction(async (event: KinesisStreamEvent) => {
       batches.push(event.Records);
@@ -71,7 +71,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     // Prepare
     const setup = await setUp(1);
     const events = Array.from({ length: 20 }, (_, i) => orderEvent({ seq: i, ...(i === 13 ? { category: 'poison' } : {}) }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: 'one-key' })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: 'one-key' })));
     const processed: number[] = [];
     const fn = inProcessFunction(async (event: KinesisStreamEvent) => {
       const decoded = event.Records.map(decode);
@@ -100,7 +100,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     // Prepare
     const setup = await setUp(1);
     const events = Array.from({ length: 10 }, (_, i) => orderEvent({ seq: i }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: 'k' })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: 'k' })));
     const deliveries: number[][] = [];
     let failedOnce = false;
     const fn = inProcessFunction(async (event: KinesisStreamEvent) => {
@@ -127,7 +127,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
   it('discards records older than MaximumRecordAgeInSeconds without invoking and reports them as RecordAgeExceeded', async () => {
     // Prepare
     const setup = await setUp(1);
-    await putRecords(kinesis, setup.streamName, [1, 2, 3].map((seq) => ({ data: orderEvent({ seq }), partitionKey: 'k' })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch([1, 2, 3].map((seq) => ({ data: orderEvent({ seq }), partitionKey: 'k' })));
     const clock = new ShiftedClock();
     clock.advance(120_000);
     let invocations = 0;
@@ -149,7 +149,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     const setup = await setUp(1);
     const keys = Array.from({ length: 12 }, (_, i) => `customer-${i}`);
     const events = Array.from({ length: 600 }, (_, i) => orderEvent({ customerId: keys[i % keys.length]!, seq: Math.floor(i / keys.length) }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: e.customerId })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: e.customerId })));
     const seen = new Map<string, number[]>();
     let inFlight = 0;
     let maxInFlight = 0;

@@ -3,7 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { BatchJob, DedupTable, grantTableActions, QueuePipeline, secureTable, StreamPipeline } from 'sluice/cdk';
-import { orderFilterPattern } from '../lib/order-revenue-pipeline.ts';
+import { orderDataFilter } from '../lib/order-revenue-pipeline.ts';
 import { ORDERS_OUTPUTS, ordersWorkerEnvironment } from '../lib/orders-contract.ts';
 
 /** Handler entries beside this file, so the app synthesizes from the repository root and from its own folder alike. */
@@ -36,7 +36,7 @@ export class OrdersStack extends Stack {
       shardCount: 4,
       batchSize: 500,
       tumblingWindow: Duration.minutes(1),
-      dataFilter: orderFilterPattern.data,
+      dataFilter: orderDataFilter,
     }).addOutputs();
   }
 

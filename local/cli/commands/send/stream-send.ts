@@ -1,5 +1,4 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { checkRecord, MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, putRecords, type ProducerRecord } from '../../../../shared/stream/producer.ts';
+import { MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, type ProducerRecord, type StreamProducer } from '../../../../shared/stream/producer.ts';
 import { expandText } from '../send-input.ts';
 import type { Outgoing } from './message-source.ts';
 import { sendBatches, type SendRun } from './send-batches.ts';
@@ -22,20 +21,18 @@ export function streamRecord(partitionKey: string): (message: Outgoing) => Produ
  * @returns how many were put.
  * @throws Error with the exact count put, each record not put and why, and what was not attempted.
  * @example
- * const sent = await sendToStream({ kinesis, streamName, source, recordFor, total, destination: 'stream OrderStream (local)', onProgress });
+ * const sent = await sendToStream({ producer, source, recordFor, total, destination: 'stream OrderStream (local)', onProgress });
  */
-export async function sendToStream(
-  args: SendRun & { kinesis: KinesisClient; streamName: string; recordFor: (message: Outgoing) => ProducerRecord },
-): Promise<number> {
+export async function sendToStream(args: SendRun & { producer: StreamProducer; recordFor: (message: Outgoing) => ProducerRecord }): Promise<number> {
   const ledger = new SendLedger();
   const entryFor = (message: Outgoing) => {
     const record = args.recordFor(message);
-    return { entry: { ...message, record }, bytes: checkRecord(record) };
+    return { entry: { ...message, record }, bytes: args.producer.check(record).bytes };
   };
   for await (const { entries } of sendBatches(args.source, { maxCount: MAX_RECORDS_PER_CALL, maxBytes: MAX_BYTES_PER_CALL, entryFor }, () => ledger.stopped)) {
     ledger.attempt(entries);
     try {
-      await putRecords(args.kinesis, args.streamName, entries.map((e) => e.record));
+      await args.producer.sendBatch(entries.map((e) => e.record));
       ledger.sent += entries.length;
     } catch (err) {
       ledger.fail(entries, err, 'Kinesis');
