@@ -119,7 +119,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
 
   const laneLoop = async (shard: ShardState, lane: KinesisLane) => {
     while (!stopped) {
-      const worked = await lane.step(shard.caughtUp).catch((err: unknown) => {
+      const worked = await lane.step(shard.caughtUp ? shard.caughtUpReadAt : undefined).catch((err: unknown) => {
         options.onError?.(err);
         return false;
       });
@@ -137,6 +137,8 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       }
       let page;
       const requestedAt = performance.now();
+      // Taken before sending: a record put after this instant may be missing from the answer.
+      const sentAt = options.clock.now();
       try {
         page = await options.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       } catch (err) {
@@ -163,7 +165,10 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       byLane.forEach((batch, i) => shard.lanes[i]!.push(batch));
       iterator = page.NextShardIterator;
       shard.caughtUp = records.length === 0 && (page.MillisBehindLatest ?? 0) === 0;
-      if (shard.caughtUp) shard.lastEmptyReadStartedAt = requestedAt;
+      if (shard.caughtUp) {
+        shard.lastEmptyReadStartedAt = requestedAt;
+        shard.caughtUpReadAt = sentAt;
+      }
       if (records.length === 0) await sleep(idlePollMs);
     }
     shard.closed = !iterator;
@@ -181,7 +186,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
         const shardLoops: Promise<void>[] = [];
         for (const { ShardId } of listed.Shards ?? []) {
           if (!ShardId) continue;
-          const shard: ShardState = { lanes: [], caughtUp: false, closed: false, lastEmptyReadStartedAt: -1 };
+          const shard: ShardState = { lanes: [], caughtUp: false, closed: false, lastEmptyReadStartedAt: -1, caughtUpReadAt: -Infinity };
           for (let i = 0; i < settings.parallelizationFactor; i += 1) {
             shard.lanes.push(
               new KinesisLane(
@@ -232,6 +237,8 @@ interface ShardState {
   closed: boolean;
   /** When the last GetRecords that found the shard empty was sent (performance.now()). */
   lastEmptyReadStartedAt: number;
+  /** The same instant on the mapping's clock: lanes close a window by time only on a caught-up read sent after its end. */
+  caughtUpReadAt: number;
 }
 
 async function shardIterator(options: KinesisPollerOptions, settings: KinesisMappingSettings, shardId: string, after?: string): Promise<string | undefined> {

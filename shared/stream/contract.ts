@@ -76,7 +76,7 @@ export function streamOutputName(prefix: string, output: keyof typeof STREAM_OUT
 
 /**
  * The key attributes of the window results table (strings both): `pk` = pipeline#shard#windowStart, `sk` = the
- * part's first sequence number (or `close#…`).
+ * part's first sequence number (or `close`, `close#…` after an early end, `late#…`: see WindowResultStore.close).
  *
  * @example
  * new Table(this, 'Results', { partitionKey: { name: WINDOW_RESULT_KEY.partitionKey, type: AttributeType.STRING }, … });

@@ -26,6 +26,7 @@ export {
   totalsByWindow,
   windowResultFromAttributes,
   type WindowResultItem,
+  type WindowResultKind,
   type WindowPart,
   type WindowPartCommit,
   type WindowPartOutcome,

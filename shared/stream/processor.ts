@@ -44,6 +44,8 @@ export interface StreamBatchSummary {
   duplicateParts: number;
   /** The final invocation wrote the window's close item (false when a retried one found it written). */
   closed?: boolean;
+  /** The final invocation found its window closed before, covering other records: it wrote a `late` item. */
+  lateClose?: boolean;
   /** Why the state Lambda passed was reset, when it was. */
   stateReset?: string;
   failedAt?: string;
@@ -165,6 +167,15 @@ export async function processWindowBatch<TEvent>(
     // A failed close throws and the final invocation is retried; if Lambda gives up on it, the parts are already exact.
     const outcome = await deps.results.close({ pipeline: pipeline.name, shardId, window, state, terminatedEarly: event.isWindowTerminatedEarly });
     summary.closed = outcome === 'closed';
+    if (outcome === 'late') {
+      summary.lateClose = true;
+      deps.warn?.('window closed again: records stamped inside it came after its close; they are in its parts and its late item', {
+        window,
+        shardId,
+        coveredThrough: state.coveredThrough,
+        records: state.records,
+      });
+    }
     return { response: { state: {}, batchItemFailures: [] }, summary };
   }
   return { response: { state: toResponseState(state), batchItemFailures: [] }, summary };

@@ -5,14 +5,29 @@ import { emptyAggregates, mergeAggregates, type KeyAggregate, type KeyedAggregat
 import { WINDOW_RESULT_KEY } from './contract.ts';
 import type { WindowState } from './window-state.ts';
 
+/**
+ * What an item of the results table is: see {@link WindowResultItem.kind}.
+ *
+ * @example
+ * const late = items.filter((item) => item.kind === ('late' satisfies WindowResultKind));
+ */
+export type WindowResultKind = 'part' | 'close' | 'late';
+
 /** One item of the results table: a committed part of a window's result, or the mark of its close. */
 export interface WindowResultItem {
   /** The partition key ({@link WINDOW_RESULT_KEY}): `pipeline#shardId#windowStart`. */
   pk: string;
-  /** The sort key: a part's first sequence number; on a close, `close#` and the last sequence number covered. */
+  /**
+   * The sort key: a part's first sequence number; `close` on a window's close; after an early end,
+   * `close#` and the last sequence number covered; on a late close, `late#` and that sequence number.
+   */
   sk: string;
-  /** `part` items hold results; a `close` item marks a window whose final invocation ran (absent: older items, all parts). */
-  kind: 'part' | 'close';
+  /**
+   * `part` items hold results; a `close` item marks a window whose final invocation ran (absent: older
+   * items, all parts); a `late` item records a final invocation for a window that was already closed,
+   * with what its state counted (see {@link WindowResultStore.close}).
+   */
+  kind: WindowResultKind;
   pipeline: string;
   shardId: string;
   windowStart: string;
@@ -25,7 +40,7 @@ export interface WindowResultItem {
   lastSequenceNumber: string;
   terminatedEarly: boolean;
   committedAt: string;
-  /** Close items: what the window's state counted (parts, records, rejected) when it closed. */
+  /** Close and late items: what the window's state counted (parts, records, rejected) when it closed. */
   closed?: { parts: number; records: number; rejected: number };
 }
 
@@ -103,13 +118,24 @@ export class WindowResultStore {
     return { status: 'duplicate', lastSequenceNumber: earlier.lastSequenceNumber, records: earlier.records, rejected: earlier.rejected };
   }
 
-  /** Marks a window (or the stretch before an early end) closed with what its state counted: `'duplicate'` on a retried final invocation. */
-  async close(close: WindowClose): Promise<'closed' | 'duplicate'> {
+  /**
+   * Marks a shard's window (or the stretch before an early end) closed with what its state counted, once:
+   * the close is one item per (pipeline, shard, window), written with a conditional PutItem.
+   * - `'closed'`: written now.
+   * - `'duplicate'`: a retried final invocation found its own close (the same `coveredThrough`).
+   * - `'late'`: the window was already closed, covering other records: records stamped inside it were
+   *   delivered after its final invocation (Kinesis does not promise arrival stamps in order within a
+   *   shard, and AWS does not say what Lambda does with such a record: this covers a second final
+   *   invocation). Their parts are committed and in the totals; the close stays
+   *   the first one, and a `late` item (`late#` + the sequence number covered) records what the later
+   *   state counted, so a reader of the close sees one result and the late records are accounted for.
+   */
+  async close(close: WindowClose): Promise<'closed' | 'duplicate' | 'late'> {
     const { pipeline, shardId, window, state, terminatedEarly } = close;
     const covered = state.coveredThrough ?? '';
     const item: WindowResultItem = {
       pk: windowResultKey(pipeline, shardId, window.start),
-      sk: `close#${covered}`,
+      sk: terminatedEarly ? `close#${covered}` : 'close',
       kind: 'close',
       pipeline,
       shardId,
@@ -124,7 +150,12 @@ export class WindowResultStore {
       committedAt: new Date(this.clock.now()).toISOString(),
       closed: { parts: state.parts, records: state.records, rejected: state.rejected },
     };
-    return (await this.putOnce(item)) ? 'duplicate' : 'closed';
+    const existing = await this.putOnce(item);
+    if (!existing) return 'closed';
+    if (terminatedEarly || windowResultFromAttributes(existing).lastSequenceNumber === covered) return 'duplicate';
+    // Put once too: a retried late close writes nothing more.
+    await this.putOnce({ ...item, sk: `late#${covered}`, kind: 'late' });
+    return 'late';
   }
 
   /** Puts an item unless its key exists; returns the existing item when it does. */
@@ -238,7 +269,7 @@ export function windowResultFromAttributes(attributes: Record<string, AttributeV
     aggregates[key] = { count: numberIn(fields, 'count'), sum: numberIn(fields, 'sum'), min: numberIn(fields, 'min'), max: numberIn(fields, 'max') };
   }
   const kind = Object.hasOwn(attributes, 'kind') ? text('kind') : 'part';
-  if (kind !== 'part' && kind !== 'close') throw new Error(`window result ${pk}: unknown kind ${JSON.stringify(kind)}`);
+  if (kind !== 'part' && kind !== 'close' && kind !== 'late') throw new Error(`window result ${pk}: unknown kind ${JSON.stringify(kind)}`);
   return {
     pk,
     sk: text(WINDOW_RESULT_KEY.sortKey),
@@ -254,7 +285,7 @@ export function windowResultFromAttributes(attributes: Record<string, AttributeV
     lastSequenceNumber: text('lastSequenceNumber'),
     terminatedEarly: read(attributes, 'terminatedEarly', 'BOOL'),
     committedAt: text('committedAt'),
-    ...(kind === 'close'
+    ...(kind !== 'part'
       ? { closed: { parts: numberIn(attributes, 'closedParts'), records: numberIn(attributes, 'closedRecords'), rejected: numberIn(attributes, 'closedRejected') } }
       : {}),
   };

@@ -102,6 +102,7 @@ describe('stream pipeline under crashes (kinesis-mock, DynamoDB Local)', () => {
     expect(crashes.afterBatch).toBeGreaterThan(0);
     expect(crashes.beforeWork).toBeGreaterThan(0);
     expect(closes).toHaveLength(windowsPerShard.size); // one close per (shard, window), none twice
+    expect(results.filter((r) => r.kind === 'late')).toEqual([]); // no window was opened again after its close
     // The state counted every part once: what each close says equals what its window's parts hold.
     for (const close of closes) {
       const parts = results.filter((r) => r.pk === close.pk && r.kind === 'part');

@@ -41,4 +41,29 @@ describe('WindowResultStore on DynamoDB Local', () => {
     // Assess
     expect(outcome).toEqual({ status: 'duplicate', lastSequenceNumber: '250', records: 40, rejected: 2 });
   });
+
+  it('keeps one close per shard window: a later final invocation for it is recorded as a late item, once', async () => {
+    // Prepare: a window closed over its first part; then a record stamped inside it is delivered after its close
+    const tableName = uniqueName('window-results');
+    await createResultsTable(dynamodb, tableName);
+    const store = new WindowResultStore(dynamodb, tableName);
+    const part = (first: string, last: string, records: number) => ({ firstSequenceNumber: first, lastSequenceNumber: last, records, rejected: 0, aggregates: emptyAggregates() });
+    await store.commit({ pipeline: 'late', shardId, window, part: part('100', '109', 10) });
+    const firstClose = await store.close({ pipeline: 'late', shardId, window, state: { sluice: 2, parts: 1, records: 10, rejected: 0, coveredThrough: '109' }, terminatedEarly: false });
+    await store.commit({ pipeline: 'late', shardId, window, part: part('150', '150', 1) });
+    const lateState = { sluice: 2 as const, parts: 1, records: 1, rejected: 0, coveredThrough: '150' };
+    // Act: the second final invocation, retried after its write, and a retry of the first one
+    const late = await store.close({ pipeline: 'late', shardId, window, state: lateState, terminatedEarly: false });
+    const lateRetried = await store.close({ pipeline: 'late', shardId, window, state: lateState, terminatedEarly: false });
+    const firstRetried = await store.close({ pipeline: 'late', shardId, window, state: { sluice: 2, parts: 1, records: 10, rejected: 0, coveredThrough: '109' }, terminatedEarly: false });
+    const items = await store.parts('late', shardId, window.start);
+    // Assess
+    expect([firstClose, late, lateRetried, firstRetried]).toEqual(['closed', 'late', 'late', 'duplicate']);
+    expect(items.map((item) => [item.kind, item.lastSequenceNumber, item.closed])).toEqual([
+      ['part', '109', undefined],
+      ['part', '150', undefined],
+      ['close', '109', { parts: 1, records: 10, rejected: 0 }],
+      ['late', '150', { parts: 1, records: 1, rejected: 0 }],
+    ]);
+  });
 });
