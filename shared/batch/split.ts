@@ -1,5 +1,6 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
+import { forEachOfConcurrently } from '../concurrency.ts';
 import { jobContext, type JobSpec } from './job-spec.ts';
 import { jobLayout } from './job-layout.ts';
 import { DEFAULT_CHUNK_BYTES, DEFAULT_INLINE_MAX_PARTITIONS, DEFAULT_SLICE_BYTES, INLINE_RESULT_MAX_BYTES } from './limits.ts';
@@ -7,7 +8,7 @@ import { partitionerFor } from './partitioners.ts';
 import { derivedFields, type DerivedValues } from './derive.ts';
 import { readCsvRecords, readJsonLineBatches, rejectOrSkip as rejectOrSkipBadLine, type BadLine, type BadRecordHandling, type NumberedRecord } from './record-readers.ts';
 import { chunkLine } from './run-lines.ts';
-import { openObject, writeObject } from './s3-objects.ts';
+import { openObject, writeObject, type S3Location } from './s3-objects.ts';
 import type { PartitionSlice, SplitResult } from './task-payloads.ts';
 
 export interface SplitOptions {
@@ -26,6 +27,12 @@ export interface SplitOptions {
 
 const MAX_REPORTED_BAD_LINES = 20;
 const MAX_PUTS_IN_FLIGHT = 4;
+
+/** One chunk object to write. */
+interface ChunkPut {
+  readonly location: S3Location;
+  readonly body: string;
+}
 
 interface ChunkMeta {
   readonly bytes: number;
@@ -51,15 +58,15 @@ export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<Sp
   const deriver = derivedFields(spec.derive);
   const keyOf = deriver.fieldReader(spec.partition.key);
   const buffers = Array.from({ length: partitioner.count }, () => ({ lines: [] as string[], bytes: 0, records: 0, firstLine: 0, lastLine: 0, chunks: [] as ChunkMeta[] }));
-  const inFlight = new Set<Promise<void>>();
   let buffered = 0;
   let records = 0;
   let skipped = 0;
   const badLines: BadLine[] = [];
 
-  const flush = async (index: number) => {
+  /** Takes a partition's buffered lines as the next chunk object to write, or nothing when it holds none. */
+  const takeChunk = (index: number): ChunkPut | undefined => {
     const buffer = buffers[index]!;
-    if (buffer.lines.length === 0) return;
+    if (buffer.lines.length === 0) return undefined;
     const body = buffer.lines.join('');
     const chunk = buffer.chunks.length;
     buffer.chunks.push({ bytes: buffer.bytes, records: buffer.records, firstLine: buffer.firstLine, lastLine: buffer.lastLine });
@@ -67,9 +74,7 @@ export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<Sp
     buffer.lines = [];
     buffer.bytes = 0;
     buffer.records = 0;
-    const put = writeObject(s3, layout.chunk(index, chunk), body).finally(() => inFlight.delete(put));
-    inFlight.add(put);
-    if (inFlight.size >= MAX_PUTS_IN_FLIGHT) await Promise.race(inFlight);
+    return { location: layout.chunk(index, chunk), body };
   };
 
   const onSkip = (bad: BadLine) => {
@@ -77,35 +82,43 @@ export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<Sp
     if (badLines.length < MAX_REPORTED_BAD_LINES) badLines.push(bad);
   };
   const handling = { policy: spec.badRecordPolicy, onSkip };
-  for await (const batch of readInput(spec, s3, handling)) {
-    for (const { line, record, json } of batch) {
-      let derived = '';
-      let fields: DerivedValues | undefined;
-      if (deriver.active) {
-        const outcome = await deriver.evaluate(record, line);
-        if ('reason' in outcome) {
-          rejectOrSkipBadLine(outcome, handling);
-          continue;
+  // Reading pauses while MAX_PUTS_IN_FLIGHT chunk writes are under way: the pool pulls the next chunk only
+  // when a write can start, so the buffers stay within maxBufferedBytes plus the chunks being written.
+  async function* chunkPuts(): AsyncGenerator<ChunkPut> {
+    for await (const batch of readInput(spec, s3, handling)) {
+      for (const { line, record, json } of batch) {
+        let derived = '';
+        let fields: DerivedValues | undefined;
+        if (deriver.active) {
+          const outcome = await deriver.evaluate(record, line);
+          if ('reason' in outcome) {
+            rejectOrSkipBadLine(outcome, handling);
+            continue;
+          }
+          fields = outcome.values;
+          derived = outcome.json;
         }
-        fields = outcome.values;
-        derived = outcome.json;
+        const index = partitioner.partitionOfKey(keyOf(record, fields));
+        const text = chunkLine(line, derived, json);
+        const buffer = buffers[index]!;
+        if (buffer.records === 0) buffer.firstLine = line;
+        buffer.lastLine = line;
+        buffer.lines.push(text);
+        buffer.bytes += text.length;
+        buffer.records += 1;
+        buffered += text.length;
+        records += 1;
+        const full = buffer.bytes >= chunkBytes ? index : buffered >= maxBufferedBytes ? largestBuffer(buffers) : undefined;
+        const put = full === undefined ? undefined : takeChunk(full);
+        if (put) yield put;
       }
-      const index = partitioner.partitionOfKey(keyOf(record, fields));
-      const text = chunkLine(line, derived, json);
-      const buffer = buffers[index]!;
-      if (buffer.records === 0) buffer.firstLine = line;
-      buffer.lastLine = line;
-      buffer.lines.push(text);
-      buffer.bytes += text.length;
-      buffer.records += 1;
-      buffered += text.length;
-      records += 1;
-      if (buffer.bytes >= chunkBytes) await flush(index);
-      else if (buffered >= maxBufferedBytes) await flush(largestBuffer(buffers));
+    }
+    for (let index = 0; index < buffers.length; index++) {
+      const put = takeChunk(index);
+      if (put) yield put;
     }
   }
-  for (let index = 0; index < buffers.length; index++) await flush(index);
-  await Promise.all(inFlight);
+  await forEachOfConcurrently(chunkPuts(), MAX_PUTS_IN_FLIGHT, ({ location, body }) => writeObject(s3, location, body));
 
   const slices = buffers.flatMap((buffer, index) => slicesOf(index, buffer.chunks, sliceBytes));
   const base = { jobId: spec.jobId, job: jobContext(spec), workBucket, partitionCount: partitioner.count, records, skipped, badLines, startedAt, slices: slices.length };
