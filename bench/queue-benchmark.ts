@@ -47,7 +47,7 @@ export interface QueueRunOptions {
   messages: number;
   duplicateShare: number;
   log?: (line: string) => void;
-  /** Added to the function's environment (e.g. SLUICE_DEDUP_READ_FIRST). */
+  /** Added to the function's environment (e.g. QUEUE_ENV.dedupReadFirst). */
   functionEnvironment?: Record<string, string>;
   /** Called when the clock starts (after the queue is filled) and when it stops (e.g. to turn latency on and off). */
   window?: { start(): void; stop(): void };

@@ -11,7 +11,7 @@ export interface QueueScenario {
   runs: number;
   /** The sluice variant and the baseline it is paired with (default the sample's worker and Powertools). */
   workers?: readonly [BenchWorker, BenchWorker];
-  /** Added to the sluice variant's environment (e.g. SLUICE_DEDUP_READ_FIRST). */
+  /** Added to the sluice variant's environment (e.g. QUEUE_ENV.dedupReadFirst). */
   sluiceEnvironment?: Record<string, string>;
 }
 

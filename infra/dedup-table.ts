@@ -45,7 +45,7 @@ export interface DedupTableProps {
 export class DedupTable extends Construct {
   /** The underlying table. */
   readonly table: Table;
-  /** Table name, for the `SLUICE_DEDUP_TABLE` environment variable. */
+  /** Table name, for the consumer's `QUEUE_ENV.dedupTable` environment variable. */
   readonly tableName: string;
   /** Table ARN. */
   readonly tableArn: string;

@@ -121,8 +121,8 @@ export interface QueuePipelineAlarms {
  * send rights on its own queue for delay hops and on the DLQ for permanent failures) and alarms, each notifying
  * `alarmAction` or the stack's alarm topic. Queue names are generated unless `queueName` is given.
  *
- * Consumer environment: `SLUICE_QUEUE_URL`, `SLUICE_DLQ_URL`, `SLUICE_FIFO` (`true`/`false`),
- * `SLUICE_DEDUP_TABLE`, `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`, plus `environment`.
+ * Consumer environment: what `queueWorkerEnvironment` (shared/queue/contract.ts) writes (queue and DLQ URLs,
+ * FIFO flag, dedup table, scope and window), plus `environment`.
  *
  * @example
  * const orders = new QueuePipeline(this, 'Orders', {
@@ -140,7 +140,7 @@ export class QueuePipeline extends Construct {
   readonly consumer: SluiceFunction;
   /** The pipeline's alarms. */
   readonly alarms: QueuePipelineAlarms;
-  /** How long the consumer's dedup records last (`SLUICE_DEDUP_WINDOW_SECONDS`): at least queue + DLQ retention. */
+  /** How long the consumer's dedup records last (`QUEUE_ENV.dedupWindowSeconds`): at least queue + DLQ retention. */
   readonly dedupWindow: Duration;
   private readonly offered: OfferedOutput[];
 

@@ -6,19 +6,19 @@ import { QUEUE_ENV } from './contract.ts';
 
 /** The environment a queue worker function reads (wired by the QueuePipeline construct). */
 export interface QueueWorkerEnv {
-  /** SLUICE_DEDUP_TABLE: the dedup table's name. */
+  /** {@link QUEUE_ENV}.dedupTable: the dedup table's name. */
   dedupTable: string;
-  /** SLUICE_DEDUP_SCOPE: prefix of every dedup key of this pipeline. */
+  /** {@link QUEUE_ENV}.dedupScope: prefix of every dedup key of this pipeline. */
   dedupScope: string;
-  /** SLUICE_DEDUP_WINDOW_SECONDS: record lifetime; default 14 days (SQS's longest retention). */
+  /** {@link QUEUE_ENV}.dedupWindowSeconds: record lifetime; default 14 days (SQS's longest retention). */
   dedupWindowSeconds: number;
-  /** SLUICE_DEDUP_READ_FIRST: `adaptive` (default), `always` or `never`: see `readFirst` in `sluice/dedup`. */
+  /** {@link QUEUE_ENV}.dedupReadFirst: `adaptive` (default), `always` or `never`: see `readFirst` in `sluice/dedup`. */
   dedupReadFirst: ReadFirstMode;
-  /** SLUICE_QUEUE_URL: the consumed queue (delay hops). */
+  /** {@link QUEUE_ENV}.queueUrl: the consumed queue (delay hops). */
   queueUrl: string;
-  /** SLUICE_DLQ_URL: the dead-letter queue. */
+  /** {@link QUEUE_ENV}.dlqUrl: the dead-letter queue. */
   dlqUrl: string;
-  /** SLUICE_FIFO=true, or undefined to detect from the event source ARN. */
+  /** {@link QUEUE_ENV}.fifo `true`, or undefined to detect from the event source ARN. */
   fifo: boolean | undefined;
 }
 

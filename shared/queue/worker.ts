@@ -31,24 +31,24 @@ export type QueueWorkerOptions<T> = MessageEffect<T> &
    */
   schema: Schema<T>;
   /**
-   * Dedup settings. Default: the dedup table the QueuePipeline construct wired (`SLUICE_DEDUP_TABLE`,
-   * `SLUICE_DEDUP_SCOPE`, `SLUICE_DEDUP_WINDOW_SECONDS`), read first when duplicates are frequent
-   * (`SLUICE_DEDUP_READ_FIRST`, default `adaptive`: see `readFirst`), or none when no table is set.
+   * Dedup settings. Default: the dedup table the QueuePipeline construct wired (`QUEUE_ENV.dedupTable`,
+   * `.dedupScope`, `.dedupWindowSeconds` in contract.ts), read first when duplicates are frequent
+   * (`QUEUE_ENV.dedupReadFirst`, default `adaptive`: see `readFirst`), or none when no table is set.
    * `false` runs without dedup (then only `handle` is allowed).
    */
   dedup?: DedupOptions | false;
   /** Default: an SQS client with sluice's client settings. */
   sqs?: SQSClient;
-  /** The consumed queue: delay hops go back to it. Default `SLUICE_QUEUE_URL`. */
+  /** The consumed queue: delay hops go back to it. Default: the `QUEUE_ENV.queueUrl` variable. */
   queueUrl?: string;
-  /** The dead-letter queue. Default `SLUICE_DLQ_URL`. */
+  /** The dead-letter queue. Default: the `QUEUE_ENV.dlqUrl` variable. */
   dlqUrl?: string;
   /** Default: SLUICE_FIFO=true or an event source ARN ending in `.fifo`. */
   fifo?: boolean;
   /**
    * FIFO only: `false` (default, AWS's documented behaviour) stops the batch at the first failure and
    * returns every later record; `true` (Powertools' `skipGroupOnError`) blocks only the failed message
-   * group and processes the other groups concurrently. Default `SLUICE_FIFO_SKIP_GROUP_ON_ERROR=true`, else false.
+   * group and processes the other groups concurrently. Default: the `QUEUE_ENV.fifoSkipGroupOnError` variable is `true`, else false.
    */
   skipGroupOnError?: boolean;
   /** Records (standard) or message groups (FIFO with `skipGroupOnError`) processed at once. Default 10. */
