@@ -110,6 +110,28 @@ function templateAlarms(resources: ResourceRegistry, resolver: TemplateResolver)
   });
 }
 
+/** What {@link LocalRuntime.start} builds, handed to the runtime in one piece. */
+interface LocalRuntimeState {
+  readonly template: CfnTemplate;
+  readonly resources: ResourceRegistry;
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  readonly sqsMappings: readonly RunningMapping<SqsPollerStats>[];
+  readonly streamMappings: readonly RunningMapping<KinesisPollerStats>[];
+  readonly clients: RuntimeClients;
+  readonly endpoints: EmulatorEndpoints;
+  readonly region: string;
+  readonly stateMachines: readonly LocalStateMachine[];
+  readonly unsupportedFunctions: readonly UnsupportedFunction[];
+  readonly notEmulated: readonly NotEmulated[];
+  readonly events: RuntimeEvents;
+  readonly stackName: string;
+  /** The emulators it started (undefined when it was given endpoints): stopped with it. */
+  readonly ownedEmulators: Emulators | undefined;
+  readonly resolver: TemplateResolver;
+  /** Stops what `start()` started besides the pollers and emulators (APIs, the app, the work directory). */
+  readonly release: () => Promise<void>;
+}
+
 /** Quiet defaults for in-process handlers: a local run should print its progress, not EMF blobs. */
 const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
   POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -129,31 +151,59 @@ const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
  * await runtime.stop();
  */
 export class LocalRuntime {
-  private constructor(
-    readonly template: CfnTemplate,
-    readonly resources: ResourceRegistry,
-    readonly functions: ReadonlyMap<string, LocalFunction>,
-    /** The SQS event source mappings. */
-    readonly mappings: readonly RunningMapping[],
-    /** The Kinesis event source mappings. */
-    readonly streamMappings: readonly RunningMapping<KinesisPollerStats>[],
-    readonly clients: RuntimeClients,
-    readonly endpoints: EmulatorEndpoints,
-    readonly region: string,
-    /** The template's state machines, their Task states bound to the local functions. */
-    readonly stateMachines: readonly LocalStateMachine[],
-    /** Functions of the template the runtime cannot run, each with the reason. */
-    readonly unsupportedFunctions: readonly UnsupportedFunction[],
-    /** What the template holds that the runtime accepts but does not emulate (KMS keys, VPC, alarms …), with the reason. */
-    readonly notEmulated: readonly NotEmulated[],
-    private readonly ownedEmulators: Emulators | undefined,
-    private readonly resolver: TemplateResolver,
-    private readonly release: () => Promise<void>,
-    /** Function invocations and log lines, state machine execution events, as they happen. */
-    readonly events: RuntimeEvents,
-    /** The stack it runs (`local` for a template given as an object). */
-    readonly stackName: string,
-  ) {}
+  readonly template: CfnTemplate;
+  readonly resources: ResourceRegistry;
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** The SQS event source mappings. */
+  readonly sqsMappings: readonly RunningMapping<SqsPollerStats>[];
+  /** The Kinesis event source mappings. */
+  readonly streamMappings: readonly RunningMapping<KinesisPollerStats>[];
+  readonly clients: RuntimeClients;
+  readonly endpoints: EmulatorEndpoints;
+  readonly region: string;
+  /** The template's state machines, their Task states bound to the local functions. */
+  readonly stateMachines: readonly LocalStateMachine[];
+  /** Functions of the template the runtime cannot run, each with the reason. */
+  readonly unsupportedFunctions: readonly UnsupportedFunction[];
+  /** What the template holds that the runtime accepts but does not emulate (KMS keys, VPC, alarms …), with the reason. */
+  readonly notEmulated: readonly NotEmulated[];
+  /** Function invocations and log lines, state machine execution events, as they happen. */
+  readonly events: RuntimeEvents;
+  /** The stack it runs (`local` for a template given as an object). */
+  readonly stackName: string;
+  private readonly ownedEmulators: Emulators | undefined;
+  private readonly resolver: TemplateResolver;
+  private readonly release: () => Promise<void>;
+
+  private constructor(state: LocalRuntimeState) {
+    this.template = state.template;
+    this.resources = state.resources;
+    this.functions = state.functions;
+    this.sqsMappings = state.sqsMappings;
+    this.streamMappings = state.streamMappings;
+    this.clients = state.clients;
+    this.endpoints = state.endpoints;
+    this.region = state.region;
+    this.stateMachines = state.stateMachines;
+    this.unsupportedFunctions = state.unsupportedFunctions;
+    this.notEmulated = state.notEmulated;
+    this.events = state.events;
+    this.stackName = state.stackName;
+    this.ownedEmulators = state.ownedEmulators;
+    this.resolver = state.resolver;
+    this.release = state.release;
+  }
+
+  /**
+   * The SQS event source mappings.
+   *
+   * @deprecated Use {@link LocalRuntime.sqsMappings}: `mappings` never held the Kinesis ones ({@link LocalRuntime.streamMappings}).
+   * @example
+   * const deleted = runtime.sqsMappings.reduce((sum, m) => sum + m.poller.stats.deleted, 0);
+   */
+  get mappings(): readonly RunningMapping<SqsPollerStats>[] {
+    return this.sqsMappings;
+  }
 
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const region = options.region ?? 'us-east-1';
@@ -240,14 +290,31 @@ export class LocalRuntime {
           ...(wrapFunction ? { wrapFunction } : {}),
         }),
       );
-      const { mappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
+      const { sqsMappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
       const release = async () => {
         await api?.stop();
         await controlPlane.stop();
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
       };
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, skipped, ownedEmulators, resolver, release, events, app.stackName);
+      const runtime = new LocalRuntime({
+        template,
+        resources,
+        functions,
+        sqsMappings,
+        streamMappings,
+        clients,
+        endpoints,
+        region,
+        stateMachines: machines,
+        unsupportedFunctions: unsupported,
+        notEmulated: skipped,
+        ownedEmulators,
+        resolver,
+        release,
+        events,
+        stackName: app.stackName,
+      });
       started.runtime = runtime;
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
@@ -347,8 +414,8 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     region: string,
     log: (line: string) => void,
-  ): { mappings: RunningMapping[]; streamMappings: RunningMapping<KinesisPollerStats>[] } {
-    const mappings: RunningMapping[] = [];
+  ): { sqsMappings: RunningMapping<SqsPollerStats>[]; streamMappings: RunningMapping<KinesisPollerStats>[] } {
+    const sqsMappings: RunningMapping<SqsPollerStats>[] = [];
     const streamMappings: RunningMapping<KinesisPollerStats>[] = [];
     for (const resource of resources.ofType('AWS::Lambda::EventSourceMapping')) {
       const props = resolver.resolve(resource.definition.Properties ?? {}) as Record<string, unknown>;
@@ -369,7 +436,6 @@ export class LocalRuntime {
           kinesis: clients.kinesis,
           sqs: clients.sqs,
           queueUrlForArn: (arn) => resources.byArn(arn)?.ref ?? arn,
-          clock: { now: () => Date.now() },
           region,
           onError,
         });
@@ -391,9 +457,9 @@ export class LocalRuntime {
         ...(options.sqsFaults ? { faults: options.sqsFaults } : {}),
         onError,
       });
-      mappings.push({ ...common, poller });
+      sqsMappings.push({ ...common, poller });
     }
-    return { mappings, streamMappings };
+    return { sqsMappings, streamMappings };
   }
 
   /**
@@ -425,7 +491,7 @@ export class LocalRuntime {
 
   /** The SQS poller of the mapping that reads this queue URL, with its stats. */
   sqsPoller(queueUrl: string): EventSourcePoller<SqsPollerStats> {
-    const mapping = this.mappings.find((m) => m.source.ref === queueUrl);
+    const mapping = this.sqsMappings.find((m) => m.source.ref === queueUrl);
     if (!mapping) throw new Error(`no event source mapping reads the queue ${queueUrl}`);
     return mapping.poller;
   }
@@ -438,7 +504,7 @@ export class LocalRuntime {
   }
 
   private allPollers(): EventSourcePoller<unknown>[] {
-    return [...this.mappings, ...this.streamMappings].map((m) => m.poller);
+    return [...this.sqsMappings, ...this.streamMappings].map((m) => m.poller);
   }
 
   /** Emulators this runtime started that listen beyond the address asked for (the port and why): warn about them. */
@@ -487,7 +553,7 @@ export class LocalRuntime {
     let remaining = 0;
     await until(
       async () => {
-        depths = await Promise.all(this.mappings.map((m) => this.queueDepth(m.source.ref)));
+        depths = await Promise.all(this.sqsMappings.map((m) => this.queueDepth(m.source.ref)));
         remaining = depths.reduce((sum, d) => sum + d.visible + d.inFlight + (options.includeDelayed === false ? 0 : d.delayed), 0);
         return remaining === 0 && this.allPollers().every((p) => p.idle());
       },
@@ -501,7 +567,7 @@ export class LocalRuntime {
 
   /** Messages acknowledged and stream records handled so far, over every poller: it grows while work gets done. */
   private handledCount(): number {
-    const acknowledged = this.mappings.reduce((sum, m) => sum + m.poller.stats.deleted, 0);
+    const acknowledged = this.sqsMappings.reduce((sum, m) => sum + m.poller.stats.deleted, 0);
     return this.streamMappings.reduce((sum, m) => sum + m.poller.stats.delivered + m.poller.stats.filtered + m.poller.stats.discarded, acknowledged);
   }
 
