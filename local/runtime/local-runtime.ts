@@ -1,16 +1,8 @@
 import { rmSync } from 'node:fs';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { clientConfig } from '../../shared/aws-clients.ts';
-import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { OUTPUT_METADATA_KEY } from '../../shared/stack-outputs.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
 import { emulatorEnvironment } from '../emulators/environment.ts';
-import { withReceivedProtoAttributes } from '../sqs-received-attributes.ts';
 import { loadApp, type AppSource, type LoadedApp } from '../template/load-template.ts';
 import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
@@ -23,6 +15,8 @@ import type { LocalStateMachine, LocalStateMachineOptions, StateMachineEvent } f
 import { createWorkDir, functionCode } from './function-code.ts';
 import { captureFunctionOutput } from './function-output.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
+import { applyProcessEnvironment } from './process-environment.ts';
+import { createRuntimeClients, type RuntimeClients } from './runtime-clients.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { startControlPlaneApi, type ControlPlaneAlarm, type LocalAccount } from '../control-plane/api-server.ts';
 import { notEmulated, ResourceRegistry, type LocalResource, type NotEmulated } from './resources.ts';
@@ -94,13 +88,7 @@ export interface RunningMapping<Stats = SqsPollerStats> {
   readonly poller: EventSourcePoller<Stats>;
 }
 
-export interface RuntimeClients {
-  readonly sqs: SQSClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly s3: S3Client;
-  readonly kinesis?: KinesisClient;
-  readonly sns: SNSClient;
-}
+export type { RuntimeClients } from './runtime-clients.ts';
 
 /** The template's CloudWatch alarms as CloudWatch would describe them, actions resolved to the local resources. */
 function templateAlarms(resources: ResourceRegistry, resolver: TemplateResolver): ControlPlaneAlarm[] {
@@ -219,18 +207,18 @@ export class LocalRuntime {
     });
     let stopApi: (() => Promise<void>) | undefined;
     let stopControlPlane: (() => Promise<void>) | undefined;
+    let restoreEnvironment: (() => void) | undefined;
     try {
       const emulatorEndpoints = options.endpoints ?? ownedEmulators!.endpoints;
       app = await LocalRuntime.bundleIfNeeded(app, workDir, log);
       const { template } = app;
-      // The Step Functions API must be up before any function module loads: a starter function's
-      // SFNClient reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
+      // The Step Functions API must be up before any function runs: a starter function's SFNClient
+      // reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
       const machines: LocalStateMachine[] = [];
       const hasStateMachines = Object.values(template.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine');
       const api = hasStateMachines ? await startStepFunctionsApi(machines, options.listenHost ? { host: options.listenHost } : {}) : undefined;
       stopApi = api?.stop;
       const endpoints: EmulatorEndpoints = { ...emulatorEndpoints, ...(api ? { sfn: api.endpoint } : {}) };
-      Object.assign(process.env, emulatorEnvironment(endpoints, region));
       const resources = ResourceRegistry.fromTemplate(template, {
         region,
         accountId: LOCAL_ACCOUNT_ID,
@@ -244,13 +232,7 @@ export class LocalRuntime {
         identityOf: (id) => resources.get(id),
         parameterDefault: (name) => template.Parameters?.[name]?.Default,
       });
-      const clients: RuntimeClients = {
-        sqs: withReceivedProtoAttributes(new SQSClient(clientConfig({ service: 'sqs' }))),
-        dynamodb: new DynamoDBClient(clientConfig()),
-        s3: new S3Client(clientConfig({ service: 's3' })),
-        ...(endpoints.kinesis ? { kinesis: new KinesisClient(kinesisClientConfig()) } : {}),
-        sns: new SNSClient(clientConfig()),
-      };
+      const clients = createRuntimeClients(endpoints, region);
       await provisionResources(resources, resolver, clients, options.overrides);
       const skipped = notEmulated(resources);
       // CloudFormation, CloudWatch, Lambda and SSM, read-only, as an account would describe this stack (`sluice doctor`).
@@ -268,7 +250,8 @@ export class LocalRuntime {
       });
       stopControlPlane = controlPlane.stop;
       Object.assign(endpoints, { controlPlane: controlPlane.endpoint });
-      Object.assign(process.env, emulatorEnvironment(endpoints, region));
+      // For the functions' own SDK clients, until stop(): see process-environment.ts for why they need it.
+      restoreEnvironment = applyProcessEnvironment(emulatorEnvironment(endpoints, region));
       const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir }, events);
       for (const { logicalId, reason } of unsupported) log(`not running function ${logicalId} locally: ${reason}`);
       const { wrapFunction, onEvent, ...tuning } = options.stateMachines ?? {};
@@ -296,6 +279,7 @@ export class LocalRuntime {
         await controlPlane.stop();
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
+        restoreEnvironment?.();
       };
       const runtime = new LocalRuntime({
         template,
@@ -324,6 +308,7 @@ export class LocalRuntime {
       await ownedEmulators?.stop();
       app.dispose();
       rmSync(workDir, { recursive: true, force: true });
+      restoreEnvironment?.();
       throw err;
     }
   }
