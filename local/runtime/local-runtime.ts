@@ -132,6 +132,11 @@ const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
  * streams and buckets in the emulators, maps each function to its TypeScript entry and resolved
  * environment, and runs one poller per event source mapping with Lambda's semantics.
  *
+ * Its own clients (`clients`) are built on explicit endpoints. The functions run in this process, and their
+ * SDK clients find the emulators through `AWS_ENDPOINT_URL_<SERVICE>`: those variables are in `process.env`
+ * from `start()` to `stop()`, which puts `process.env` back as it found it (local/runtime/process-environment.ts
+ * says why this cannot be narrower).
+ *
  * @example
  * const runtime = await LocalRuntime.start({ app: { projectDir: 'my-app' } });
  * const queueUrl = runtime.output('InvoicesQueueUrl');
@@ -193,6 +198,14 @@ export class LocalRuntime {
     return this.sqsMappings;
   }
 
+  /**
+   * Loads the app, starts the emulators (unless `endpoints` are given), creates the template's resources,
+   * binds its functions and state machines, and starts the pollers (unless `pollers: false`). On failure it
+   * stops whatever it had started and leaves `process.env` as it was.
+   *
+   * @example
+   * const runtime = await LocalRuntime.start({ template, projectRoot: '.', endpoints: endpointsFromEnvironment() });
+   */
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const region = options.region ?? 'us-east-1';
     const log = options.log ?? (() => undefined);
@@ -504,16 +517,36 @@ export class LocalRuntime {
     return found;
   }
 
+  /**
+   * The local function whose logical id starts with `logicalIdPrefix`; throws when there is none.
+   *
+   * @example
+   * const response = await runtime.function('OrdersWorker').invoke(sqsEvent);
+   */
   function(logicalIdPrefix: string): LocalFunction {
     const found = [...this.functions.values()].find((f) => f.logicalId.startsWith(logicalIdPrefix));
     if (!found) throw new Error(`no local function whose logical id starts with ${logicalIdPrefix}`);
     return found;
   }
 
+  /**
+   * Starts every event source poller (`start()` does unless `pollers: false`).
+   *
+   * @example
+   * const runtime = await LocalRuntime.start({ pollers: false });
+   * await fillQueues(runtime);
+   * runtime.startPollers();
+   */
   startPollers(): void {
     for (const poller of this.allPollers()) poller.start();
   }
 
+  /**
+   * Stops every event source poller and waits for the batches in flight.
+   *
+   * @example
+   * await runtime.stopPollers();
+   */
   async stopPollers(): Promise<void> {
     await Promise.all(this.allPollers().map((p) => p.stop()));
   }
@@ -563,6 +596,13 @@ export class LocalRuntime {
     return found;
   }
 
+  /**
+   * Stops the pollers, the Step Functions and control-plane APIs and the emulators it started, destroys its
+   * clients, and takes its variables out of `process.env` again.
+   *
+   * @example
+   * try { await runtime.drain(); } finally { await runtime.stop(); }
+   */
   async stop(): Promise<void> {
     await this.stopPollers();
     await this.release();
