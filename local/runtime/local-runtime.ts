@@ -98,27 +98,17 @@ function templateAlarms(resources: ResourceRegistry, resolver: TemplateResolver)
   });
 }
 
-/** What {@link LocalRuntime.start} builds, handed to the runtime in one piece. */
-interface LocalRuntimeState {
-  readonly template: CfnTemplate;
-  readonly resources: ResourceRegistry;
-  readonly functions: ReadonlyMap<string, LocalFunction>;
-  readonly sqsMappings: readonly RunningMapping<SqsPollerStats>[];
-  readonly streamMappings: readonly RunningMapping<KinesisPollerStats>[];
-  readonly clients: RuntimeClients;
-  readonly endpoints: EmulatorEndpoints;
-  readonly region: string;
-  readonly stateMachines: readonly LocalStateMachine[];
-  readonly unsupportedFunctions: readonly UnsupportedFunction[];
-  readonly notEmulated: readonly NotEmulated[];
-  readonly events: RuntimeEvents;
-  readonly stackName: string;
+/** What {@link LocalRuntime.start} builds, handed to the runtime in one piece: its public parts and the private ones. */
+type LocalRuntimeState = Pick<
+  LocalRuntime,
+  'template' | 'resources' | 'functions' | 'sqsMappings' | 'streamMappings' | 'clients' | 'endpoints' | 'region' | 'stateMachines' | 'unsupportedFunctions' | 'notEmulated' | 'events' | 'stackName'
+> & {
   /** The emulators it started (undefined when it was given endpoints): stopped with it. */
   readonly ownedEmulators: Emulators | undefined;
   readonly resolver: TemplateResolver;
-  /** Stops what `start()` started besides the pollers and emulators (APIs, the app, the work directory). */
+  /** Stops what `start()` started besides the pollers and emulators (APIs, the app, the work directory, process.env). */
   readonly release: () => Promise<void>;
-}
+};
 
 /** Quiet defaults for in-process handlers: a local run should print its progress, not EMF blobs. */
 const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
