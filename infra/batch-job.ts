@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn, Names, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Aws, Duration, Fn, Names, RemovalPolicy, Stack, type CfnElement } from 'aws-cdk-lib';
 import { AttributeType, type Table } from 'aws-cdk-lib/aws-dynamodb';
 import { MathExpression, type Alarm, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
@@ -31,7 +31,7 @@ import { INPUT_BUCKETS_ENV, OUTPUT_BUCKETS_ENV } from '../shared/batch/bucket-al
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
 import { DEFAULT_INLINE_MAX_PARTITIONS, MAX_INLINE_ITEMS } from '../shared/batch/limits.ts';
 import { acknowledgeFinding } from './compliance-findings.ts';
-import { complianceLogGroup, complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
+import { ACCESS_LOGS_BUCKET_CONTEXT_KEY, complianceLogGroup, complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import type { DedupTable } from './dedup-table.ts';
 import { QueuePipeline } from './queue-pipeline.ts';
 import { acknowledgeNagFinding, ALARM_PERIOD, alarmAbove, grantTableActions, leastPrivilegeFunction, notifyOnAlarm, secureTable } from './secure-defaults.ts';
@@ -105,6 +105,14 @@ export interface BatchJobProps {
    */
   readonly removalPolicy?: RemovalPolicy;
   /**
+   * Where the batch bucket's server access logs go: an existing bucket in the same account and Region (SSE-S3,
+   * no Object Lock, a bucket policy letting `logging.s3.amazonaws.com` put objects under `batch-bucket/`).
+   * Default: the stack's {@link ComplianceResources} `accessLogsBucket` (prop or `accessLogsBucket` context),
+   * else a log bucket this construct creates. In the `strict` profile bring one: a log bucket inside the
+   * template cannot meet Control Tower's CT.S3.PR.2, PR.9 and PR.10 (docs/compliance.md).
+   */
+  readonly accessLogsBucket?: IBucket;
+  /**
    * Other buckets job specs may read inputs from (`input.s3.bucket`); Split may read (and list) them. Default:
    * only the batch bucket. A spec naming any other bucket is refused before the job starts.
    */
@@ -174,23 +182,16 @@ export class BatchJob extends Construct {
     const profile = complianceProfile(this, props.compliance);
     const strict = profile === 'strict';
 
-    const accessLogs = new Bucket(this, 'AccessLogs', {
-      ...compliantBucketProps(profile),
-      // S3 delivers server access logs only to an SSE-S3 bucket.
-      encryption: BucketEncryption.S3_MANAGED,
-      lifecycleRules: withVersionExpiry(profile, [{ id: 'ExpireAccessLogs', expiration: Duration.days(strict ? 365 : 90) }]),
-      removalPolicy,
-    });
-    acknowledgeFinding(accessLogs, 'accessLogBucketLogging');
-    acknowledgeFinding(accessLogs, 'accessLogBucketEncryption');
-    acknowledgeFinding(accessLogs, 'bucketReplication');
+    const broughtLogs = props.accessLogsBucket ?? ComplianceResources.of(this).accessLogsBucket;
+    const accessLogs = broughtLogs ?? this.createAccessLogBucket(profile, removalPolicy);
     this.bucket = new Bucket(this, 'Bucket', {
       ...compliantBucketProps(profile),
       ...(strict
         ? { encryption: BucketEncryption.KMS, encryptionKey: ComplianceResources.of(this).encryptionKey, bucketKeyEnabled: true }
         : { encryption: BucketEncryption.S3_MANAGED }),
       serverAccessLogsBucket: accessLogs,
-      serverAccessLogsPrefix: 'batch-bucket/',
+      // A brought bucket may serve many jobs and stacks: each batch bucket logs under its own path.
+      serverAccessLogsPrefix: broughtLogs ? `${Names.uniqueId(this)}/` : 'batch-bucket/',
       lifecycleRules: withVersionExpiry(profile, [
         { id: 'ExpireIntermediateData', prefix: INTERMEDIATE_PREFIX, expiration: props.intermediateExpiration ?? Duration.days(2) },
         { id: 'AbortIncompleteUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
@@ -198,7 +199,7 @@ export class BatchJob extends Construct {
       removalPolicy,
     });
     acknowledgeFinding(this.bucket, 'bucketReplication');
-    if (strict) for (const bucket of [accessLogs, this.bucket]) notifyEventBridge(bucket);
+    if (strict) notifyEventBridge(this.bucket);
     this.summaryTable = secureTable(this, 'SummaryTable', { partitionKey: { name: 'jobId', type: AttributeType.STRING }, removalPolicy, compliance: profile });
 
     const inputBuckets: IBucket[] = [this.bucket, ...(props.inputBuckets ?? [])];
@@ -449,6 +450,36 @@ export class BatchJob extends Construct {
     }
     return stateMachine;
   }
+
+  /**
+   * The log bucket a BatchJob creates when nobody brought one. S3 delivers server access logs only to a bucket
+   * with SSE-S3 default encryption and without Object Lock (S3 User Guide, "Enabling Amazon S3 server access
+   * logging"), and a log bucket should not log itself, so in `strict` it is the one bucket of the template that
+   * cannot meet Control Tower's S3 controls: synth warns and names the way out.
+   */
+  private createAccessLogBucket(profile: ComplianceProfile, removalPolicy: RemovalPolicy): Bucket {
+    const strict = profile === 'strict';
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      encryption: BucketEncryption.S3_MANAGED,
+      ...(strict ? { versioned: true } : {}),
+      lifecycleRules: withVersionExpiry(profile, [{ id: 'ExpireAccessLogs', expiration: Duration.days(strict ? 365 : 90) }]),
+      removalPolicy,
+    });
+    acknowledgeFinding(accessLogs, 'accessLogBucketLogging');
+    acknowledgeFinding(accessLogs, 'accessLogBucketEncryption');
+    acknowledgeFinding(accessLogs, 'accessLogBucketObjectLock');
+    acknowledgeFinding(accessLogs, 'bucketReplication');
+    if (strict) {
+      notifyEventBridge(accessLogs);
+      Annotations.of(accessLogs).addWarningV2(
+        'sluice:strictAccessLogBucket',
+        `strict profile: this access-log bucket cannot meet Control Tower CT.S3.PR.2, PR.9 and PR.10 (S3 delivers access logs only to an SSE-S3 bucket without Object Lock). Bring your account's log bucket instead: -c ${ACCESS_LOGS_BUCKET_CONTEXT_KEY}=<bucket name>, or the accessLogsBucket prop.`,
+      );
+    }
+    return accessLogs;
+  }
 }
 
 function withRetry<T extends TaskStateBase>(task: T, maxAttempts: number, errors = TRANSIENT_TASK_ERRORS): T {
@@ -456,14 +487,13 @@ function withRetry<T extends TaskStateBase>(task: T, maxAttempts: number, errors
   return task;
 }
 
-/** What both batch buckets get in every profile, and in strict versioning with Object Lock (no default retention). */
+/** What the batch bucket gets in every profile, and in strict versioning with Object Lock (no default retention). */
 function compliantBucketProps(profile: ComplianceProfile): BucketProps {
   return {
     enforceSSL: true,
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     // Object Lock without a default retention locks nothing by itself: intermediate data must stay deletable by
-    // its lifecycle rule, and S3 refuses to deliver access logs to a bucket with a default retention. Lock
-    // outputs per object (retention or legal hold) where your data requires it.
+    // its lifecycle rule. Lock outputs per object (retention or legal hold) where your data requires it.
     ...(profile === 'strict' ? { versioned: true, objectLockEnabled: true } : {}),
   };
 }

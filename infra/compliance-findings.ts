@@ -38,11 +38,18 @@ export const ACKNOWLEDGED_FINDINGS = {
   },
   accessLogBucketEncryption: {
     rules: [...inPacks('S3DefaultEncryptionKMS', NIST, HIPAA, PCI), `${GUARD}s3_bucket_default_encryption_kms_check`],
-    reason: 'S3 server access logs can only be delivered to a bucket whose default encryption is SSE-S3: S3 refuses SSE-KMS on a log destination bucket.',
+    reason:
+      'The access-log bucket a BatchJob creates when none is brought: S3 delivers server access logs only to a bucket with SSE-S3 default encryption (S3 User Guide, "Enabling Amazon S3 server access logging"). Bring your account\'s log bucket (accessLogsBucket) to leave no such bucket in the template.',
   },
   accessLogBucketLogging: {
     rules: ['AwsSolutions-S1', `${GUARD}s3_bucket_logging_enabled_check`],
-    reason: 'This is the server access log destination of the batch bucket; logging it into itself would loop, and into another bucket would need a third one for that.',
+    reason:
+      'The access-log bucket a BatchJob creates when none is brought: S3 advises against logging a log destination (into itself it loops; into another bucket needs a third). Bring your account\'s log bucket (accessLogsBucket) to leave no such bucket in the template.',
+  },
+  accessLogBucketObjectLock: {
+    rules: [`${GUARD}s3_bucket_object_lock_enabled_check`],
+    reason:
+      'The access-log bucket a BatchJob creates when none is brought: S3 does not deliver server access logs to a bucket with Object Lock enabled (S3 User Guide, "Enabling Amazon S3 server access logging"). Bring your account\'s log bucket (accessLogsBucket) to leave no such bucket in the template.',
   },
   alarmTopicUnencrypted: {
     rules: ['AwsSolutions-SNS2'],

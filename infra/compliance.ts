@@ -17,6 +17,7 @@ import {
 import { AnyPrincipal, Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Bucket, type IBucket } from 'aws-cdk-lib/aws-s3';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledgeFinding } from './compliance-findings.ts';
@@ -35,6 +36,15 @@ export type ComplianceProfile = 'standard' | 'strict';
 
 /** The CDK context key that sets the profile of a whole app: `cdk synth -c compliance=strict`. */
 export const COMPLIANCE_CONTEXT_KEY = 'compliance';
+
+/**
+ * The CDK context key naming an existing bucket that receives the S3 server access logs of the stack's
+ * buckets: `cdk synth -c compliance=strict -c accessLogsBucket=acme-s3-access-logs-111122223333-eu-west-1`.
+ */
+export const ACCESS_LOGS_BUCKET_CONTEXT_KEY = 'accessLogsBucket';
+
+/** S3's bucket naming rules (general purpose buckets): 3–63 characters, lowercase letters, digits, dots and hyphens. */
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 const PROFILES: readonly ComplianceProfile[] = ['standard', 'strict'];
 
@@ -87,6 +97,18 @@ export interface ComplianceResourcesProps {
   readonly vpc?: IVpc;
   /** strict: the subnets of `vpc` functions use. Default: its private isolated subnets. */
   readonly vpcSubnets?: SubnetSelection;
+  /**
+   * The bucket that receives the server access logs of the stack's buckets, typically one per account and Region
+   * from your account baseline (S3 requires the same account and Region, SSE-S3 default encryption, no Object
+   * Lock, and a bucket policy letting `logging.s3.amazonaws.com` put objects). Default: the
+   * `accessLogsBucket` context (a bucket name), else each BatchJob creates its own log bucket.
+   *
+   * Why it matters in `strict`: Control Tower's CT.S3.PR.2 and CT.S3.PR.10 ask every bucket of the template
+   * to be logged and SSE-KMS encrypted, which a log destination cannot be (S3 does not deliver access logs
+   * to an SSE-KMS bucket, and logging a log bucket loops or needs a third bucket); a destination outside the
+   * template leaves no bucket in it that breaks them.
+   */
+  readonly accessLogsBucket?: IBucket;
 }
 
 /**
@@ -167,6 +189,22 @@ export class ComplianceResources extends Construct {
   /** strict: the subnets functions use in {@link vpc}. */
   get vpcSubnets(): SubnetSelection {
     return this.props.vpcSubnets ?? { subnetType: SubnetType.PRIVATE_ISOLATED };
+  }
+
+  /**
+   * The server access log destination you brought (prop, else the `accessLogsBucket` context), or `undefined`
+   * when each construct should create its own.
+   *
+   * @throws Error when the context holds something that is not a bucket name.
+   */
+  get accessLogsBucket(): IBucket | undefined {
+    if (this.props.accessLogsBucket) return this.props.accessLogsBucket;
+    const name: unknown = this.node.tryGetContext(ACCESS_LOGS_BUCKET_CONTEXT_KEY);
+    if (name === undefined) return undefined;
+    if (typeof name !== 'string' || !BUCKET_NAME.test(name)) {
+      throw new Error(`the "${ACCESS_LOGS_BUCKET_CONTEXT_KEY}" context must be an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens), got ${JSON.stringify(name)}`);
+    }
+    return (this.node.tryFindChild('AccessLogsBucket') as IBucket | undefined) ?? Bucket.fromBucketName(this, 'AccessLogsBucket', name);
   }
 
   /**

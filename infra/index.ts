@@ -24,6 +24,7 @@ export {
   complianceProfile,
   complianceLogGroup,
   COMPLIANCE_CONTEXT_KEY,
+  ACCESS_LOGS_BUCKET_CONTEXT_KEY,
   ALARM_TOPIC_OUTPUT,
   LOG_RETENTION,
   type ComplianceProfile,

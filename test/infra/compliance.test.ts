@@ -104,7 +104,7 @@ describe('the strict profile of the sample app (cdk synth -c compliance=strict)'
     }
   });
 
-  it('versions both buckets with Object Lock on and no default retention, notifies EventBridge, and expires old versions', () => {
+  it('versions both buckets, notifies EventBridge and expires old versions; Object Lock (no default retention) on the batch bucket only', () => {
     // Prepare
     const buckets = resourcesOf(template, 'AWS::S3::Bucket');
 
@@ -114,12 +114,41 @@ describe('the strict profile of the sample app (cdk synth -c compliance=strict)'
       expect({ id, ...bucket.Properties }).toMatchObject({
         id,
         VersioningConfiguration: { Status: 'Enabled' },
-        ObjectLockEnabled: true,
         NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
         LifecycleConfiguration: { Rules: expect.arrayContaining([expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]) },
       });
       expect(bucket.Properties!.ObjectLockConfiguration).toBeUndefined();
     }
+    // S3 does not deliver server access logs to a bucket with Object Lock enabled.
+    const lockOf = Object.fromEntries(buckets.map(([id, bucket]) => [id.replace(/[A-F0-9]{8}$/, ''), bucket.Properties!.ObjectLockEnabled]));
+    expect(lockOf).toEqual({ BatchBucket: true, BatchAccessLogs: undefined });
+  });
+
+  it('logs the batch bucket into a brought access-log bucket under its own prefix, and creates no log bucket then', () => {
+    // Prepare
+    const app = new App({ context: { ...SKIP_BUNDLING, compliance: 'strict', accessLogsBucket: 'acme-s3-access-logs-111122223333-eu-west-1' } });
+    const stack = new Stack(app, 'Logged');
+
+    // Act
+    new BatchJob(stack, 'Batch');
+    const logged = Template.fromStack(stack);
+
+    // Assess
+    const buckets = resourcesOf(logged, 'AWS::S3::Bucket');
+    expect(buckets).toHaveLength(1);
+    expect(buckets[0]![1].Properties!.LoggingConfiguration).toEqual({
+      DestinationBucketName: 'acme-s3-access-logs-111122223333-eu-west-1',
+      LogFilePrefix: expect.stringMatching(/^LoggedBatch[0-9A-F]{8}\/$/),
+    });
+  });
+
+  it('refuses an accessLogsBucket context that is not a bucket name', () => {
+    // Prepare
+    const app = new App({ context: { ...SKIP_BUNDLING, accessLogsBucket: 'Not A Bucket' } });
+    const stack = new Stack(app, 'Bad');
+
+    // Act / Assess
+    expect(() => new BatchJob(stack, 'Batch')).toThrow(/"accessLogsBucket" context must be an S3 bucket name/);
   });
 
   it('reserves concurrency for every function: each consumer its mapping concurrency, partitions as many as a Map runs at once', () => {
