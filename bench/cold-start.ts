@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { repoRoot } from './repo-root.ts';
 import { median } from './stats.ts';
 import { QUEUE_ENV } from '../shared/queue/contract.ts';
+import { STREAM_ENV } from '../shared/stream/contract.ts';
 
 /** A handler measured for cold start. */
 export interface ColdStartTarget {
@@ -59,8 +60,8 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
   ...Object.fromEntries(
     [
       QUEUE_ENV.queueUrl, QUEUE_ENV.dlqUrl, QUEUE_ENV.dedupTable, QUEUE_ENV.dedupScope, 'ORDERS_TABLE_NAME', 'CUSTOMER_TOTALS_TABLE_NAME',
-      'DEDUP_TABLE_NAME', 'BATCH_BUCKET', 'BATCH_STATE_MACHINE_ARN', 'BATCH_SUMMARY_TABLE', 'SLUICE_PIPELINE_NAME', 'SLUICE_RESULTS_TABLE',
-      'SLUICE_FAILURE_QUEUE_URL', 'INVOICES_TABLE', 'BALANCES_TABLE',
+      'DEDUP_TABLE_NAME', 'BATCH_BUCKET', 'BATCH_STATE_MACHINE_ARN', 'BATCH_SUMMARY_TABLE', STREAM_ENV.pipelineName, STREAM_ENV.resultsTable,
+      STREAM_ENV.failureQueueUrl, 'INVOICES_TABLE', 'BALANCES_TABLE',
     ].map((name) => [name, name.endsWith('_URL') ? `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}` : `bench-${name.toLowerCase()}`]),
   ),
 };

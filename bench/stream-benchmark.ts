@@ -4,7 +4,7 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import { generateOrderTraffic } from '../examples/orders/demo/order-stream-traffic.ts';
 import { orderRevenuePipeline } from '../examples/orders/lib/order-revenue-pipeline.ts';
 import { processWindowBatch } from '../shared/stream/processor.ts';
-import { putRecords } from '../shared/stream/producer.ts';
+import { StreamProducer } from '../shared/stream/producer.ts';
 import { toEventWindow, windowContaining } from '../shared/stream/tumbling-window.ts';
 
 /** Records per second of each part of the stream stage, measured separately. */
@@ -75,9 +75,10 @@ export async function measureKinesisMock(kinesis: KinesisClient, count: number):
   const streamName = `bench-${randomUUID().slice(0, 8)}`;
   await kinesis.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));
   const traffic = generateOrderTraffic(count);
+  const producer = new StreamProducer({ client: kinesis, streamName, concurrency: 4 });
   for (let attempt = 0; ; attempt++) {
     try {
-      await putRecords(kinesis, streamName, traffic.slice(0, 1));
+      await producer.send(traffic[0]!);
       break;
     } catch (error) {
       if (attempt > 50) throw error;
@@ -85,7 +86,7 @@ export async function measureKinesisMock(kinesis: KinesisClient, count: number):
     }
   }
   const putStarted = performance.now();
-  await putRecords(kinesis, streamName, traffic.slice(1), { concurrency: 4 });
+  await producer.sendBatch(traffic.slice(1));
   const putSeconds = (performance.now() - putStarted) / 1000;
   const shards = await kinesis.send(new ListShardsCommand({ StreamName: streamName }));
   let iterator = (await kinesis.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: shards.Shards![0]!.ShardId!, ShardIteratorType: 'TRIM_HORIZON' }))).ShardIterator;

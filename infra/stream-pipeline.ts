@@ -11,7 +11,7 @@ import { acknowledgeFinding } from './compliance-findings.ts';
 import { complianceProfile, ComplianceResources, type ComplianceProfile } from './compliance.ts';
 import { ALARM_PERIOD, alarmAbove, grantTableActions, leastPrivilegeFunction, notifyOnAlarm, secureQueue, secureTable } from './secure-defaults.ts';
 import type { SluiceFunction, SluiceFunctionOverrides } from './sluice-function.ts';
-import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
+import { streamConsumerEnvironment, streamFilterPattern, streamOutputName, WINDOW_RESULT_KEY } from '../shared/stream/contract.ts';
 import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
 
 /** Dead letters of a stream are pointers (shard + sequence range): keep them as long as SQS allows. */
@@ -36,7 +36,7 @@ export interface StreamPipelineProps {
   readonly handler?: string;
   /** Consume this stream instead of creating one (its shards, retention and encryption are then yours). */
   readonly existingStream?: IStream;
-  /** Names the pipeline in result keys (`SLUICE_PIPELINE_NAME`). Default: the construct id. */
+  /** Names the pipeline in result keys (the consumer reads it from its environment). Default: the construct id. */
   readonly pipelineName?: string;
   /** Provisioned shards. Default 1. Ignored when `onDemand`. */
   readonly shardCount?: number;
@@ -109,13 +109,14 @@ export interface StreamPipelineAlarms {
  * pipeline#shard#windowStart, `sk` = first sequence number of the part) and alarms on iterator age,
  * failures and errors.
  *
- * Consumer environment: `SLUICE_PIPELINE_NAME`, `SLUICE_RESULTS_TABLE`, `SLUICE_FAILURE_QUEUE_URL`, plus `environment`.
+ * Consumer environment: what `streamConsumerEnvironment` writes (the pipeline name, results table and failure queue
+ * under the `STREAM_ENV` names of `sluice/stream`; `createStreamConsumer` reads them), plus `environment`.
  *
  * @example
  * const orders = new StreamPipeline(this, 'OrderStream', {
  *   entry: 'functions/stream-order-aggregator.ts', shardCount: 4, tumblingWindow: Duration.minutes(1), dataFilter: { type: ['order'] },
  * });
- * orders.addOutputs(); // OrderStreamStreamName, OrderStreamResultsTableName, OrderStreamFailureQueueUrl, OrderStreamConsumerName
+ * orders.addOutputs(); // streamOutputName('OrderStream', 'streamName' | 'resultsTableName' | 'failureQueueUrl' | 'consumerName')
  */
 export class StreamPipeline extends Construct {
   readonly stream: IStream;
@@ -156,8 +157,8 @@ export class StreamPipeline extends Construct {
       compliance: profile,
     });
     this.resultsTable = secureTable(this, 'ResultsTable', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: { name: WINDOW_RESULT_KEY.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: WINDOW_RESULT_KEY.sortKey, type: AttributeType.STRING },
       compliance: profile,
     });
 
@@ -170,9 +171,7 @@ export class StreamPipeline extends Construct {
       handler: props.handler,
       environment: {
         ...props.functionProps?.environment,
-        SLUICE_PIPELINE_NAME: props.pipelineName ?? id,
-        SLUICE_RESULTS_TABLE: this.resultsTable.tableName,
-        SLUICE_FAILURE_QUEUE_URL: this.failureQueue.queueUrl,
+        ...streamConsumerEnvironment({ pipelineName: props.pipelineName ?? id, resultsTable: this.resultsTable.tableName, failureQueueUrl: this.failureQueue.queueUrl }),
       },
     });
     // Grants read on the stream and send on the on-failure queue to the consumer's role.
@@ -187,7 +186,7 @@ export class StreamPipeline extends Construct {
         maxRecordAge,
         reportBatchItemFailures: true,
         tumblingWindow,
-        filters: props.dataFilter ? [FilterCriteria.filter({ data: props.dataFilter })] : undefined,
+        filters: props.dataFilter ? [FilterCriteria.filter(streamFilterPattern(props.dataFilter))] : undefined,
         onFailure: new SqsDlq(this.failureQueue),
       }),
     );
@@ -200,16 +199,16 @@ export class StreamPipeline extends Construct {
     this.alarms = this.createAlarms(props.maxIteratorAge ?? tumblingWindow.plus(Duration.minutes(5)));
     notifyOnAlarm(this, Object.values(this.alarms), props.alarmAction);
     this.offered = [
-      offerOutput(this.stream, `${id}${OUTPUT_SUFFIXES.streamName}`, this.stream.streamName, `${id} Kinesis stream name`),
-      offerOutput(this.resultsTable, `${id}${OUTPUT_SUFFIXES.resultsTableName}`, this.resultsTable.tableName, `${id} window results table`),
-      offerOutput(this.failureQueue, `${id}${OUTPUT_SUFFIXES.failureQueueUrl}`, this.failureQueue.queueUrl, `${id} failure queue URL (discarded batches, rejected records)`),
-      offerOutput(this.consumer, `${id}${OUTPUT_SUFFIXES.consumerName}`, this.consumer.functionName, `${id} consumer function name`),
+      offerOutput(this.stream, streamOutputName(id, 'streamName'), this.stream.streamName, `${id} Kinesis stream name`),
+      offerOutput(this.resultsTable, streamOutputName(id, 'resultsTableName'), this.resultsTable.tableName, `${id} window results table`),
+      offerOutput(this.failureQueue, streamOutputName(id, 'failureQueueUrl'), this.failureQueue.queueUrl, `${id} failure queue URL (discarded batches, rejected records)`),
+      offerOutput(this.consumer, streamOutputName(id, 'consumerName'), this.consumer.functionName, `${id} consumer function name`),
     ];
   }
 
   /**
-   * Adds stack outputs with stable names so a CLI pointed at AWS finds the resources:
-   * `<prefix>StreamName`, `<prefix>ResultsTableName`, `<prefix>FailureQueueUrl`, `<prefix>ConsumerName`.
+   * Adds stack outputs with stable names so a CLI pointed at AWS finds the resources: the stream name,
+   * results table, failure queue URL and consumer name, named `streamOutputName(prefix, …)` (`sluice/stream`).
    *
    * @example
    * orders.addOutputs('OrderStream');

@@ -1,6 +1,7 @@
 import { ResourceNotFoundError } from '../../shared/errors.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { QUEUE_OUTPUT_SUFFIXES } from '../../shared/queue/contract.ts';
+import { STREAM_OUTPUT_SUFFIXES } from '../../shared/stream/contract.ts';
 import { peekMessages } from '../cli/commands/dlq/peek.ts';
 import { groupByReason, type ReasonGroup } from '../cli/commands/dlq/reasons.ts';
 import { replayDeadLetters } from '../cli/commands/dlq/replay.ts';
@@ -71,7 +72,7 @@ export function templateQueues(runtime: ConsoleRuntime): QueueRef[] {
     const queue = destination ? runtime.resources.byArn(destination) : undefined;
     if (queue) failureDestinations.set(queue.logicalId, mapping.source.logicalId);
   }
-  const streamNames = outputNames(runtime.outputs(), ['StreamName']);
+  const streamNames = outputNames(runtime.outputs(), [STREAM_OUTPUT_SUFFIXES.streamName]);
   return queues
     .filter((q) => !deadLetterIds.has(q.logicalId))
     .map((queue) => {

@@ -3,7 +3,7 @@ import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { queueDepth } from '../../shared/queue/queue-depth.ts';
 import { QUEUE_OUTPUT_SUFFIXES } from '../../shared/queue/contract.ts';
-import { OUTPUT_SUFFIXES } from '../../shared/stack-outputs.ts';
+import { STREAM_OUTPUT_SUFFIXES, streamOutputName } from '../../shared/stream/contract.ts';
 import { emptyAggregates, mergeAggregates, type KeyedAggregates } from '../../shared/stream/aggregates.ts';
 import { windowResultFromAttributes, type WindowResultItem } from '../../shared/stream/window-results.ts';
 import { peekMessages } from '../cli/commands/dlq/peek.ts';
@@ -31,7 +31,7 @@ export interface StreamView {
   readonly status: string;
   readonly shards: readonly { readonly id: string; readonly open: boolean }[];
   readonly mappings: readonly { readonly id: string; readonly function: string; readonly stats: Readonly<KinesisPollerStats> }[];
-  /** From `<name>ResultsTableName`, when the stack has one (sluice's StreamPipeline does). */
+  /** From the `streamOutputName(name, 'resultsTableName')` output, when the stack has one (sluice's StreamPipeline does). */
   readonly resultsTable?: string;
   /** Committed windows, latest first (at most {@link MAX_WINDOWS}). */
   readonly windows: readonly WindowView[];
@@ -120,7 +120,7 @@ async function failureQueue(sqs: SQSClient, name: string, url: string) {
 /**
  * Every Kinesis stream of the template: shards, what each mapping read, delivered, filtered and
  * discarded (the pollers' own counts), the committed windows of its results table, and the messages of
- * its failure queues (the mappings' on-failure destinations and `<name>FailureQueueUrl`).
+ * its failure queues (the mappings' on-failure destinations and the `streamOutputName(name, 'failureQueueUrl')` output).
  *
  * @example
  * const streams = await streamsView(runtime);
@@ -128,20 +128,22 @@ async function failureQueue(sqs: SQSClient, name: string, url: string) {
 export async function streamsView(runtime: ConsoleRuntime): Promise<StreamView[]> {
   const { kinesis, dynamodb, sqs } = runtime.clients;
   const outputs = runtime.outputs();
-  const streamNames = outputNames(outputs, ['StreamName']);
+  const streamNames = outputNames(outputs, [STREAM_OUTPUT_SUFFIXES.streamName]);
   const queueNames = outputNames(outputs, [QUEUE_OUTPUT_SUFFIXES.queueUrl]);
   return Promise.all(
     runtime.resources.ofType('AWS::Kinesis::Stream').map(async (stream): Promise<StreamView> => {
       const name = streamNames.get(stream.ref) ?? stream.logicalId;
       const mappings = runtime.streamMappings.filter((m) => m.source.logicalId === stream.logicalId);
-      const resultsTable = Object.hasOwn(outputs, `${name}ResultsTableName`) ? outputs[`${name}ResultsTableName`] : undefined;
+      const resultsTableOutput = streamOutputName(name, 'resultsTableName');
+      const resultsTable = Object.hasOwn(outputs, resultsTableOutput) ? outputs[resultsTableOutput] : undefined;
       const failureUrls = new Set<string>();
       for (const mapping of mappings) {
         const destination = (mapping.properties.DestinationConfig as { OnFailure?: { Destination?: string } } | undefined)?.OnFailure?.Destination;
         const queue = destination ? runtime.resources.byArn(destination) : undefined;
         if (queue) failureUrls.add(queue.ref);
       }
-      if (Object.hasOwn(outputs, `${name}${OUTPUT_SUFFIXES.failureQueueUrl}`)) failureUrls.add(outputs[`${name}${OUTPUT_SUFFIXES.failureQueueUrl}`]!);
+      const failureQueueOutput = streamOutputName(name, 'failureQueueUrl');
+      if (Object.hasOwn(outputs, failureQueueOutput)) failureUrls.add(outputs[failureQueueOutput]!);
       const [summary, shards, items, failures] = await Promise.all([
         kinesis ? kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream.physicalName })) : undefined,
         kinesis ? shardsOf(kinesis, stream.physicalName) : [],

@@ -72,7 +72,7 @@ interface OpenWindow {
  * @example
  * const lane = new KinesisLane(env, stats);
  * lane.push(records);
- * await lane.step(true);
+ * await lane.step(clock.now()); // the reader's last read, sent now, found the shard caught up
  */
 export class KinesisLane {
   private readonly buffer: KinesisStreamRecord[] = [];
@@ -105,20 +105,23 @@ export class KinesisLane {
   }
 
   /**
-   * Does the next unit of work, if any is due. `caughtUp` says the shard reader has read everything the
-   * stream had, so an empty lane may close a window whose end time has passed.
+   * Does the next unit of work, if any is due. `caughtUpReadAt` is when (on the lane's clock) the shard
+   * reader sent its last GetRecords, if that read found the shard caught up; `undefined` while the reader
+   * is behind. An empty lane closes a window by time only on a caught-up read sent at or after the window's
+   * end: a read sent before it says nothing of records put between its sending and the end, which arrive
+   * stamped inside the window and would open it a second time.
    */
-  async step(caughtUp: boolean): Promise<boolean> {
+  async step(caughtUpReadAt: number | undefined): Promise<boolean> {
     if (performance.now() < this.retryAt) return false;
     this.inFlight = true;
     try {
-      return await this.next(caughtUp);
+      return await this.next(caughtUpReadAt);
     } finally {
       this.inFlight = false;
     }
   }
 
-  private async next(caughtUp: boolean): Promise<boolean> {
+  private async next(caughtUpReadAt: number | undefined): Promise<boolean> {
     const { settings } = this.env;
     if (this.window?.tooLarge) return this.finalInvoke(true);
     if (this.pending.length === 0) {
@@ -128,7 +131,7 @@ export class KinesisLane {
       }
       if (settings.tumblingWindowSeconds > 0 && this.window?.owed) {
         const headWindowLater = head !== undefined && this.windowOf(head).startMs > this.window.bounds.startMs;
-        const windowOver = head === undefined && caughtUp && this.env.clock.now() >= this.window.bounds.endMs;
+        const windowOver = head === undefined && caughtUpReadAt !== undefined && caughtUpReadAt >= this.window.bounds.endMs;
         if (headWindowLater || windowOver) return this.finalInvoke(false);
       }
       if (head === undefined) return false;

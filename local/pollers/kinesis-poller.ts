@@ -121,7 +121,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
 
   const laneLoop = async (shard: ShardState, lane: KinesisLane) => {
     while (!stopped) {
-      const worked = await lane.step(shard.caughtUp).catch((err: unknown) => {
+      const worked = await lane.step(shard.caughtUp ? shard.caughtUpReadAt : undefined).catch((err: unknown) => {
         options.onError?.(err);
         return false;
       });
@@ -139,6 +139,8 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       }
       let page;
       const requestedAt = performance.now();
+      // Taken before sending: a record put after this instant may be missing from the answer.
+      const sentAt = clock.now();
       try {
         page = await options.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       } catch (err) {
@@ -165,7 +167,10 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       byLane.forEach((batch, i) => shard.lanes[i]!.push(batch));
       iterator = page.NextShardIterator;
       shard.caughtUp = records.length === 0 && (page.MillisBehindLatest ?? 0) === 0;
-      if (shard.caughtUp) shard.lastEmptyReadStartedAt = requestedAt;
+      if (shard.caughtUp) {
+        shard.lastEmptyReadStartedAt = requestedAt;
+        shard.caughtUpReadAt = sentAt;
+      }
       if (records.length === 0) await sleep(idlePollMs);
     }
     shard.closed = !iterator;
@@ -183,7 +188,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
         const shardLoops: Promise<void>[] = [];
         for (const { ShardId } of listed.Shards ?? []) {
           if (!ShardId) continue;
-          const shard: ShardState = { lanes: [], caughtUp: false, closed: false, lastEmptyReadStartedAt: -1 };
+          const shard: ShardState = { lanes: [], caughtUp: false, closed: false, lastEmptyReadStartedAt: -1, caughtUpReadAt: -Infinity };
           for (let i = 0; i < settings.parallelizationFactor; i += 1) {
             shard.lanes.push(
               new KinesisLane(
@@ -234,6 +239,8 @@ interface ShardState {
   closed: boolean;
   /** When the last GetRecords that found the shard empty was sent (performance.now()). */
   lastEmptyReadStartedAt: number;
+  /** The same instant on the mapping's clock: lanes close a window by time only on a caught-up read sent after its end. */
+  caughtUpReadAt: number;
 }
 
 async function shardIterator(options: KinesisPollerOptions, settings: KinesisMappingSettings, shardId: string, after?: string): Promise<string | undefined> {

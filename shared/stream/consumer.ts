@@ -3,20 +3,20 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { clientConfig } from '../aws-clients.ts';
-import { intEnv, requireEnv } from '../config.ts';
 import { createObservability } from '../observability.ts';
+import { streamConsumerEnv } from './config.ts';
 import { SqsFailureReporter, type FailureReporter } from './failure-reporter.ts';
-import { DEFAULT_MAX_PART_BYTES, processWindowBatch, type StreamPipelineDefinition } from './processor.ts';
+import { processWindowBatch, type StreamPipelineDefinition } from './processor.ts';
 import { WindowResultStore } from './window-results.ts';
 
 export type StreamConsumerOptions<TEvent> = Omit<StreamPipelineDefinition<TEvent>, 'name'> & {
-  /** Names the pipeline in result keys. Default `SLUICE_PIPELINE_NAME` (set by the StreamPipeline construct). */
+  /** Names the pipeline in result keys. Default: the construct's pipeline name, from the environment ({@link streamConsumerEnv}). */
   name?: string;
-  /** Default: the results table `SLUICE_RESULTS_TABLE` through a client made once per cold start. */
+  /** Default: the construct's results table, through a client made once per cold start. */
   results?: Pick<WindowResultStore, 'commit' | 'close'>;
-  /** Default: reports to `SLUICE_FAILURE_QUEUE_URL`. */
+  /** Default: reports to the construct's failure queue. */
   failures?: FailureReporter;
-  /** Largest part an invocation commits. Default `SLUICE_MAX_PART_BYTES`, else {@link DEFAULT_MAX_PART_BYTES}. */
+  /** Largest part an invocation commits. Default: the environment's, else `DEFAULT_MAX_PART_BYTES` (300,000). */
   maxPartBytes?: number;
   logger?: Logger;
 };
@@ -39,11 +39,12 @@ export type StreamConsumerHandler = (event: KinesisStreamTumblingWindowEvent) =>
  * });
  */
 export function createStreamConsumer<TEvent>(options: StreamConsumerOptions<TEvent>): StreamConsumerHandler {
-  const name = options.name ?? requireEnv('SLUICE_PIPELINE_NAME');
+  const env = streamConsumerEnv();
+  const name = options.name ?? env.pipelineName;
   const pipeline: StreamPipelineDefinition<TEvent> = { name, schema: options.schema, transform: options.transform };
-  const results = options.results ?? new WindowResultStore(new DynamoDBClient(clientConfig()), requireEnv('SLUICE_RESULTS_TABLE'));
-  const failures = options.failures ?? new SqsFailureReporter(new SQSClient(clientConfig({ service: 'sqs' })), requireEnv('SLUICE_FAILURE_QUEUE_URL'), name);
-  const maxPartBytes = options.maxPartBytes ?? intEnv('SLUICE_MAX_PART_BYTES', DEFAULT_MAX_PART_BYTES);
+  const results = options.results ?? new WindowResultStore(new DynamoDBClient(clientConfig()), env.resultsTable);
+  const failures = options.failures ?? new SqsFailureReporter(new SQSClient(clientConfig({ service: 'sqs' })), env.failureQueueUrl, name);
+  const maxPartBytes = options.maxPartBytes ?? env.maxPartBytes;
   const logger = options.logger ?? createObservability().logger;
   return async (event) => {
     const warn = (message: string, details: Record<string, unknown>) => logger.warn(message, details);

@@ -21,7 +21,7 @@ export interface RejectedRecordReport {
  * the report names the shard and sequence number to read it back from the stream.
  *
  * @example
- * const reporter = new SqsFailureReporter(sqs, process.env.SLUICE_FAILURE_QUEUE_URL!, 'orders');
+ * const reporter = new SqsFailureReporter(sqs, streamConsumerEnv().failureQueueUrl, 'orders');
  * await reporter.report(record, err);
  */
 export class SqsFailureReporter {

@@ -10,7 +10,7 @@ import { clientConfig } from '../aws-clients.ts';
  *
  * @example
  * const kinesis = new KinesisClient(kinesisClientConfig());
- * await putRecords(kinesis, 'orders', records);
+ * await new StreamProducer({ client: kinesis, streamName: 'orders' }).sendBatch(records);
  */
 export function kinesisClientConfig(options: { env?: NodeJS.ProcessEnv } = {}) {
   const env = options.env ?? process.env;

@@ -2,6 +2,7 @@ import type { KinesisStreamRecord, KinesisStreamStateResponse, KinesisStreamTumb
 import type { Schema } from '../schema.ts';
 import { ConfigurationError, isPermanent } from '../errors.ts';
 import { addValue, aggregateOf, emptyAggregates } from './aggregates.ts';
+import { DEFAULT_MAX_PART_BYTES } from './contract.ts';
 import { decodeRecordData, validatePayload } from './decode.ts';
 import type { FailureReporter } from './failure-reporter.ts';
 import { compareSequenceNumbers } from './sequence-numbers.ts';
@@ -25,7 +26,7 @@ export interface StreamProcessorDependencies {
   readonly failures: FailureReporter;
   /**
    * Split an invocation's aggregate into several parts once a part's estimated size passes this many
-   * bytes (a results item is at most 400 KB).
+   * bytes (a results item is at most 400 KB). Default {@link DEFAULT_MAX_PART_BYTES}.
    */
   readonly maxPartBytes?: number;
   /** Told when the window state Lambda passed was not sluice's and was replaced by a fresh one. */
@@ -43,12 +44,12 @@ export interface StreamBatchSummary {
   duplicateParts: number;
   /** The final invocation wrote the window's close item (false when a retried one found it written). */
   closed?: boolean;
+  /** The final invocation found its window closed before, covering other records: it wrote a `late` item. */
+  lateClose?: boolean;
   /** Why the state Lambda passed was reset, when it was. */
   stateReset?: string;
   failedAt?: string;
 }
-
-export const DEFAULT_MAX_PART_BYTES = 300_000;
 
 /** Estimated bytes of one key's entry in a part (key + four numbers + DynamoDB map overhead). */
 const BYTES_PER_KEY = 96;
@@ -166,6 +167,15 @@ export async function processWindowBatch<TEvent>(
     // A failed close throws and the final invocation is retried; if Lambda gives up on it, the parts are already exact.
     const outcome = await deps.results.close({ pipeline: pipeline.name, shardId, window, state, terminatedEarly: event.isWindowTerminatedEarly });
     summary.closed = outcome === 'closed';
+    if (outcome === 'late') {
+      summary.lateClose = true;
+      deps.warn?.('window closed again: records stamped inside it came after its close; they are in its parts and its late item', {
+        window,
+        shardId,
+        coveredThrough: state.coveredThrough,
+        records: state.records,
+      });
+    }
     return { response: { state: {}, batchItemFailures: [] }, summary };
   }
   return { response: { state: toResponseState(state), batchItemFailures: [] }, summary };

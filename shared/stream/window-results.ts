@@ -1,16 +1,33 @@
 import { ConditionalCheckFailedException, PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { systemClock, type Clock } from '../clock.ts';
 import { keyedRecord } from '../keyed-record.ts';
 import { emptyAggregates, mergeAggregates, type KeyAggregate, type KeyedAggregates } from './aggregates.ts';
+import { WINDOW_RESULT_KEY } from './contract.ts';
 import type { WindowState } from './window-state.ts';
+
+/**
+ * What an item of the results table is: see {@link WindowResultItem.kind}.
+ *
+ * @example
+ * const late = items.filter((item) => item.kind === ('late' satisfies WindowResultKind));
+ */
+export type WindowResultKind = 'part' | 'close' | 'late';
 
 /** One item of the results table: a committed part of a window's result, or the mark of its close. */
 export interface WindowResultItem {
-  /** `pipeline#shardId#windowStart`. */
+  /** The partition key ({@link WINDOW_RESULT_KEY}): `pipeline#shardId#windowStart`. */
   pk: string;
-  /** A part: the sequence number of its first record. A close: `close#` and the last sequence number covered. */
+  /**
+   * The sort key: a part's first sequence number; `close` on a window's close; after an early end,
+   * `close#` and the last sequence number covered; on a late close, `late#` and that sequence number.
+   */
   sk: string;
-  /** `part` items hold results; a `close` item marks a window whose final invocation ran (absent: older items, all parts). */
-  kind: 'part' | 'close';
+  /**
+   * `part` items hold results; a `close` item marks a window whose final invocation ran (absent: older
+   * items, all parts); a `late` item records a final invocation for a window that was already closed,
+   * with what its state counted (see {@link WindowResultStore.close}).
+   */
+  kind: WindowResultKind;
   pipeline: string;
   shardId: string;
   windowStart: string;
@@ -23,7 +40,7 @@ export interface WindowResultItem {
   lastSequenceNumber: string;
   terminatedEarly: boolean;
   committedAt: string;
-  /** Close items: what the window's state counted (parts, records, rejected) when it closed. */
+  /** Close and late items: what the window's state counted (parts, records, rejected) when it closed. */
   closed?: { parts: number; records: number; rejected: number };
 }
 
@@ -65,14 +82,15 @@ export interface WindowClose {
  * as `__proto__` and `constructor`, and the aggregates are keyed by category, which comes with the data.
  *
  * @example
- * const results = new WindowResultStore(new DynamoDBClient(clientConfig()), process.env.SLUICE_RESULTS_TABLE!);
+ * const results = new WindowResultStore(new DynamoDBClient(clientConfig()), streamConsumerEnv().resultsTable);
  * await results.commit({ pipeline: 'orders', shardId, window: event.window, part });
  */
 export class WindowResultStore {
+  /** @param clock stamps `committedAt`. */
   constructor(
     private readonly dynamodb: DynamoDBClient,
     readonly tableName: string,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   /** Writes a part once; when a part with the same first record exists, says how far it reaches. */
@@ -92,7 +110,7 @@ export class WindowResultStore {
       firstSequenceNumber: part.firstSequenceNumber,
       lastSequenceNumber: part.lastSequenceNumber,
       terminatedEarly: false,
-      committedAt: new Date(this.now()).toISOString(),
+      committedAt: new Date(this.clock.now()).toISOString(),
     };
     const existing = await this.putOnce(item);
     if (!existing) return { status: 'committed' };
@@ -100,13 +118,24 @@ export class WindowResultStore {
     return { status: 'duplicate', lastSequenceNumber: earlier.lastSequenceNumber, records: earlier.records, rejected: earlier.rejected };
   }
 
-  /** Marks a window (or the stretch before an early end) closed with what its state counted: `'duplicate'` on a retried final invocation. */
-  async close(close: WindowClose): Promise<'closed' | 'duplicate'> {
+  /**
+   * Marks a shard's window (or the stretch before an early end) closed with what its state counted, once:
+   * the close is one item per (pipeline, shard, window), written with a conditional PutItem.
+   * - `'closed'`: written now.
+   * - `'duplicate'`: a retried final invocation found its own close (the same `coveredThrough`).
+   * - `'late'`: the window was already closed, covering other records: records stamped inside it were
+   *   delivered after its final invocation (Kinesis does not promise arrival stamps in order within a
+   *   shard, and AWS does not say what Lambda does with such a record: this covers a second final
+   *   invocation). Their parts are committed and in the totals; the close stays
+   *   the first one, and a `late` item (`late#` + the sequence number covered) records what the later
+   *   state counted, so a reader of the close sees one result and the late records are accounted for.
+   */
+  async close(close: WindowClose): Promise<'closed' | 'duplicate' | 'late'> {
     const { pipeline, shardId, window, state, terminatedEarly } = close;
     const covered = state.coveredThrough ?? '';
     const item: WindowResultItem = {
       pk: windowResultKey(pipeline, shardId, window.start),
-      sk: `close#${covered}`,
+      sk: terminatedEarly ? `close#${covered}` : 'close',
       kind: 'close',
       pipeline,
       shardId,
@@ -118,10 +147,15 @@ export class WindowResultStore {
       firstSequenceNumber: covered,
       lastSequenceNumber: covered,
       terminatedEarly,
-      committedAt: new Date(this.now()).toISOString(),
+      committedAt: new Date(this.clock.now()).toISOString(),
       closed: { parts: state.parts, records: state.records, rejected: state.rejected },
     };
-    return (await this.putOnce(item)) ? 'duplicate' : 'closed';
+    const existing = await this.putOnce(item);
+    if (!existing) return 'closed';
+    if (terminatedEarly || windowResultFromAttributes(existing).lastSequenceNumber === covered) return 'duplicate';
+    // Put once too: a retried late close writes nothing more.
+    await this.putOnce({ ...item, sk: `late#${covered}`, kind: 'late' });
+    return 'late';
   }
 
   /** Puts an item unless its key exists; returns the existing item when it does. */
@@ -131,7 +165,8 @@ export class WindowResultStore {
         new PutItemCommand({
           TableName: this.tableName,
           Item: windowResultAttributes(item),
-          ConditionExpression: 'attribute_not_exists(pk)',
+          ConditionExpression: 'attribute_not_exists(#pk)',
+          ExpressionAttributeNames: { '#pk': WINDOW_RESULT_KEY.partitionKey },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
@@ -153,7 +188,8 @@ export class WindowResultStore {
       const page = await this.dynamodb.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': WINDOW_RESULT_KEY.partitionKey },
           ExpressionAttributeValues: { ':pk': { S: windowResultKey(pipeline, shardId, windowStart) } },
           ExclusiveStartKey,
         }),
@@ -196,8 +232,8 @@ export function totalsByWindow(items: readonly Pick<WindowResultItem, 'windowSta
  */
 export function windowResultAttributes(item: WindowResultItem): Record<string, AttributeValue> {
   return {
-    pk: { S: item.pk },
-    sk: { S: item.sk },
+    [WINDOW_RESULT_KEY.partitionKey]: { S: item.pk },
+    [WINDOW_RESULT_KEY.sortKey]: { S: item.sk },
     kind: { S: item.kind },
     pipeline: { S: item.pipeline },
     shardId: { S: item.shardId },
@@ -225,17 +261,18 @@ export function windowResultAttributes(item: WindowResultItem): Record<string, A
  */
 export function windowResultFromAttributes(attributes: Record<string, AttributeValue>): WindowResultItem {
   const text = (name: string) => read(attributes, name, 'S');
+  const pk = text(WINDOW_RESULT_KEY.partitionKey);
   const aggregates = emptyAggregates();
   for (const [key, value] of Object.entries(read(attributes, 'aggregates', 'M'))) {
     const fields = value.M;
-    if (!fields) throw new Error(`window result ${text('pk')}: aggregate of ${JSON.stringify(key)} is not a map`);
+    if (!fields) throw new Error(`window result ${pk}: aggregate of ${JSON.stringify(key)} is not a map`);
     aggregates[key] = { count: numberIn(fields, 'count'), sum: numberIn(fields, 'sum'), min: numberIn(fields, 'min'), max: numberIn(fields, 'max') };
   }
   const kind = Object.hasOwn(attributes, 'kind') ? text('kind') : 'part';
-  if (kind !== 'part' && kind !== 'close') throw new Error(`window result ${text('pk')}: unknown kind ${JSON.stringify(kind)}`);
+  if (kind !== 'part' && kind !== 'close' && kind !== 'late') throw new Error(`window result ${pk}: unknown kind ${JSON.stringify(kind)}`);
   return {
-    pk: text('pk'),
-    sk: text('sk'),
+    pk,
+    sk: text(WINDOW_RESULT_KEY.sortKey),
     kind,
     pipeline: text('pipeline'),
     shardId: text('shardId'),
@@ -248,7 +285,7 @@ export function windowResultFromAttributes(attributes: Record<string, AttributeV
     lastSequenceNumber: text('lastSequenceNumber'),
     terminatedEarly: read(attributes, 'terminatedEarly', 'BOOL'),
     committedAt: text('committedAt'),
-    ...(kind === 'close'
+    ...(kind !== 'part'
       ? { closed: { parts: numberIn(attributes, 'closedParts'), records: numberIn(attributes, 'closedRecords'), rejected: numberIn(attributes, 'closedRejected') } }
       : {}),
   };

@@ -10,8 +10,9 @@ import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kin
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 import { InvocationTimeoutError } from '../../shared/errors.ts';
-import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { orderDataFilter } from '../../examples/orders/lib/order-revenue-pipeline.ts';
+import { streamConsumerEnvironment, streamFilterPattern } from '../../shared/stream/contract.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import { createQueue, createResultsTable, createStream, drainQueue, eventually, inProcessFunction, readWholeStream, scanResults, ShiftedClock, uniqueName } from '../helpers/kinesis-fixtures.ts';
 import { expectedRejections, expectedRevenueByWindow, generateOrderTraffic } from '../helpers/kinesis-order-stream.ts';
@@ -94,7 +95,7 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
     await createResultsTable(dynamodb, resultsTable);
 
     // The handler's module reads its configuration at import and its clients find the endpoint per request.
-    Object.assign(process.env, { SLUICE_PIPELINE_NAME: 'orders', SLUICE_RESULTS_TABLE: resultsTable, SLUICE_FAILURE_QUEUE_URL: failureQueue.url, POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    Object.assign(process.env, { ...streamConsumerEnvironment({ pipelineName: 'orders', resultsTable, failureQueueUrl: failureQueue.url }), POWERTOOLS_LOG_LEVEL: 'SILENT' });
     const { handler } = (await import('../../examples/orders/functions/stream-order-aggregator.ts')) as { handler: (e: KinesisStreamTumblingWindowEvent) => Promise<KinesisStreamStateResponse> };
     process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamodbProxy.endpoint;
 
@@ -143,7 +144,7 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
         TumblingWindowInSeconds: options.windowSeconds,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(orderFilterPattern) }] },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(streamFilterPattern(orderDataFilter)) }] },
         DestinationConfig: { OnFailure: { Destination: failureQueue.arn } },
       },
       fn: chaotic,
@@ -161,7 +162,7 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
     // Records go out in waves a window apart, so the run spans many windows (and many final commits).
     const wave = Math.ceil(traffic.length / options.waves);
     for (let i = 0; i < traffic.length; i += wave) {
-      await putRecords(kinesis, streamName, traffic.slice(i, i + wave), { concurrency: 2 });
+      await new StreamProducer({ client: kinesis, streamName, concurrency: 2 }).sendBatch(traffic.slice(i, i + wave));
       await sleep(options.windowSeconds * 1000);
     }
     // Every window has ended: the poller sends each shard's final invocations.

@@ -5,6 +5,7 @@ import { CreateQueueCommand, DeleteMessageBatchCommand, GetQueueAttributesComman
 import { until } from '../../local/runtime/until.ts';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
+import { WINDOW_RESULT_KEY } from '../../shared/stream/contract.ts';
 
 /** Clients for the emulators the integration global setup started. */
 export function emulatorClients() {
@@ -37,19 +38,19 @@ export async function createQueue(sqs: SQSClient, queueName: string): Promise<{ 
   return { url: QueueUrl!, arn: Attributes!.QueueArn! };
 }
 
-/** Creates a results table with the key schema of the StreamPipeline construct (pk, sk strings). */
+/** Creates a results table with the key schema of the StreamPipeline construct ({@link WINDOW_RESULT_KEY}, strings). */
 export async function createResultsTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   await dynamodb.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
+        { AttributeName: WINDOW_RESULT_KEY.partitionKey, AttributeType: 'S' },
+        { AttributeName: WINDOW_RESULT_KEY.sortKey, AttributeType: 'S' },
       ],
       KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
+        { AttributeName: WINDOW_RESULT_KEY.partitionKey, KeyType: 'HASH' },
+        { AttributeName: WINDOW_RESULT_KEY.sortKey, KeyType: 'RANGE' },
       ],
     }),
   );

@@ -8,6 +8,8 @@ import { windowResultKey } from '../../shared/stream/window-results.ts';
 export class InMemoryWindowResults {
   readonly parts = new Map<string, WindowPart & { windowStart: string }>();
   readonly closes = new Map<string, WindowClose>();
+  /** Final invocations for a window already closed over other records (the table's `late` items). */
+  readonly lateCloses = new Map<string, WindowClose>();
   /** Fail this many of the next writes (commit or close), as a throttled table would. */
   failWrites = 0;
 
@@ -20,12 +22,19 @@ export class InMemoryWindowResults {
     return { status: 'committed' };
   }
 
-  async close(close: WindowClose): Promise<'closed' | 'duplicate'> {
+  async close(close: WindowClose): Promise<'closed' | 'duplicate' | 'late'> {
     this.maybeFail();
-    const key = `${windowResultKey(close.pipeline, close.shardId, close.window.start)}#close#${close.state.coveredThrough ?? ''}`;
-    if (this.closes.has(key)) return 'duplicate';
-    this.closes.set(key, structuredClone(close));
-    return 'closed';
+    const pk = windowResultKey(close.pipeline, close.shardId, close.window.start);
+    const covered = close.state.coveredThrough ?? '';
+    const key = close.terminatedEarly ? `${pk}#close#${covered}` : `${pk}#close`;
+    const existing = this.closes.get(key);
+    if (!existing) {
+      this.closes.set(key, structuredClone(close));
+      return 'closed';
+    }
+    if (close.terminatedEarly || (existing.state.coveredThrough ?? '') === covered) return 'duplicate';
+    this.lateCloses.set(`${pk}#late#${covered}`, structuredClone(close));
+    return 'late';
   }
 
   /** Every committed part in sequence order. */

@@ -2,7 +2,8 @@ import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { StreamPipeline, type StreamPipelineProps } from '../../infra/stream-pipeline.ts';
-import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
+import { orderDataFilter } from '../../examples/orders/lib/order-revenue-pipeline.ts';
+import { streamFilterPattern } from '../../shared/stream/contract.ts';
 import { newTestStack, synthSampleTemplate } from './helpers.ts';
 
 const ENTRY = 'examples/orders/functions/stream-order-aggregator.ts';
@@ -47,7 +48,7 @@ describe('StreamPipeline', () => {
     retryAttempts: 5,
     maxRecordAge: Duration.hours(1),
     tumblingWindow: Duration.minutes(1),
-    dataFilter: orderFilterPattern.data,
+    dataFilter: orderDataFilter,
   });
 
   it('maps the stream to the consumer with every stream-processing setting of the event source mapping', () => {
@@ -226,7 +227,7 @@ describe('StreamPipeline in the sample stack (OrderStream)', () => {
     // Assess
     template.hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 4, StreamEncryption: { EncryptionType: 'KMS' } });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(orderFilterPattern) }] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify(streamFilterPattern(orderDataFilter)) }] },
       TumblingWindowInSeconds: 60,
       BisectBatchOnFunctionError: true,
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },

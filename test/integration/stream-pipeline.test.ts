@@ -1,8 +1,9 @@
 import type { KinesisStreamStateResponse, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { createKinesisPoller, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import type { RejectedRecordReport } from '../../shared/stream/failure-reporter.ts';
-import { orderFilterPattern } from '../../examples/orders/lib/order-revenue-pipeline.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { orderDataFilter } from '../../examples/orders/lib/order-revenue-pipeline.ts';
+import { streamConsumerEnvironment, streamFilterPattern } from '../../shared/stream/contract.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import {
   createQueue,
@@ -43,9 +44,7 @@ describe('stream pipeline: orders → revenue per category per window (kinesis-m
     failureQueue = await createQueue(sqs, uniqueName('order-failures'));
     await createResultsTable(dynamodb, tableName);
     Object.assign(process.env, {
-      SLUICE_PIPELINE_NAME: 'orders',
-      SLUICE_RESULTS_TABLE: tableName,
-      SLUICE_FAILURE_QUEUE_URL: failureQueue.url,
+      ...streamConsumerEnvironment({ pipelineName: 'orders', resultsTable: tableName, failureQueueUrl: failureQueue.url }),
       POWERTOOLS_LOG_LEVEL: 'WARN',
     });
     ({ handler } = await import('../../examples/orders/functions/stream-order-aggregator.ts'));
@@ -67,7 +66,7 @@ describe('stream pipeline: orders → revenue per category per window (kinesis-m
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 3,
-        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(orderFilterPattern) }] },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(streamFilterPattern(orderDataFilter)) }] },
         DestinationConfig: { OnFailure: { Destination: failureQueue.arn } },
       },
       fn: inProcessFunction(handler),
@@ -81,7 +80,7 @@ describe('stream pipeline: orders → revenue per category per window (kinesis-m
     poller.start();
     // Act
     const started = performance.now();
-    await putRecords(kinesis, streamName, generateOrderTraffic(EVENTS), { concurrency: 4 });
+    await new StreamProducer({ client: kinesis, streamName, concurrency: 4 }).sendBatch(generateOrderTraffic(EVENTS));
     const produced = performance.now();
     clock.advance(3_600_000); // every window has ended: the poller may close them without waiting
     await eventually(() => poller!.idle(), 120_000, 'the pipeline to drain the stream');

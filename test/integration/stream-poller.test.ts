@@ -1,7 +1,11 @@
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamEvent, KinesisStreamRecord, KinesisStreamTumblingWindowEvent } from 'aws-lambda';
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import type { KinesisOnFailureMessage } from '../../local/pollers/kinesis-on-failure.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
+import { windowContaining } from '../../shared/stream/tumbling-window.ts';
 import { orderEvent } from '../helpers/kinesis-events.ts';
 import { createQueue, createStream, drainQueue, emulatorClients, eventually, inProcessFunction, ShiftedClock, uniqueName } from '../helpers/kinesis-fixtures.ts';
 
@@ -21,12 +25,18 @@ async function setUp(shards = 1): Promise<Setup> {
   return { streamName, streamArn, failureQueue };
 }
 
-function startPoller(setup: Setup, mapping: Partial<KinesisMappingProperties>, fn: { arn: string; invoke(e: unknown): Promise<unknown> }, clock = new ShiftedClock()): KinesisPoller {
+function startPoller(
+  setup: Setup,
+  mapping: Partial<KinesisMappingProperties>,
+  fn: { arn: string; invoke(e: unknown): Promise<unknown> },
+  clock = new ShiftedClock(),
+  reader: KinesisClient = kinesis,
+): KinesisPoller {
   const poller = createKinesisPoller({
     mapping: { EventSourceArn: setup.streamArn, StartingPosition: 'TRIM_HORIZON', DestinationConfig: { OnFailure: { Destination: setup.failureQueue.arn } }, ...mapping },
     fn,
     streamName: setup.streamName,
-    kinesis,
+    kinesis: reader,
     sqs,
     queueUrlForArn: () => setup.failureQueue.url,
     clock,
@@ -34,6 +44,39 @@ function startPoller(setup: Setup, mapping: Partial<KinesisMappingProperties>, f
   });
   poller.start();
   return poller;
+}
+
+/** A Kinesis client whose GetRecords calls wait, unsent, while the test holds them. */
+function heldReader() {
+  const client = new KinesisClient(kinesisClientConfig());
+  let held: { waiting: boolean; released: Promise<void>; release: () => void } | undefined;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const gate = held;
+      if (context.commandName === 'GetRecordsCommand' && gate) {
+        gate.waiting = true;
+        await gate.released;
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'holdGetRecords' },
+  );
+  return {
+    client,
+    hold() {
+      let release = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      held = { waiting: false, released, release };
+    },
+    /** A read is waiting: the reader's previous read has been answered. */
+    waiting: () => held?.waiting === true,
+    release() {
+      held?.release();
+      held = undefined;
+    },
+  };
 }
 
 describe('local Kinesis poller (kinesis-mock)', () => {
@@ -46,7 +89,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     // Prepare
     const setup = await setUp(2);
     const events = Array.from({ length: 120 }, (_, i) => orderEvent({ type: i % 3 === 0 ? 'cart' : 'order', seq: i, customerId: `c-${i % 5}` }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: e.customerId })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: e.customerId })));
     const batches: KinesisStreamRecord[][] = [];
     const fn = inProcessFunction(async (event: KinesisStreamEvent) => {
       batches.push(event.Records);
@@ -71,7 +114,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     // Prepare
     const setup = await setUp(1);
     const events = Array.from({ length: 20 }, (_, i) => orderEvent({ seq: i, ...(i === 13 ? { category: 'poison' } : {}) }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: 'one-key' })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: 'one-key' })));
     const processed: number[] = [];
     const fn = inProcessFunction(async (event: KinesisStreamEvent) => {
       const decoded = event.Records.map(decode);
@@ -100,7 +143,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     // Prepare
     const setup = await setUp(1);
     const events = Array.from({ length: 10 }, (_, i) => orderEvent({ seq: i }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: 'k' })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: 'k' })));
     const deliveries: number[][] = [];
     let failedOnce = false;
     const fn = inProcessFunction(async (event: KinesisStreamEvent) => {
@@ -127,7 +170,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
   it('discards records older than MaximumRecordAgeInSeconds without invoking and reports them as RecordAgeExceeded', async () => {
     // Prepare
     const setup = await setUp(1);
-    await putRecords(kinesis, setup.streamName, [1, 2, 3].map((seq) => ({ data: orderEvent({ seq }), partitionKey: 'k' })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch([1, 2, 3].map((seq) => ({ data: orderEvent({ seq }), partitionKey: 'k' })));
     const clock = new ShiftedClock();
     clock.advance(120_000);
     let invocations = 0;
@@ -149,7 +192,7 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     const setup = await setUp(1);
     const keys = Array.from({ length: 12 }, (_, i) => `customer-${i}`);
     const events = Array.from({ length: 600 }, (_, i) => orderEvent({ customerId: keys[i % keys.length]!, seq: Math.floor(i / keys.length) }));
-    await putRecords(kinesis, setup.streamName, events.map((e) => ({ data: e, partitionKey: e.customerId })));
+    await new StreamProducer({ client: kinesis, streamName: setup.streamName }).sendBatch(events.map((e) => ({ data: e, partitionKey: e.customerId })));
     const seen = new Map<string, number[]>();
     let inFlight = 0;
     let maxInFlight = 0;
@@ -167,5 +210,40 @@ describe('local Kinesis poller (kinesis-mock)', () => {
     // Assess
     expect(maxInFlight).toBeGreaterThan(1);
     for (const key of keys) expect(seen.get(key)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('closes a tumbling window once when a record put just before its end is read only after the end', async () => {
+    // Prepare: 900 s windows, so both records fall in one window (a run within 15 s of a window's end waits it out)
+    const windowSeconds = 900;
+    const untilEnd = windowContaining(Date.now(), windowSeconds).endMs - Date.now();
+    if (untilEnd < 15_000) await sleep(untilEnd + 100);
+    const setup = await setUp(1);
+    const producer = new StreamProducer({ client: kinesis, streamName: setup.streamName });
+    await producer.send({ data: orderEvent({ seq: 1 }), partitionKey: 'k' });
+    const events: KinesisStreamTumblingWindowEvent[] = [];
+    const fn = inProcessFunction(async (event: KinesisStreamTumblingWindowEvent) => {
+      events.push(event);
+      return { state: { count: Number(event.state?.count ?? 0) + event.Records.length } };
+    });
+    const clock = new ShiftedClock();
+    const reader = heldReader();
+    const poller = startPoller(setup, { TumblingWindowInSeconds: windowSeconds }, fn, clock, reader.client);
+    pollers.push(poller);
+    await eventually(() => poller.idle(), 20_000, 'the first record to be delivered');
+    // Act: the reader's last read found the shard caught up; the next one waits unsent while a record is
+    // put and the clock passes the window's end (a lane that trusted the earlier read would close the window
+    // now: it gets half a second of steps to do so), then goes out after the end and brings the record
+    reader.hold();
+    await eventually(() => reader.waiting(), 20_000, 'the next read to be held');
+    await producer.send({ data: orderEvent({ seq: 2 }), partitionKey: 'k' });
+    const window = windowContaining(events[0]!.Records[0]!.kinesis.approximateArrivalTimestamp * 1000, windowSeconds);
+    clock.advance(window.endMs - clock.now() + 1_000);
+    await sleep(500);
+    reader.release();
+    await eventually(() => events.flatMap((e) => e.Records).length === 2 && poller.idle(), 20_000, 'the second record to be delivered and the window to close');
+    // Assess: one final invocation for the window, after both records
+    const records = events.flatMap((e) => e.Records);
+    expect(records.map((r) => windowContaining(r.kinesis.approximateArrivalTimestamp * 1000, windowSeconds).startMs)).toEqual([window.startMs, window.startMs]);
+    expect(events.filter((e) => e.isFinalInvokeForWindow).map((e) => e.state)).toEqual([{ count: 2 }]);
   });
 });

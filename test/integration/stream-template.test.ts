@@ -1,6 +1,7 @@
 import type { KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
+import { streamOutputName } from '../../shared/stream/contract.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import { eventually, readWholeStream, scanResults } from '../helpers/kinesis-fixtures.ts';
 import { expectedRevenueByWindow, generateOrderTraffic } from '../helpers/kinesis-order-stream.ts';
@@ -30,11 +31,11 @@ describe('OrderStream of the synthesized sample stack, run locally', () => {
     const { mapping, stream, clock } = started;
     poller = started.poller;
     // Act
-    await putRecords(runtime.clients.kinesis!, stream.physicalName, generateOrderTraffic(1_000, 11));
+    await new StreamProducer({ client: runtime.clients.kinesis!, streamName: stream.physicalName }).sendBatch(generateOrderTraffic(1_000, 11));
     clock.advance(3_600_000);
     await eventually(() => poller!.idle(), 240_000, 'the order stream to drain');
     // Assess
-    const results = await scanResults(runtime.clients.dynamodb, runtime.output('OrderStreamResultsTableName'));
+    const results = await scanResults(runtime.clients.dynamodb, runtime.output(streamOutputName('OrderStream', 'resultsTableName')));
     const streamRecords = await readWholeStream(runtime.clients.kinesis!, stream.physicalName);
     expect(mapping).toMatchObject({ TumblingWindowInSeconds: 60, BisectBatchOnFunctionError: true, BatchSize: 500 });
     expect(results.every((r) => r.pipeline === 'order-revenue')).toBe(true);

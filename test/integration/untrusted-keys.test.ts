@@ -5,7 +5,8 @@ import type { KinesisPoller } from '../../local/pollers/kinesis-poller.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import { DLQ_ATTRIBUTES } from '../../shared/envelope.ts';
 import type { KeyAggregate } from '../../shared/stream/aggregates.ts';
-import { putRecords } from '../../shared/stream/producer.ts';
+import { StreamProducer } from '../../shared/stream/producer.ts';
+import { streamOutputName } from '../../shared/stream/contract.ts';
 import { totalsByWindow, WindowResultStore } from '../../shared/stream/window-results.ts';
 import { startBatchHarness, type BatchHarness } from '../helpers/batch-runtime.ts';
 import { createResultsTable, emulatorClients, eventually, readWholeStream, scanResults, uniqueName } from '../helpers/kinesis-fixtures.ts';
@@ -54,10 +55,10 @@ describe('stream: categories and partition keys named like built-ins, through th
     }));
 
     // Act
-    await putRecords(runtime.clients.kinesis!, stream.physicalName, orders);
+    await new StreamProducer({ client: runtime.clients.kinesis!, streamName: stream.physicalName }).sendBatch(orders);
     clock.advance(3_600_000);
     await eventually(() => poller!.idle(), 240_000, 'the order stream to drain');
-    const totals = totalsByWindow(await scanResults(runtime.clients.dynamodb, runtime.output('OrderStreamResultsTableName')));
+    const totals = totalsByWindow(await scanResults(runtime.clients.dynamodb, runtime.output(streamOutputName('OrderStream', 'resultsTableName'))));
 
     // Assess: against what a plain reader of the stream saw, by arrival minute
     const expected = new Map<string, Aggregates>();

@@ -16,7 +16,7 @@ export interface OrderTrafficRecord {
  * (dropped by the transform) and a few orders without a category (rejected by the schema).
  *
  * @example
- * await putRecords(kinesis, streamName, generateOrderTraffic(5_000, 42));
+ * await new StreamProducer({ client: kinesis, streamName }).sendBatch(generateOrderTraffic(5_000, 42));
  */
 export function generateOrderTraffic(count: number, seed = 42): OrderTrafficRecord[] {
   const random = seededRandom(seed);
@@ -62,9 +62,10 @@ export function orderStreamWorkload(options: { events: number; seed: number; mal
 export type OrderRecordFate = { fate: 'filtered' | 'rejected' | 'dropped' } | { fate: 'aggregated'; category: string; amountCents: number };
 
 /**
- * The fate of a record as read from the stream: `filtered` by the mapping's `{ data: { type: ['order'] } }`
- * (cart events, and data that is not JSON), `rejected` by the schema (to the failure queue), `dropped` by
- * the transform (free orders), else `aggregated` into its category.
+ * The fate of a record as read from the stream: `filtered` by the mapping's data filter (`orderDataFilter`:
+ * cart events, and data that is not JSON), `rejected` by the schema (to the failure queue), `dropped` by the
+ * transform (free orders), else `aggregated` into its category. Decided here again on purpose, as the oracle
+ * the demo checks the pipeline against (test/unit/orders/order-stream-traffic.test.ts checks the two agree).
  *
  * @example
  * orderRecordFate('{"type":"cart"}'); // { fate: 'filtered' }

@@ -45,7 +45,7 @@ export async function readWholeStream(kinesis: KinesisClient, streamName: string
  * Every committed window part in a stream pipeline's results table.
  *
  * @example
- * const parts = await scanWindowResults(dynamodb, runtime.output('OrderStreamResultsTableName'));
+ * const parts = await scanWindowResults(dynamodb, runtime.output(streamOutputName('OrderStream', 'resultsTableName')));
  */
 export async function scanWindowResults(dynamodb: DynamoDBClient, tableName: string): Promise<WindowResultItem[]> {
   const items: WindowResultItem[] = [];

@@ -1,4 +1,4 @@
-import { aggregateOf, emptyAggregates, putRecords, totalsByWindow, windowContaining, type KeyAggregate, type KeyedAggregates } from 'sluice/stream';
+import { aggregateOf, emptyAggregates, StreamProducer, streamOutputName, totalsByWindow, windowContaining, type KeyAggregate, type KeyedAggregates } from 'sluice/stream';
 import { until, type LocalRuntime, type VirtualClock } from 'sluice/local';
 import { expectedRevenueByWindow, orderRecordFate, orderStreamWorkload } from './order-stream-traffic.ts';
 import type { QueueStageProgress } from './queue-stage.ts';
@@ -96,9 +96,9 @@ export async function runStreamStage(
   options: StreamStageOptions,
   progress: QueueStageProgress,
 ): Promise<StreamStageResult> {
-  const streamName = runtime.output('OrderStreamStreamName');
-  const resultsTable = runtime.output('OrderStreamResultsTableName');
-  const failureQueueUrl = runtime.output('OrderStreamFailureQueueUrl');
+  const streamName = runtime.output(streamOutputName('OrderStream', 'streamName'));
+  const resultsTable = runtime.output(streamOutputName('OrderStream', 'resultsTableName'));
+  const failureQueueUrl = runtime.output(streamOutputName('OrderStream', 'failureQueueUrl'));
   const windowSeconds = tumblingWindowSeconds(runtime, streamName);
   const poller = runtime.streamPoller(streamName);
   const before = { ...poller.stats, failures: (await runtime.queueDepth(failureQueueUrl)).visible };
@@ -111,7 +111,8 @@ export async function runStreamStage(
   // poller's clock (this process's Date.now) passes the window's end. Moving time on mid-stream would end
   // windows that are still receiving records (the rest would commit as extra parts) and age records.
   progress.start(records.length * 2);
-  await putRecords(runtime.clients.kinesis!, streamName, records, { concurrency: 4, onProgress: (sent) => progress.update(sent, 'put') });
+  const producer = new StreamProducer({ client: runtime.clients.kinesis!, streamName, concurrency: 4 });
+  await producer.sendBatch(records, { onProgress: (sent) => progress.update(sent, 'put') });
   const putMs = performance.now() - started;
   const handled = () => poller.stats.filtered - before.filtered + (poller.stats.delivered - before.delivered) + (poller.stats.discarded - before.discarded);
   await until(() => handled() >= records.length, {

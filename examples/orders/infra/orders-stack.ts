@@ -3,7 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import { AttributeType } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { BatchJob, DedupTable, grantTableActions, QueuePipeline, secureTable, StreamPipeline } from 'sluice/cdk';
-import { orderFilterPattern } from '../lib/order-revenue-pipeline.ts';
+import { orderDataFilter } from '../lib/order-revenue-pipeline.ts';
 
 /** Handler entries beside this file, so the app synthesizes from the repository root and from its own folder alike. */
 const entry = (name: string) => fileURLToPath(new URL(`../functions/${name}`, import.meta.url));
@@ -35,7 +35,7 @@ export class OrdersStack extends Stack {
       shardCount: 4,
       batchSize: 500,
       tumblingWindow: Duration.minutes(1),
-      dataFilter: orderFilterPattern.data,
+      dataFilter: orderDataFilter,
     }).addOutputs();
   }
 

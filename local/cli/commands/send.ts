@@ -1,7 +1,9 @@
 import { Command } from 'commander';
+import { queueOutputName } from '../../../shared/queue/contract.ts';
 import { QueueProducer } from '../../../shared/queue/producer.ts';
 import { MAX_DELAY_SECONDS } from '../../../shared/queue/redelivery.ts';
-import { checkRecord } from '../../../shared/stream/producer.ts';
+import { streamOutputName } from '../../../shared/stream/contract.ts';
+import { StreamProducer } from '../../../shared/stream/producer.ts';
 import { createProgress } from '../progress.ts';
 import { formatCount } from '../table.ts';
 import { resolveTarget } from '../targets/target.ts';
@@ -60,7 +62,7 @@ export function sendCommand(): Command {
         'send JSON messages to a queue or stream of the stack (named by its output prefix, e.g. Orders). Every message is checked ' +
           'before the first is sent (exit 2 names the bad ones; nothing is sent); a send stopped by the service names what was not sent (exit 1)',
       )
-      .argument('<name>', 'queue or stream: the prefix of its stack output (OrdersQueueUrl → Orders, OrderStreamStreamName → OrderStream)')
+      .argument('<name>', `queue or stream: the prefix of its stack output (${queueOutputName('Orders', 'queueUrl')} → Orders, ${streamOutputName('OrderStream', 'streamName')} → OrderStream)`)
       .option('--file <F.jsonl>', 'JSON Lines file: one message per line (LF, CRLF or CR line breaks; a UTF-8 byte order mark is dropped)')
       .option('--count <N>', 'generate N messages from --template', integerIn(1, 1_000_000))
       .option('--template <T>', 'message template (JSON, or @file.json); strings may use {{i}}, {{now}}, {{uuid}}')
@@ -94,14 +96,15 @@ export function sendCommand(): Command {
           console.log(`sent ${plural(sent, 'message')} to ${where}${kept}`);
         } else {
           if (opts.delay || opts.dedupKey || opts.group || opts.ttl) throw new UsageError('--delay, --ttl, --dedup-key and --group apply to queues, not streams');
+          const producer = new StreamProducer({ client: target.clients.kinesis, streamName: destination.stream.streamName });
           const recordFor = streamRecord(opts.partitionKey);
           const total = await checkAll(source, (message) => {
-            checkRecord(recordFor(message));
+            producer.check(recordFor(message));
             return undefined;
           });
           const where = `stream ${destination.stream.name} (${target.name})`;
           const progress = sendProgress(total);
-          const sent = await sendToStream({ kinesis: target.clients.kinesis, streamName: destination.stream.streamName, source, recordFor, total, destination: where, onProgress: progress.update }).finally(
+          const sent = await sendToStream({ producer, source, recordFor, total, destination: where, onProgress: progress.update }).finally(
             progress.stop,
           );
           console.log(`sent ${plural(sent, 'record')} to ${where}`);

@@ -1,5 +1,5 @@
 import { QUEUE_OUTPUT_SUFFIXES } from '../../../shared/queue/contract.ts';
-import { OUTPUT_SUFFIXES } from '../../../shared/stack-outputs.ts';
+import { STREAM_OUTPUT_SUFFIXES } from '../../../shared/stream/contract.ts';
 
 /** A queue of the stack, named by its output prefix (`Orders` for `OrdersQueueUrl`). */
 export interface StackQueue {
@@ -11,7 +11,7 @@ export interface StackQueue {
   readonly dedupWindowSeconds?: number;
 }
 
-/** A Kinesis stream of the stack, named by its output prefix (`OrderStream` for `OrderStreamStreamName`). */
+/** A Kinesis stream of the stack, named by its output prefix (`OrderStream` for `streamOutputName('OrderStream', 'streamName')`). */
 export interface StackStream {
   readonly name: string;
   readonly streamName: string;
@@ -19,7 +19,7 @@ export interface StackStream {
 
 const QUEUE_SUFFIX = QUEUE_OUTPUT_SUFFIXES.queueUrl;
 const DLQ_SUFFIX = QUEUE_OUTPUT_SUFFIXES.deadLetterQueueUrl;
-const STREAM_SUFFIX = OUTPUT_SUFFIXES.streamName;
+const STREAM_SUFFIX = STREAM_OUTPUT_SUFFIXES.streamName;
 
 /**
  * The queues of a stack, found generically from its outputs: every `<Name>QueueUrl` that is not itself a
@@ -48,7 +48,7 @@ export function stackQueues(outputs: Readonly<Record<string, string>>): StackQue
 }
 
 /**
- * The Kinesis streams of a stack: every `<Name>StreamName` output.
+ * The Kinesis streams of a stack: every output named `streamOutputName(<name>, 'streamName')`.
  *
  * @example
  * stackStreams({ OrderStreamStreamName: 'sluice-orders' }); // [{ name: 'OrderStream', streamName: 'sluice-orders' }]

@@ -4,7 +4,7 @@ import { PayloadTooLargeError } from '../../../shared/errors.ts';
 import { QueueProducer } from '../../../shared/queue/producer.ts';
 import { deadLetterSize } from '../../../shared/queue/dead-letter.ts';
 import { MAX_SQS_MESSAGE_BYTES } from '../../../shared/queue/size.ts';
-import { MAX_RECORD_BYTES, putRecords } from '../../../shared/stream/producer.ts';
+import { MAX_RECORD_BYTES, StreamProducer } from '../../../shared/stream/producer.ts';
 import { RecordingSqs } from '../queue/fake-sqs.ts';
 
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
@@ -55,7 +55,7 @@ describe('oversize payloads are refused by the producers before anything is sent
         const size = Buffer.byteLength(JSON.stringify(payload)) + Buffer.byteLength(partitionKey);
 
         // Act
-        const put = putRecords(kinesis, 'orders', [{ data: payload, partitionKey }]);
+        const put = new StreamProducer({ client: kinesis, streamName: 'orders' }).sendBatch([{ data: payload, partitionKey }]);
 
         // Assess
         if (size <= MAX_RECORD_BYTES) {

@@ -1,6 +1,7 @@
 import { orderRecordFate, orderStreamWorkload } from '../../../examples/orders/demo/order-stream-traffic.ts';
 import { matchesPattern } from '../../../local/event-filter.ts';
-import { orderEventSchema, orderFilterPattern, orderRevenuePipeline } from '../../../examples/orders/lib/order-revenue-pipeline.ts';
+import { orderDataFilter, orderEventSchema, orderRevenuePipeline } from '../../../examples/orders/lib/order-revenue-pipeline.ts';
+import { streamFilterPattern } from '../../../shared/stream/contract.ts';
 
 /** What the real pipeline pieces (the mapping's filter, the schema, the transform) do with a record's data. */
 function pipelineFate(data: string): string {
@@ -10,7 +11,7 @@ function pipelineFate(data: string): string {
   } catch {
     decoded = undefined;
   }
-  if (!matchesPattern(orderFilterPattern, decoded === undefined ? { partitionKey: 'k' } : { partitionKey: 'k', data: decoded })) return 'filtered';
+  if (!matchesPattern(streamFilterPattern(orderDataFilter), decoded === undefined ? { partitionKey: 'k' } : { partitionKey: 'k', data: decoded })) return 'filtered';
   const parsed = orderEventSchema.safeParse(decoded);
   if (!parsed.success) return 'rejected';
   return orderRevenuePipeline('orders').transform.apply(parsed.data) === undefined ? 'dropped' : 'aggregated';

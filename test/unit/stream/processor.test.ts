@@ -174,6 +174,23 @@ describe('processWindowBatch', () => {
     expect(retry.summary.closed).toBe(false);
   });
 
+  it('keeps a window closed once and warns when a later final invocation comes for it (records stamped inside it delivered after its close)', async () => {
+    // Prepare: the window is closed; then a record stamped inside it is delivered, in the window again
+    const warnings: string[] = [];
+    const deps = { ...dependencies(), warn: (message: string) => warnings.push(message) };
+    const first = await processWindowBatch(tumblingWindowEvent(orders(3)), pipeline, deps);
+    await processWindowBatch(tumblingWindowEvent([], { state: first.response.state, final: true }), pipeline, deps);
+    const late = await processWindowBatch(tumblingWindowEvent(orders(1)), pipeline, deps);
+    // Act
+    const lateFinal = await processWindowBatch(tumblingWindowEvent([], { state: late.response.state, final: true }), pipeline, deps);
+    // Assess: one close (the first), the late records committed and recorded
+    expect([...deps.results.closes.values()].map((c) => c.state.records)).toEqual([3]);
+    expect([...deps.results.lateCloses.values()].map((c) => c.state.records)).toEqual([1]);
+    expect(totalOf(deps.results)).toEqual({ books: { count: 4, sum: 400, min: 100, max: 100 } });
+    expect(lateFinal.summary).toMatchObject({ closed: false, lateClose: true });
+    expect(warnings).toEqual([expect.stringContaining('window closed again')]);
+  });
+
   it('throws when a commit fails so that Lambda retries the batch, and the retry commits it once', async () => {
     // Prepare
     const deps = dependencies();

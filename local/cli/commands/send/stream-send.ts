@@ -1,5 +1,4 @@
-import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import { checkRecord, MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, putRecords, type ProducerRecord } from '../../../../shared/stream/producer.ts';
+import { MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, type ProducerRecord, type StreamProducer } from '../../../../shared/stream/producer.ts';
 import { expandText } from '../send-input.ts';
 import type { MessageSource, Outgoing } from './message-source.ts';
 import { SendLedger } from './send-report.ts';
@@ -21,11 +20,10 @@ export function streamRecord(partitionKey: string): (message: Outgoing) => Produ
  * @returns how many were put.
  * @throws Error with the exact count put, each record not put and why, and what was not attempted.
  * @example
- * const sent = await sendToStream({ kinesis, streamName, source, recordFor, total, destination: 'stream OrderStream (local)', onProgress });
+ * const sent = await sendToStream({ producer, source, recordFor, total, destination: 'stream OrderStream (local)', onProgress });
  */
 export async function sendToStream(args: {
-  kinesis: KinesisClient;
-  streamName: string;
+  producer: StreamProducer;
   source: MessageSource;
   recordFor: (message: Outgoing) => ProducerRecord;
   total: number;
@@ -39,7 +37,7 @@ export async function sendToStream(args: {
     if (chunk.length === 0) return;
     ledger.attempt(chunk);
     try {
-      await putRecords(args.kinesis, args.streamName, chunk.map((c) => c.record));
+      await args.producer.sendBatch(chunk.map((c) => c.record));
       ledger.sent += chunk.length;
     } catch (err) {
       ledger.fail(chunk, err, 'Kinesis');
@@ -51,7 +49,7 @@ export async function sendToStream(args: {
   for await (const message of args.source.messages()) {
     if ('problem' in message) continue; // cannot happen after checkAll
     const record = args.recordFor(message);
-    const size = checkRecord(record);
+    const size = args.producer.check(record).bytes;
     if (chunk.length === MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) await flush();
     if (ledger.stopped) break;
     chunk.push({ ...message, record });

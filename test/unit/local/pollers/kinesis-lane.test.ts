@@ -28,10 +28,13 @@ function laneWith(mapping: Partial<KinesisMappingProperties>, fn: (event: Kinesi
     },
   };
   const lane = new KinesisLane(env, newStats());
-  /** Runs steps until the lane has nothing to do (retries back off in real time, so wait for them). */
-  const drain = async (caughtUp = true) => {
+  /**
+   * Runs steps until the lane has nothing to do (retries back off in real time, so wait for them).
+   * `caughtUpReadAt`: when the reader's last caught-up read was sent (default: now, on the test's clock).
+   */
+  const drain = async (caughtUpReadAt: number | undefined = clock.now) => {
     for (let i = 0; i < 200; i += 1) {
-      if (!(await lane.step(caughtUp))) {
+      if (!(await lane.step(caughtUpReadAt))) {
         if (lane.buffered === 0) return;
         await new Promise((r) => setTimeout(r, 25));
       }
@@ -40,7 +43,7 @@ function laneWith(mapping: Partial<KinesisMappingProperties>, fn: (event: Kinesi
   /** Runs steps until the lane is idle: nothing buffered and no ended window owing its final invocation (bounded). */
   const settle = async () => {
     for (let i = 0; i < 100 && !lane.idle(); i += 1) {
-      if (!(await lane.step(true))) await new Promise((r) => setTimeout(r, 25));
+      if (!(await lane.step(clock.now))) await new Promise((r) => setTimeout(r, 25));
     }
   };
   return { lane, clock, events, discarded, drain, settle };
@@ -102,6 +105,24 @@ describe('KinesisLane tumbling windows', () => {
     expect(lane.idle()).toBe(true);
   });
 
+  it('does not end a window on a caught-up read sent before its end, so a record put just before the end joins the window', async () => {
+    // Prepare: a record of [0 s, 10 s) is delivered; the reader's last read, sent at 9.9 s, found the shard caught up
+    const { lane, clock, events, drain } = laneWith({ TumblingWindowInSeconds: 10 }, countingState);
+    lane.push([at(1_000)]);
+    await drain(T0 + 1_000);
+    // Act: the clock passes the window's end before the next read, which brings a record put at 9.95 s;
+    // then a read sent after the end finds the shard caught up
+    clock.now = T0 + 10_050;
+    await drain(T0 + 9_900);
+    lane.push([at(9_950)]);
+    await drain(undefined);
+    await drain(T0 + 10_060);
+    // Assess: one final invocation for the window, after both records
+    const finals = events.filter((e) => e.isFinalInvokeForWindow);
+    expect(finals.map((e) => [e.window.start, e.state])).toEqual([['2026-01-01T00:00:00Z', { count: 2 }]]);
+    expect(lane.idle()).toBe(true);
+  });
+
   it('gives up on a final invocation after MaximumRetryAttempts, reports the window to the on-failure destination and moves on', async () => {
     // Prepare: every final invocation fails; two retries allowed
     const { lane, clock, events, discarded, settle } = laneWith({ TumblingWindowInSeconds: 10, MaximumRetryAttempts: 2 }, (event) => {
@@ -131,7 +152,7 @@ describe('KinesisLane tumbling windows', () => {
     lane.push([at(1_000), at(2_000)]);
     await settle();
     clock.now = T0 + 10_000;
-    await lane.step(true);
+    await lane.step(clock.now);
     const finalsBefore = events.filter((e) => e.isFinalInvokeForWindow).length;
     // Act: the window's last record (2 s) is now more than 60 s old
     clock.now = T0 + 62_001;
