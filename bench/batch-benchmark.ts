@@ -10,6 +10,7 @@ import type { LocalStateMachine } from '../local/stepfunctions/state-machine.ts'
 import type { LocalFunction } from '../local/runtime/local-function.ts';
 import { TemplateResolver } from '../local/template/resolver.ts';
 import type { CfnTemplate } from '../local/template/types.ts';
+import { BATCH_JOB_ID, batchOutputName } from '../shared/batch/contract.ts';
 import type { JobSpecInput } from '../shared/batch/job-spec.ts';
 import { orderAggregates } from '../examples/orders/demo/batch-orders.ts';
 
@@ -152,7 +153,7 @@ export async function startBatchBench(endpoints: EmulatorEndpoints, options: { w
     s3: runtime.clients.s3,
     dynamodb: runtime.clients.dynamodb,
   }) as [LocalStateMachine];
-  const bucket = runtime.output('BatchBucketName');
+  const bucket = runtime.output(batchOutputName(BATCH_JOB_ID, 'bucketName'));
   const s3 = runtime.clients.s3;
   return {
     async putInput(key, jsonl) {

@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { repoRoot } from './repo-root.ts';
 import { median } from './stats.ts';
+import { BATCH_ENV } from '../shared/batch/contract.ts';
 import { QUEUE_ENV } from '../shared/queue/contract.ts';
 import { STREAM_ENV } from '../shared/stream/contract.ts';
 
@@ -60,7 +61,7 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
   ...Object.fromEntries(
     [
       QUEUE_ENV.queueUrl, QUEUE_ENV.dlqUrl, QUEUE_ENV.dedupTable, QUEUE_ENV.dedupScope, 'ORDERS_TABLE_NAME', 'CUSTOMER_TOTALS_TABLE_NAME',
-      'DEDUP_TABLE_NAME', 'BATCH_BUCKET', 'BATCH_STATE_MACHINE_ARN', 'BATCH_SUMMARY_TABLE', STREAM_ENV.pipelineName, STREAM_ENV.resultsTable,
+      'DEDUP_TABLE_NAME', BATCH_ENV.bucket, BATCH_ENV.stateMachineArn, BATCH_ENV.summaryTable, STREAM_ENV.pipelineName, STREAM_ENV.resultsTable,
       STREAM_ENV.failureQueueUrl, 'INVOICES_TABLE', 'BALANCES_TABLE',
     ].map((name) => [name, name.endsWith('_URL') ? `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}` : `bench-${name.toLowerCase()}`]),
   ),

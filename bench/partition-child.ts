@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { S3Client } from '@aws-sdk/client-s3';
 import { clientConfig } from '../shared/aws-clients.ts';
+import { partitionFunctionEnv } from '../shared/batch/config.ts';
 import { runPartitionTask } from '../shared/batch/partition-task.ts';
 
 // One partition task in a process of its own, as a Lambda sandbox runs it, so that its peak memory is
@@ -22,7 +23,7 @@ const sampler = process.env.SLUICE_MEMORY_TRACE
   : undefined;
 let out: unknown;
 try {
-  out = { result: await runPartitionTask(event, { s3, workBucket: process.env.BATCH_BUCKET! }) };
+  out = { result: await runPartitionTask(event, { s3, workBucket: partitionFunctionEnv().workBucket }) };
 } catch (err) {
   out = { error: { name: (err as Error).name, message: (err as Error).message } };
 }

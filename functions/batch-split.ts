@@ -1,19 +1,15 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { clientConfig } from '../shared/aws-clients.ts';
-import { intEnv, requireEnv } from '../shared/config.ts';
-import { assertJobBuckets, bucketAllowListFromEnv } from '../shared/batch/bucket-allow-list.ts';
+import { assertJobBuckets } from '../shared/batch/bucket-allow-list.ts';
+import { splitFunctionEnv } from '../shared/batch/config.ts';
 import { parseJobSpec } from '../shared/batch/job-spec.ts';
-import { splitJob, type SplitResult } from '../shared/batch/split.ts';
-import { DEFAULT_INLINE_MAX_PARTITIONS } from '../shared/batch/limits.ts';
+import { splitJob } from '../shared/batch/split.ts';
+import type { SplitResult } from '../shared/batch/task-payloads.ts';
 import { createObservability } from '../shared/observability.ts';
 
 const s3 = new S3Client(clientConfig({ service: 's3' }));
-const workBucket = requireEnv('BATCH_BUCKET');
-const inlineMaxPartitions = intEnv('BATCH_INLINE_MAX_PARTITIONS', DEFAULT_INLINE_MAX_PARTITIONS);
 // Chunk and slice sizes (bytes) are tuning knobs, set through the construct's functionProps.environment.
-const chunkBytes = intEnv('BATCH_CHUNK_BYTES', 4 << 20);
-const sliceBytes = intEnv('BATCH_SLICE_BYTES', 16 << 20);
-const allowedBuckets = bucketAllowListFromEnv();
+const { workBucket, inlineMaxPartitions, chunkBytes, sliceBytes, allowedBuckets } = splitFunctionEnv();
 const { logger } = createObservability({ serviceName: 'batch-split' });
 
 /** Step Functions task: job spec → partitions in S3 → manifest (inline, or in S3 for a Distributed Map). */

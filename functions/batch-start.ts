@@ -2,16 +2,16 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../shared/aws-clients.ts';
-import { requireEnv } from '../shared/config.ts';
 import { startJobExecution } from '../shared/batch/job-starter.ts';
-import { bucketAllowListFromEnv, jobRequestSchema } from '../shared/batch/bucket-allow-list.ts';
+import { jobRequestSchema } from '../shared/batch/bucket-allow-list.ts';
+import { jobStarterEnv } from '../shared/batch/config.ts';
 import { DedupStore } from '../shared/dedup/store.ts';
 import { createObservability } from '../shared/observability.ts';
 import { queueWorkerEnv } from '../shared/queue/config.ts';
 import { createQueueWorker } from '../shared/queue/worker.ts';
 
 const config = queueWorkerEnv();
-const stateMachineArn = requireEnv('BATCH_STATE_MACHINE_ARN');
+const { stateMachineArn, allowedBuckets } = jobStarterEnv();
 const sqs = new SQSClient(clientConfig({ service: 'sqs' }));
 const sfn = new SFNClient(clientConfig());
 const dynamodb = new DynamoDBClient(clientConfig());
@@ -22,7 +22,7 @@ const { logger, metrics } = createObservability({ serviceName: 'batch-start' });
  * (re-sent requests are counted duplicates) and by the execution name (Step Functions refuses a reused name).
  */
 export const handler = createQueueWorker({
-  schema: jobRequestSchema(bucketAllowListFromEnv()),
+  schema: jobRequestSchema(allowedBuckets),
   dedup: {
     store: new DedupStore({ client: dynamodb, tableName: config.dedupTable, windowSeconds: config.dedupWindowSeconds }),
     scope: config.dedupScope,

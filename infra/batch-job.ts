@@ -27,7 +27,17 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { DynamoAttributeValue, DynamoPutItem, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { INPUT_BUCKETS_ENV, OUTPUT_BUCKETS_ENV } from '../shared/batch/bucket-allow-list.ts';
+import {
+  BATCH_PATHS,
+  batchFunctionEnvironment,
+  batchOutputName,
+  DISTRIBUTED_MODE,
+  FAILED_STATUS,
+  PARTITION_BATCH_INPUT,
+  PARTITION_ITEM_SELECTOR,
+  SUMMARY_TABLE_KEY,
+} from '../shared/batch/contract.ts';
+import type { FailedJobSummaryItem } from '../shared/batch/job-summary.ts';
 import { INTERMEDIATE_PREFIX } from '../shared/batch/job-layout.ts';
 import { DEFAULT_INLINE_MAX_PARTITIONS, MAX_INLINE_ITEMS } from '../shared/batch/limits.ts';
 import { acknowledgeFinding } from './compliance-findings.ts';
@@ -36,7 +46,6 @@ import type { DedupTable } from './dedup-table.ts';
 import { QueuePipeline } from './queue-pipeline.ts';
 import { acknowledgeNagFinding, ALARM_PERIOD, alarmAbove, grantTableActions, leastPrivilegeFunction, notifyOnAlarm, secureTable } from './secure-defaults.ts';
 import { withDefaults } from './with-defaults.ts';
-import { OUTPUT_SUFFIXES } from '../shared/stack-outputs.ts';
 import { addStackOutputs, offerOutput, type OfferedOutput } from './stack-outputs.ts';
 import { sluiceFunctionEntry, type SluiceFunction, type SluiceFunctionOverrides } from './sluice-function.ts';
 
@@ -143,8 +152,7 @@ const STARTER_CONCURRENCY = 2;
  * - the summary table (key `jobId`); with `dedupTable`, a request queue + DLQ and a starter function.
  *
  * Executions are named after the job (`jobId`): the failure record and the starter rely on it.
- * Functions' environment: `BATCH_BUCKET` (all three), `BATCH_INLINE_MAX_PARTITIONS` (split),
- * `BATCH_SUMMARY_TABLE` (reduce), `BATCH_STATE_MACHINE_ARN` (starter, plus the queue worker's `SLUICE_*`).
+ * The functions' environment, outputs and payload paths are the batch contract's (shared/batch/contract.ts).
  *
  * @example
  * const batch = new BatchJob(this, 'Batch', { maxConcurrency: 8, dedupTable });
@@ -200,15 +208,15 @@ export class BatchJob extends Construct {
     });
     acknowledgeFinding(this.bucket, 'bucketReplication');
     if (strict) notifyEventBridge(this.bucket);
-    this.summaryTable = secureTable(this, 'SummaryTable', { partitionKey: { name: 'jobId', type: AttributeType.STRING }, removalPolicy, compliance: profile });
+    this.summaryTable = secureTable(this, 'SummaryTable', { partitionKey: { name: SUMMARY_TABLE_KEY, type: AttributeType.STRING }, removalPolicy, compliance: profile });
 
     const inputBuckets: IBucket[] = [this.bucket, ...(props.inputBuckets ?? [])];
     const outputBuckets: IBucket[] = [this.bucket, ...(props.outputBuckets ?? [])];
     const allowList = {
-      [INPUT_BUCKETS_ENV]: Fn.join(',', inputBuckets.map((b) => b.bucketName)),
-      [OUTPUT_BUCKETS_ENV]: Fn.join(',', outputBuckets.map((b) => b.bucketName)),
+      inputBuckets: Fn.join(',', inputBuckets.map((b) => b.bucketName)),
+      outputBuckets: Fn.join(',', outputBuckets.map((b) => b.bucketName)),
     };
-    const environment = { BATCH_BUCKET: this.bucket.bucketName };
+    const bucket = this.bucket.bucketName;
     const batchFunction = (id: string, name: string, description: string, variables: Record<string, string>, overrides?: SluiceFunctionOverrides) =>
       leastPrivilegeFunction(this, id, {
         ...withDefaults(withDefaults({ description, memorySize: 1024 }, props.functionProps ?? {}), overrides ?? {}),
@@ -224,21 +232,21 @@ export class BatchJob extends Construct {
       'Split',
       'batch-split',
       'sluice batch: split a job input into partitions',
-      { ...environment, ...allowList, BATCH_INLINE_MAX_PARTITIONS: String(inlineMaxPartitions) },
+      batchFunctionEnvironment('split', { bucket, ...allowList, inlineMaxPartitions }),
       reserved(STRICT_JOB_FUNCTION_CONCURRENCY),
     );
     this.partitionFunction = batchFunction(
       'ProcessPartition',
       'batch-partition',
       'sluice batch: sort one partition and compute its partial aggregates',
-      environment,
+      batchFunctionEnvironment('partition', { bucket }),
       withDefaults({ memorySize: 1769, ...reserved(mapConcurrency) }, props.partitionFunctionProps ?? {}),
     );
     this.reduceFunction = batchFunction(
       'Reduce',
       'batch-reduce',
       'sluice batch: merge partial aggregates and sorted runs, record the summary',
-      { ...environment, ...allowList, BATCH_SUMMARY_TABLE: this.summaryTable.tableName },
+      batchFunctionEnvironment('reduce', { bucket, ...allowList, summaryTable: this.summaryTable.tableName }),
       reserved(STRICT_JOB_FUNCTION_CONCURRENCY),
     );
     // Least privilege, named actions only: inputs are read anywhere in the bucket, intermediate data
@@ -306,7 +314,7 @@ export class BatchJob extends Construct {
           ...props.functionProps,
           // The starter only starts an execution: the queue consumer's default timeout fits it.
           timeout: undefined,
-          environment: { ...props.functionProps?.environment, ...allowList, BATCH_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+          environment: { ...props.functionProps?.environment, ...batchFunctionEnvironment('start', { ...allowList, stateMachineArn: this.stateMachine.stateMachineArn }) },
         },
         alarmAction: props.alarmAction,
       });
@@ -315,15 +323,15 @@ export class BatchJob extends Construct {
       if (strict) ComplianceResources.of(this).requireInterfaceEndpoint(InterfaceVpcEndpointAwsService.STEP_FUNCTIONS);
     }
     this.offered = [
-      offerOutput(this.bucket, `${id}${OUTPUT_SUFFIXES.bucketName}`, this.bucket.bucketName, 'batch job inputs, intermediate data (tmp/) and outputs'),
-      offerOutput(this.stateMachine, `${id}${OUTPUT_SUFFIXES.stateMachineArn}`, this.stateMachine.stateMachineArn, 'batch job state machine (execution name = jobId)'),
-      offerOutput(this.summaryTable, `${id}${OUTPUT_SUFFIXES.summaryTableName}`, this.summaryTable.tableName, 'batch job summaries by jobId'),
+      offerOutput(this.bucket, batchOutputName(id, 'bucketName'), this.bucket.bucketName, 'batch job inputs, intermediate data (tmp/) and outputs'),
+      offerOutput(this.stateMachine, batchOutputName(id, 'stateMachineArn'), this.stateMachine.stateMachineArn, 'batch job state machine (execution name = jobId)'),
+      offerOutput(this.summaryTable, batchOutputName(id, 'summaryTableName'), this.summaryTable.tableName, 'batch job summaries by jobId'),
       ...(this.requests
         ? [
-            offerOutput(this.requests.queue, `${id}${OUTPUT_SUFFIXES.requestQueueUrl}`, this.requests.queue.queueUrl, 'send a job spec here to start a job once'),
-            offerOutput(this.requests.deadLetterQueue, `${id}${OUTPUT_SUFFIXES.requestDeadLetterQueueUrl}`, this.requests.deadLetterQueue.queueUrl, 'job requests that could not start'),
+            offerOutput(this.requests.queue, batchOutputName(id, 'requestQueueUrl'), this.requests.queue.queueUrl, 'send a job spec here to start a job once'),
+            offerOutput(this.requests.deadLetterQueue, batchOutputName(id, 'requestDeadLetterQueueUrl'), this.requests.deadLetterQueue.queueUrl, 'job requests that could not start'),
             {
-              name: `${id}${OUTPUT_SUFFIXES.requestDedupWindowSeconds}`,
+              name: batchOutputName(id, 'requestDedupWindowSeconds'),
               value: String(this.requests.dedupWindow.toSeconds()),
               description: 'request dedup window in seconds: `sluice dlq replay` refuses older dead letters',
             },
@@ -333,9 +341,9 @@ export class BatchJob extends Construct {
   }
 
   /**
-   * Stack outputs named after the construct id (`BatchBucketName`, `BatchStateMachineArn`,
-   * `BatchSummaryTableName`, `BatchRequestQueueUrl`, `BatchRequestDedupWindowSeconds`), the names tools and the
-   * local runtime look up.
+   * Stack outputs named after the construct id (`batchOutputName(id, …)`: the bucket, state machine, summary
+   * table and, with requests, the request queue, its DLQ and dedup window), the names tools and the local
+   * runtime look up.
    */
   addOutputs(): void {
     addStackOutputs(this, this.offered, this.node.id, this.node.id);
@@ -355,32 +363,34 @@ export class BatchJob extends Construct {
       return withRetry(task, props.retryAttempts ?? 5);
     };
 
+    // Typed by the failure item's schema: a field renamed there fails to compile here.
+    const failureItem: Record<keyof FailedJobSummaryItem, DynamoAttributeValue> = {
+      jobId: DynamoAttributeValue.fromString(JsonPath.stringAt(BATCH_PATHS.executionName)),
+      status: DynamoAttributeValue.fromString(FAILED_STATUS),
+      failedState: DynamoAttributeValue.fromString(JsonPath.stringAt(BATCH_PATHS.failedState)),
+      error: DynamoAttributeValue.fromString(JsonPath.stringAt(BATCH_PATHS.errorName)),
+      cause: DynamoAttributeValue.fromString(JsonPath.stringAt(BATCH_PATHS.errorCause)),
+      startedAt: DynamoAttributeValue.fromString(JsonPath.stringAt(BATCH_PATHS.executionStartTime)),
+    };
     const recordFailure = new DynamoPutItem(flow, 'RecordFailure', {
       table: this.summaryTable,
-      item: {
-        jobId: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.Name')),
-        status: DynamoAttributeValue.fromString('FAILED'),
-        failedState: DynamoAttributeValue.fromString(JsonPath.stringAt('$.failedState')),
-        error: DynamoAttributeValue.fromString(JsonPath.stringAt('$.error.Error')),
-        cause: DynamoAttributeValue.fromString(JsonPath.stringAt('$.error.Cause')),
-        startedAt: DynamoAttributeValue.fromString(JsonPath.stringAt('$$.Execution.StartTime')),
-      },
+      item: failureItem,
       resultPath: JsonPath.DISCARD,
     });
     withRetry(recordFailure, props.retryAttempts ?? 5, ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.InternalServerErrorException', 'DynamoDB.RequestLimitExceeded']);
-    recordFailure.next(new Fail(flow, 'JobFailed', { errorPath: '$.error.Error', causePath: '$.error.Cause' }));
+    recordFailure.next(new Fail(flow, 'JobFailed', { errorPath: BATCH_PATHS.errorName, causePath: BATCH_PATHS.errorCause }));
     // Each state's Catch goes through a Pass naming it, so the failure record says which state failed.
     const catchInto = <T extends TaskStateBase | MapState | DistributedMap>(state: T): T => {
-      const tag = new Pass(flow, `${state.id}Failed`, { result: Result.fromString(state.id), resultPath: '$.failedState' });
-      state.addCatch(tag.next(recordFailure), { errors: ['States.ALL'], resultPath: '$.error' });
+      const tag = new Pass(flow, `${state.id}Failed`, { result: Result.fromString(state.id), resultPath: BATCH_PATHS.failedState });
+      state.addCatch(tag.next(recordFailure), { errors: ['States.ALL'], resultPath: BATCH_PATHS.error });
       return state;
     };
 
     const split = catchInto(invoke('Split', this.splitFunction));
     const inlineMap = catchInto(
       new MapState(flow, 'ProcessPartitions', {
-        itemsPath: '$.partitions',
-        itemSelector: { 'job.$': '$.job', 'partition.$': '$$.Map.Item.Value' },
+        itemsPath: BATCH_PATHS.partitions,
+        itemSelector: PARTITION_ITEM_SELECTOR,
         maxConcurrency: props.maxConcurrency ?? 10,
         // Results go to S3; the state payload (256 KiB) only ever carries the small split result.
         resultPath: JsonPath.DISCARD,
@@ -390,8 +400,8 @@ export class BatchJob extends Construct {
 
     const distributedMap = catchInto(
       new DistributedMap(flow, 'ProcessPartitionsDistributed', {
-        itemReader: new S3JsonItemReader({ bucket: this.bucket, key: JsonPath.stringAt('$.manifest.key') }),
-        itemBatcher: new ItemBatcher({ maxItemsPerBatch: props.partitionsPerBatch ?? 10, batchInput: { 'job.$': '$.job' } }),
+        itemReader: new S3JsonItemReader({ bucket: this.bucket, key: JsonPath.stringAt(BATCH_PATHS.manifestKey) }),
+        itemBatcher: new ItemBatcher({ maxItemsPerBatch: props.partitionsPerBatch ?? 10, batchInput: PARTITION_BATCH_INPUT }),
         maxConcurrency: props.distributedMaxConcurrency ?? 100,
         toleratedFailurePercentage: props.toleratedFailurePercentage ?? 0,
         mapExecutionType: StateMachineType.STANDARD,
@@ -405,7 +415,7 @@ export class BatchJob extends Construct {
     const reduce = catchInto(invoke('Reduce', this.reduceFunction));
     const definition = split.next(
       new Choice(flow, 'InlineOrDistributed')
-        .when(Condition.stringEquals('$.mode', 'distributed'), distributedMap.next(reduce))
+        .when(Condition.stringEquals(BATCH_PATHS.mode, DISTRIBUTED_MODE), distributedMap.next(reduce))
         .otherwise(inlineMap.next(reduce)),
     );
 

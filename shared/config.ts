@@ -17,7 +17,7 @@ export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): 
  * Reads an optional integer environment variable.
  *
  * @example
- * const batchSize = intEnv('BATCH_SIZE', 10);
+ * const windowSeconds = intEnv('SLUICE_DEDUP_WINDOW_SECONDS', 1_209_600);
  */
 export function intEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
   const raw = env[name];

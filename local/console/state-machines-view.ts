@@ -1,3 +1,4 @@
+import { BATCH_OUTPUT_SUFFIXES } from '../../shared/batch/contract.ts';
 import { ResourceNotFoundError } from '../../shared/errors.ts';
 import type { ExecutionDescription } from '../stepfunctions/state-machine.ts';
 import type { ConsoleRuntime } from './console-runtime.ts';
@@ -16,7 +17,7 @@ export interface ExecutionSummary {
 
 export interface StateMachineView {
   readonly name: string;
-  /** The stack output naming it, when there is one (`BatchStateMachineArn` → `Batch`). */
+  /** The stack output naming it, when there is one (`<id>StateMachineArn` → `<id>`). */
   readonly displayName: string;
   readonly arn: string;
   readonly executions: readonly ExecutionSummary[];
@@ -59,7 +60,7 @@ function cut(text: string): string {
  * stateMachinesView(runtime)[0].executions[0].status; // 'SUCCEEDED'
  */
 export function stateMachinesView(runtime: ConsoleRuntime, now: number = Date.now()): StateMachineView[] {
-  const names = outputNames(runtime.outputs(), ['StateMachineArn']);
+  const names = outputNames(runtime.outputs(), [BATCH_OUTPUT_SUFFIXES.stateMachineArn]);
   return runtime.stateMachines.map((machine) => ({
     name: machine.name,
     displayName: names.get(machine.arn) ?? machine.name,

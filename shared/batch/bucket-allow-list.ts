@@ -7,26 +7,6 @@ export interface BucketAllowList {
   readonly output: ReadonlySet<string>;
 }
 
-/** Environment variables the BatchJob construct sets: comma-separated bucket names. */
-export const INPUT_BUCKETS_ENV = 'BATCH_INPUT_BUCKETS';
-export const OUTPUT_BUCKETS_ENV = 'BATCH_OUTPUT_BUCKETS';
-
-const names = (value: string) => new Set(value.split(',').map((name) => name.trim()).filter((name) => name !== ''));
-
-/**
- * The allow-list from the environment, or undefined when the construct set none (a function run outside a
- * BatchJob, as in unit tests): the roles then decide alone.
- *
- * @example
- * const allowed = bucketAllowListFromEnv(); // { input: Set { 'batch-bucket', 'raw-orders' }, output: Set { 'batch-bucket' } }
- */
-export function bucketAllowListFromEnv(env: NodeJS.ProcessEnv = process.env): BucketAllowList | undefined {
-  const input = env[INPUT_BUCKETS_ENV];
-  const output = env[OUTPUT_BUCKETS_ENV];
-  if (input === undefined && output === undefined) return undefined;
-  return { input: names(input ?? ''), output: names(output ?? '') };
-}
-
 /**
  * What is wrong with the buckets a spec names, one message per bucket outside the allow-list (empty when
  * all are allowed), each naming the buckets the job may use.

@@ -1,4 +1,8 @@
+import { z } from 'zod';
 import { ownValue } from '../keyed-record.ts';
+
+/** A record field in a job spec, addressed by a dotted path (`customer.id`): see {@link fieldReader}. */
+export const fieldPathSchema = z.string().min(1).max(256);
 
 /** A parsed input record: one JSON Lines object or one CSV row. */
 export type BatchRecord = Record<string, unknown>;

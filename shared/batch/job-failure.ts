@@ -1,3 +1,5 @@
+import type { FailedJobSummary } from './job-summary.ts';
+
 /**
  * A failed job in one line, from its summary item (written by the state machine's Catch path:
  * `failedState`, `error`, `cause`): the state, then the function's own message, which for a partition
@@ -9,10 +11,10 @@
  * describeFailure({ failedState: 'ProcessPartitions', error: 'AggregateLimitError', cause: '{"errorType":"AggregateLimitError","errorMessage":"partition 3 (…): …"}' });
  * // 'ProcessPartitions failed: AggregateLimitError: partition 3 (…): …'
  */
-export function describeFailure(summary: { failedState?: unknown; error?: unknown; cause?: unknown }): string {
-  const state = typeof summary.failedState === 'string' ? summary.failedState : 'the job';
-  const error = typeof summary.error === 'string' ? summary.error : 'Error';
-  const cause = typeof summary.cause === 'string' ? summary.cause : '';
+export function describeFailure(summary: Pick<FailedJobSummary, 'failedState' | 'error' | 'cause'>): string {
+  const state = summary.failedState || 'the job';
+  const error = summary.error || 'Error';
+  const cause = summary.cause;
   let message = cause;
   try {
     const parsed = JSON.parse(cause) as { errorMessage?: unknown };

@@ -1,13 +1,11 @@
 import { z } from 'zod';
 import { JobSpecError } from '../errors.ts';
 import { formatSchemaIssues } from '../schema.ts';
-import { aggregateName } from './aggregates.ts';
+import { aggregateName, aggregateSpecSchema } from './aggregate-ops/registry.ts';
+import { fieldPathSchema } from './fields.ts';
 import { compileDerivation } from './derive.ts';
 import { EXECUTION_INPUT_LIMIT_BYTES } from './limits.ts';
 
-
-/** A record field, addressed by a dotted path (`customer.id`). */
-const fieldPath = z.string().min(1).max(256);
 const s3Location = z.object({ bucket: z.string().min(3).max(63), key: z.string().min(1).max(1024) }).strict();
 const scalar = z.union([z.number(), z.string()]);
 
@@ -32,7 +30,7 @@ const inputSchema = z.preprocess(
 
 const partitionSchema = z
   .object({
-    key: fieldPath,
+    key: fieldPathSchema,
     count: z.number().int().min(1).max(10_000).optional(),
     /** Ascending upper-exclusive bounds: `[10, 20]` makes partitions `< 10`, `[10, 20)`, `>= 20`. */
     ranges: z.array(scalar).min(1).max(9_999).optional(),
@@ -50,15 +48,6 @@ const partitionSchema = z
     });
   });
 
-const aggregateSchema = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('count'), as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('sum'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('min'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('max'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('mean'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('distinct'), field: fieldPath, as: z.string().min(1).optional() }).strict(),
-  z.object({ op: z.literal('topK'), by: fieldPath, k: z.number().int().min(1).max(1_000), as: z.string().min(1).optional() }).strict(),
-]);
 
 const derivedName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
@@ -85,39 +74,51 @@ const deriveSchema = z
     }
   });
 
+/** Names the job everywhere: execution name, S3 prefixes, summary item. */
+const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'letters, digits, `-` and `_` only, at most 80');
+
+/** Every field of a spec but its input and id: what the job's tasks carry from Split on. */
+const jobContextFields = {
+  /**
+   * Fields computed per record before partitioning, by JSONata expression (the language of Step
+   * Functions' JSONata states): `{ "band": "$floor(distance / 250)" }`. Every field path of the spec may
+   * name one; they are keys only, not added to the output records.
+   */
+  derive: deriveSchema.optional(),
+  partition: partitionSchema,
+  sort: z.object({ key: fieldPathSchema, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
+  groupBy: fieldPathSchema,
+  aggregates: z
+    .array(aggregateSpecSchema)
+    .min(1)
+    .max(50)
+    .superRefine((aggregates, ctx) => {
+      // Each aggregate is a field of every result row: two of one name would leave one of them out.
+      const seen = new Set<string>();
+      aggregates.forEach((aggregate, i) => {
+        const name = aggregateName(aggregate);
+        if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `result name ${JSON.stringify(name)} is used twice: give one of them another \`as\``, path: [i] });
+        seen.add(name);
+      });
+    }),
+  output: z.object({ bucket: z.string().min(3).max(63), prefix: z.string().max(512).default('') }).strict(),
+  badRecordPolicy: z.enum(['skip', 'fail']).default('fail'),
+  /** Exact distinct sets are kept per group; a group with more distinct values fails the job. */
+  distinctLimit: z.number().int().min(1).max(1_000_000).default(100_000),
+};
+
+/**
+ * zod schema of a job context ({@link JobContext}: the spec without its input), as Split hands it to the
+ * partition tasks and Reduce; they parse it again at their boundary.
+ *
+ * @example
+ * const job = jobContextSchema.parse(event.job);
+ */
+export const jobContextSchema = z.object({ jobId: jobIdSchema, ...jobContextFields }).strict();
+
 /** zod schema of a batch job spec; use {@link parseJobSpec} to get sluice's error type. */
 export const jobSpecSchema = z
-  .object({
-    /** Names the job everywhere: execution name, S3 prefixes, summary item. */
-    jobId: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'letters, digits, `-` and `_` only, at most 80'),
-    input: inputSchema,
-    /**
-     * Fields computed per record before partitioning, by JSONata expression (the language of Step
-     * Functions' JSONata states): `{ "band": "$floor(distance / 250)" }`. Every field path of the spec may
-     * name one; they are keys only, not added to the output records.
-     */
-    derive: deriveSchema.optional(),
-    partition: partitionSchema,
-    sort: z.object({ key: fieldPath, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
-    groupBy: fieldPath,
-    aggregates: z
-      .array(aggregateSchema)
-      .min(1)
-      .max(50)
-      .superRefine((aggregates, ctx) => {
-        // Each aggregate is a field of every result row: two of one name would leave one of them out.
-        const seen = new Set<string>();
-        aggregates.forEach((aggregate, i) => {
-          const name = aggregateName(aggregate);
-          if (seen.has(name)) ctx.addIssue({ code: 'custom', message: `result name ${JSON.stringify(name)} is used twice: give one of them another \`as\``, path: [i] });
-          seen.add(name);
-        });
-      }),
-    output: z.object({ bucket: z.string().min(3).max(63), prefix: z.string().max(512).default('') }).strict(),
-    badRecordPolicy: z.enum(['skip', 'fail']).default('fail'),
-    /** Exact distinct sets are kept per group; a group with more distinct values fails the job. */
-    distinctLimit: z.number().int().min(1).max(1_000_000).default(100_000),
-  })
+  .object({ jobId: jobIdSchema, input: inputSchema, ...jobContextFields })
   .strict()
   .superRefine((spec, ctx) => {
     if (spec.input.format !== 'inline') return;
@@ -142,7 +143,7 @@ export type SortDirection = SortSpec['direction'];
  * What ProcessPartition and Reduce need of a job: the spec without its input, so inline records never
  * ride along in every Map iteration's payload.
  */
-export type JobContext = Omit<JobSpec, 'input'>;
+export type JobContext = z.output<typeof jobContextSchema>;
 
 /**
  * Validates a job spec. A bad spec throws a {@link JobSpecError} whose message names every bad field

@@ -18,3 +18,13 @@ export async function startJobExecution(sfn: SFNClient, stateMachineArn: string,
     throw err;
   }
 }
+
+/**
+ * A job's execution ARN: executions are named after the job ({@link startJobExecution}), so the job id gives it.
+ *
+ * @example
+ * jobExecutionArn('arn:aws:states:us-east-1:1:stateMachine:Batch', 'j1'); // 'arn:aws:states:us-east-1:1:execution:Batch:j1'
+ */
+export function jobExecutionArn(stateMachineArn: string, jobId: string): string {
+  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}`;
+}

@@ -1,43 +1,33 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { parseJobSummary, SUMMARY_TABLE_KEY, type JobSummary, type SucceededJobSummary } from './job-summary.ts';
 
-/** The DynamoDB item that tells a job's outcome (table key: `jobId`). */
-export interface JobSummary {
-  readonly jobId: string;
-  readonly status: 'SUCCEEDED' | 'SUCCEEDED_WITH_MISSING_PARTITIONS' | 'FAILED';
-  readonly partitions: number;
-  /** Partitions that received records, and the most records one of them received (skew shows here). */
-  readonly partitionsUsed?: number;
-  readonly largestPartitionRecords?: number;
-  readonly records: number;
-  readonly groups: number;
-  readonly skipped: number;
-  /** The first skipped input lines, with their 1-based numbers and why (policy `skip`). */
-  readonly badLines?: { line: number; reason: string }[];
-  readonly durationMs: number;
-  readonly recordsPerSecond: number;
-  readonly startedAt: number;
-  readonly finishedAt: number;
-  readonly missingPartitions?: number[];
-  readonly output?: { bucket: string; groupsKey: string; sortedKey: string };
-}
+export type { FailedJobSummary, JobSummary, SucceededJobSummary } from './job-summary.ts';
 
 /**
- * Reads and writes job summaries. Failures are written by the state machine itself (a DynamoDB
- * PutItem task in the Catch path), with `status = FAILED`, `error` and `cause`.
+ * Reads and writes job summaries (table key: `jobId`). Reduce writes a completed job's summary; failures
+ * are written by the state machine itself (a DynamoDB PutItem task in the Catch path), with
+ * `status = FAILED`, `failedState`, `error` and `cause`. `get()` reads either shape, told apart by `status`.
  *
  * @example
  * const store = new JobSummaryStore({ client: DynamoDBDocumentClient.from(new DynamoDBClient({})), tableName });
- * await store.put(summary);
+ * const summary = await store.get('daily-2026-11-25');
+ * if (summary?.status === 'FAILED') console.log(describeFailure(summary));
  */
 export class JobSummaryStore {
   constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
 
-  async put(summary: JobSummary): Promise<void> {
+  /** Records a completed job's summary (Reduce's last step). */
+  async put(summary: SucceededJobSummary): Promise<void> {
     await this.options.client.send(new PutCommand({ TableName: this.options.tableName, Item: summary }));
   }
 
-  async get(jobId: string): Promise<Record<string, unknown> | undefined> {
-    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { jobId }, ConsistentRead: true }));
-    return Item;
+  /**
+   * The job's summary (strongly consistent), `undefined` before the job has ended.
+   *
+   * @throws SchemaValidationError when the item matches neither shape.
+   */
+  async get(jobId: string): Promise<JobSummary | undefined> {
+    const { Item } = await this.options.client.send(new GetCommand({ TableName: this.options.tableName, Key: { [SUMMARY_TABLE_KEY]: jobId }, ConsistentRead: true }));
+    return Item === undefined ? undefined : parseJobSummary(Item);
   }
 }

@@ -24,3 +24,12 @@ export const MAX_INLINE_ITEMS = Math.floor((INLINE_RESULT_MAX_BYTES - JOB_CONTEX
  * construct's default, and Split's when its environment says nothing (one number, so they cannot drift).
  */
 export const DEFAULT_INLINE_MAX_PARTITIONS = 40;
+
+/** Split writes a partition's buffer as one chunk object when it reaches this many bytes (4 MiB). */
+export const DEFAULT_CHUNK_BYTES = 4 << 20;
+
+/**
+ * A slice (one Map item) holds at most this many bytes of chunks (16 MiB): a partition task then peaks
+ * under 512 MiB, see docs/benchmarks.md.
+ */
+export const DEFAULT_SLICE_BYTES = 16 << 20;

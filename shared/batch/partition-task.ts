@@ -1,33 +1,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
-import { SchemaValidationError } from '../errors.ts';
-import { formatSchemaIssues, schemaIssues } from '../schema.ts';
-import type { JobContext } from './job-spec.ts';
 import { processPartition, type PartitionOutcome } from './process-partition.ts';
-import type { PartitionSlice } from './split.ts';
+import { batchedPartitionTaskSchema, inlinePartitionTaskSchema, parseTaskPayload, type PartitionSlice } from './task-payloads.ts';
 
-const natural = z.number().int().min(0);
-const partitionSlice = z.object({
-  index: natural,
-  slice: natural,
-  slices: natural,
-  firstChunk: natural,
-  chunks: natural,
-  records: natural,
-  firstRecord: natural,
-  partitionRecords: natural,
-  lines: z.tuple([natural, natural]),
-});
-const job = z.object({ jobId: z.string() }).passthrough();
-
-/**
- * The two shapes a partition task receives: one partition from the inline Map's ItemSelector, or a
- * batch from the Distributed Map's ItemBatcher (`{ BatchInput, Items }`, as AWS builds it).
- */
-const inlineInput = z.object({ job, partition: partitionSlice });
-const batchedInput = z.object({ BatchInput: z.object({ job }), Items: z.array(partitionSlice).min(1) });
-
-export type PartitionTaskInput = z.input<typeof inlineInput> | z.input<typeof batchedInput>;
+export type { PartitionTaskInput } from './task-payloads.ts';
 
 /**
  * Validates against the shape the event claims (`Items` or `BatchInput`: the Distributed Map's batch), so a
@@ -35,7 +10,12 @@ export type PartitionTaskInput = z.input<typeof inlineInput> | z.input<typeof ba
  */
 function parsePartitionTaskInput(event: unknown) {
   const batched = typeof event === 'object' && event !== null && (Object.hasOwn(event, 'Items') || Object.hasOwn(event, 'BatchInput'));
-  return batched ? batchedInput.safeParse(event) : inlineInput.safeParse(event);
+  if (batched) {
+    const input = parseTaskPayload(batchedPartitionTaskSchema, event, 'partition task input');
+    return { job: input.BatchInput.job, partitions: input.Items };
+  }
+  const input = parseTaskPayload(inlinePartitionTaskSchema, event, 'partition task input');
+  return { job: input.job, partitions: [input.partition] };
 }
 
 /**
@@ -47,16 +27,11 @@ function parsePartitionTaskInput(event: unknown) {
  * const outcomes = await runPartitionTask(event, { s3, workBucket });
  */
 export async function runPartitionTask(event: unknown, options: { s3: S3Client; workBucket: string }): Promise<{ partitions: PartitionOutcome[] }> {
-  const parsed = parsePartitionTaskInput(event);
-  if (!parsed.success) {
-    throw new SchemaValidationError(`invalid partition task input: ${formatSchemaIssues(parsed.error.issues, '(input)')}`, schemaIssues(parsed.error.issues));
-  }
-  const input = parsed.data;
-  const [jobContext, partitions] = 'partition' in input ? [input.job, [input.partition]] : [input.BatchInput.job, input.Items];
+  const { job, partitions } = parsePartitionTaskInput(event);
   const outcomes: PartitionOutcome[] = [];
   for (const partition of partitions) {
     try {
-      outcomes.push(await processPartition(jobContext as unknown as JobContext, partition, options));
+      outcomes.push(await processPartition(job, partition, options));
     } catch (err) {
       throw withContext(err, sliceLabel(partition));
     }

@@ -9,7 +9,7 @@ import { openObject, uploadLines } from './s3-objects.ts';
 import { lineBatches } from './line-batches.ts';
 import { JsonFieldReader, partitionFields, type PartitionFields } from './json-fields.ts';
 import { encodeKey, parseChunkLine } from './run-lines.ts';
-import type { PartitionSlice } from './split.ts';
+import type { PartitionSlice } from './task-payloads.ts';
 
 /** Partial aggregates of one slice of a partition, as stored in S3 for Reduce. */
 export interface PartitionPartial {

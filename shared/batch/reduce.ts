@@ -4,12 +4,13 @@ import { forEachConcurrently } from '../concurrency.ts';
 import { finalizeGroups, PartialMerger } from './aggregates.ts';
 import { exactParse, exactStringify } from './exact-numbers.ts';
 import { jobLayout, outputLayout } from './job-layout.ts';
-import type { JobSummary, JobSummaryStore } from './job-summary-store.ts';
+import type { JobSummaryStore } from './job-summary-store.ts';
+import type { SucceededJobSummary } from './job-summary.ts';
 import type { PartitionPartial } from './process-partition.ts';
 import { planMerges } from './merge-plan.ts';
 import { mergeRuns } from './run-merge.ts';
 import { openObject, readJson, uploadLines } from './s3-objects.ts';
-import type { PartitionSlice, SplitResult } from './split.ts';
+import { parseTaskPayload, partitionManifestSchema, type PartitionSlice, type SplitResult } from './task-payloads.ts';
 
 export interface ReduceOptions {
   readonly s3: S3Client;
@@ -36,13 +37,13 @@ export type ReduceInput = Pick<SplitResult, 'jobId' | 'job' | 'workBucket' | 'pa
  * @example
  * const summary = await reduceJob(split, { s3, summaries });
  */
-export async function reduceJob(input: ReduceInput, options: ReduceOptions): Promise<JobSummary> {
+export async function reduceJob(input: ReduceInput, options: ReduceOptions): Promise<SucceededJobSummary> {
   const { s3, summaries, clock = systemClock, readConcurrency = 16, mergeFanIn = 32 } = options;
   const { job, workBucket, partitionCount } = input;
   const layout = jobLayout(workBucket, input.jobId);
   const output = outputLayout(job.output, input.jobId);
 
-  const slices = input.partitions ?? (input.manifest ? await readJson<PartitionSlice[]>(s3, input.manifest) : undefined);
+  const slices = input.partitions ?? (input.manifest ? await readJson<PartitionSlice[]>(s3, input.manifest, parseManifest) : undefined);
   if (!slices) throw new Error(`the job's slice list is missing: neither inline partitions nor a manifest (${input.manifest ? `s3://${input.manifest.bucket}/${input.manifest.key} not found` : 'none given'})`);
   const partials = await mapLimit(slices.length, readConcurrency, (n) => readJson<PartitionPartial>(s3, layout.partial(slices[n]!.index, slices[n]!.slice), exactParse));
   const present = partials.flatMap((partial, n) => (partial ? [n] : []));
@@ -75,7 +76,7 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
 
   const finishedAt = clock.now();
   const durationMs = Math.max(finishedAt - input.startedAt, 1);
-  const summary: JobSummary = {
+  const summary: SucceededJobSummary = {
     jobId: input.jobId,
     status: missingPartitions.length === 0 ? 'SUCCEEDED' : 'SUCCEEDED_WITH_MISSING_PARTITIONS',
     partitions: partitionCount,
@@ -95,6 +96,8 @@ export async function reduceJob(input: ReduceInput, options: ReduceOptions): Pro
   await summaries.put(summary);
   return summary;
 }
+
+const parseManifest = (text: string) => parseTaskPayload(partitionManifestSchema, JSON.parse(text), 'partition manifest');
 
 async function mapLimit<T>(count: number, limit: number, fn: (index: number) => Promise<T>): Promise<T[]> {
   const results = new Array<T>(count);

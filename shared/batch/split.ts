@@ -1,59 +1,14 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../clock.ts';
-import { jobContext, type JobContext, type JobSpec } from './job-spec.ts';
+import { jobContext, type JobSpec } from './job-spec.ts';
 import { jobLayout } from './job-layout.ts';
-import { DEFAULT_INLINE_MAX_PARTITIONS, INLINE_RESULT_MAX_BYTES } from './limits.ts';
+import { DEFAULT_CHUNK_BYTES, DEFAULT_INLINE_MAX_PARTITIONS, DEFAULT_SLICE_BYTES, INLINE_RESULT_MAX_BYTES } from './limits.ts';
 import { partitionerFor } from './partitioners.ts';
 import { derivedFields, type DerivedValues } from './derive.ts';
 import { readCsvRecords, readJsonLineBatches, rejectOrSkip as rejectOrSkipBadLine, type BadLine, type BadRecordHandling, type NumberedRecord } from './record-readers.ts';
 import { chunkLine } from './run-lines.ts';
-import { openObject, writeObject, type S3Location } from './s3-objects.ts';
-
-/**
- * One unit of partition work, an item of the Map state: a slice of a partition, i.e. a run of
- * consecutive chunks Split wrote (in input order), at most `sliceBytes` of them. A partition larger
- * than that (a hot key) is split into several slices, sorted by several Map iterations and merged by
- * Reduce, so no task holds more than a slice whatever the partition's size.
- */
-export interface PartitionSlice {
-  /** The partition. */
-  readonly index: number;
-  /** This slice's number within the partition, from 0, and how many the partition has. */
-  readonly slice: number;
-  readonly slices: number;
-  readonly firstChunk: number;
-  readonly chunks: number;
-  readonly records: number;
-  /** 1-based position of the slice's first record among the partition's records, and their count. */
-  readonly firstRecord: number;
-  readonly partitionRecords: number;
-  /** The first and last input line of the slice's records. */
-  readonly lines: [number, number];
-}
-
-/**
- * What Split returns and the rest of the state machine carries. Kept small: the slice list is inline
- * only up to `inlineMaxPartitions` items and a payload well under Step Functions' 256 KiB; beyond, it
- * is in S3 (`manifest`) for a Distributed Map.
- */
-export interface SplitResult {
-  readonly jobId: string;
-  readonly job: JobContext;
-  readonly workBucket: string;
-  readonly partitionCount: number;
-  readonly records: number;
-  /** Input lines not read into records (bad records, policy `skip`). */
-  readonly skipped: number;
-  /** The first bad lines (at most 20), with their 1-based line numbers. */
-  readonly badLines: BadLine[];
-  readonly startedAt: number;
-  readonly mode: 'inline' | 'distributed';
-  /** The Map's items (inline mode): one per non-empty slice. */
-  readonly partitions?: PartitionSlice[];
-  readonly manifest?: S3Location;
-  /** Number of Map items (slices). */
-  readonly slices: number;
-}
+import { openObject, writeObject } from './s3-objects.ts';
+import type { PartitionSlice, SplitResult } from './task-payloads.ts';
 
 export interface SplitOptions {
   readonly s3: S3Client;
@@ -63,7 +18,7 @@ export interface SplitOptions {
   readonly chunkBytes?: number;
   /** Bound on all buffered partition data; the largest buffer is flushed beyond it. */
   readonly maxBufferedBytes?: number;
-  /** A slice (one Map item) holds at most this many bytes of chunks (default 16 MiB: a partition task then peaks under 512 MiB, see docs/benchmarks.md). */
+  /** A slice (one Map item) holds at most this many bytes of chunks (default {@link DEFAULT_SLICE_BYTES}). */
   readonly sliceBytes?: number;
   readonly inlineMaxPartitions?: number;
   readonly clock?: Clock;
@@ -89,7 +44,7 @@ interface ChunkMeta {
  * const split = await splitJob(spec, { s3, workBucket: 'sluice-batch' });
  */
 export async function splitJob(spec: JobSpec, options: SplitOptions): Promise<SplitResult> {
-  const { s3, workBucket, chunkBytes = 4 << 20, maxBufferedBytes = 64 << 20, sliceBytes = 16 << 20, inlineMaxPartitions = DEFAULT_INLINE_MAX_PARTITIONS, clock = systemClock } = options;
+  const { s3, workBucket, chunkBytes = DEFAULT_CHUNK_BYTES, maxBufferedBytes = 64 << 20, sliceBytes = DEFAULT_SLICE_BYTES, inlineMaxPartitions = DEFAULT_INLINE_MAX_PARTITIONS, clock = systemClock } = options;
   const startedAt = clock.now();
   const layout = jobLayout(workBucket, spec.jobId);
   const partitioner = partitionerFor(spec.partition);

@@ -10,12 +10,13 @@ import { LocalRuntime } from '../../local/runtime/local-runtime.ts';
 import type { LocalStateMachine, StateMachineEvent } from '../../local/stepfunctions/state-machine.ts';
 import type { CfnTemplate } from '../../local/template/types.ts';
 import { TEST_VISIBILITY_TIMEOUT_SECONDS } from './test-visibility.ts';
+import { BATCH_JOB_ID, batchOutputName } from '../../shared/batch/contract.ts';
 
 /** The template of a stack holding one BatchJob, synthesized without bundling. */
 export function batchJobTemplate(props: BatchJobProps = {}, options: { withRequests?: boolean } = {}): CfnTemplate {
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'BatchTest');
   const dedupTable = options.withRequests ? new DedupTable(stack, 'Dedup') : undefined;
-  new BatchJob(stack, 'Batch', { ...props, ...(dedupTable ? { dedupTable } : {}) }).addOutputs();
+  new BatchJob(stack, BATCH_JOB_ID, { ...props, ...(dedupTable ? { dedupTable } : {}) }).addOutputs();
   return Template.fromStack(stack).toJSON() as CfnTemplate;
 }
 
@@ -59,16 +60,16 @@ export async function startBatchHarness(
   });
   const machine = runtime.stateMachines[0]!;
   const outputs = runtime.outputs();
-  const output = (suffix: string) => Object.entries(outputs).find(([name]) => name.includes(suffix))![1];
-  const bucket = output('BucketName');
+  const output = (name: Parameters<typeof batchOutputName>[1]) => outputs[batchOutputName(BATCH_JOB_ID, name)]!;
+  const bucket = output('bucketName');
   const s3 = runtime.clients.s3;
   return {
     runtime,
     machine,
     bucket,
-    summaryTable: output('SummaryTableName'),
+    summaryTable: output('summaryTableName'),
     events,
-    ...(withRequests ? { requestQueueUrl: output('RequestQueueUrl') } : {}),
+    ...(withRequests ? { requestQueueUrl: output('requestQueueUrl') } : {}),
     putObject: async (key, body) => {
       await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     },

@@ -1,4 +1,5 @@
 import { jest } from '@jest/globals';
+import { BATCH_ENV } from '../../shared/batch/contract.ts';
 import type { BatchRecord } from '../../shared/batch/fields.ts';
 import type { JobSpecInput } from '../../shared/batch/job-spec.ts';
 import { SinglePassOrders } from '../../examples/orders/demo/batch-orders.ts';
@@ -123,7 +124,7 @@ describe('a partition larger than a slice (one hot key)', () => {
 
   beforeAll(async () => {
     // Tiny chunks and slices, so a small input makes a hot partition of many slices.
-    batch = await startBatchHarness({ inlineMaxPartitions: 40, functionProps: { environment: { BATCH_CHUNK_BYTES: String(16 * 1024), BATCH_SLICE_BYTES: String(64 * 1024) } } });
+    batch = await startBatchHarness({ inlineMaxPartitions: 40, functionProps: { environment: { [BATCH_ENV.chunkBytes]: String(16 * 1024), [BATCH_ENV.sliceBytes]: String(64 * 1024) } } });
   });
   afterAll(async () => {
     await batch?.stop();

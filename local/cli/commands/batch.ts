@@ -1,19 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Command } from 'commander';
-import { startJobExecution } from '../../../shared/batch/job-starter.ts';
+import { jobExecutionArn, startJobExecution } from '../../../shared/batch/job-starter.ts';
 import { parseJobSpec, type JobSpec } from '../../../shared/batch/job-spec.ts';
 import { describeFailure } from '../../../shared/batch/job-failure.ts';
+import { BATCH_JOB_ID, batchOutputName } from '../../../shared/batch/contract.ts';
+import type { SucceededJobSummary } from '../../../shared/batch/job-summary.ts';
 import { JobSpecError } from '../../../shared/errors.ts';
 import { resolveTarget, type ResolvedTarget } from '../targets/target.ts';
 import { cliAction } from './cli-action.ts';
-import { executionArnOf, jobStatus, type JobStatus } from './batch/job-status.ts';
+import { jobStatus, type JobStatus } from './batch/job-status.ts';
 import { targetOptions, withTargetOptions, type TargetCliOptions } from './options.ts';
 import { formatTable } from '../table.ts';
 import { UsageError } from './usage-error.ts';
-
-/** Stack outputs of the batch job engine (infra/batch-job.ts `addOutputs()` under the id `Batch`). */
-export const BATCH_OUTPUTS = { stateMachineArn: 'BatchStateMachineArn', summaryTable: 'BatchSummaryTableName', bucket: 'BatchBucketName' } as const;
 
 interface StartCliOptions extends TargetCliOptions {
   wait?: boolean;
@@ -36,11 +35,15 @@ function readSpec(file: string): JobSpec {
 }
 
 function batchResources(target: ResolvedTarget) {
-  const stateMachineArn = target.outputs[BATCH_OUTPUTS.stateMachineArn];
-  if (!stateMachineArn) throw new Error(`the stack has no ${BATCH_OUTPUTS.stateMachineArn} output: it defines no batch job`);
-  const summaryTable = target.outputs[BATCH_OUTPUTS.summaryTable];
+  const stateMachineOutput = batchOutputName(BATCH_JOB_ID, 'stateMachineArn');
+  const stateMachineArn = target.outputs[stateMachineOutput];
+  if (!stateMachineArn) throw new Error(`the stack has no ${stateMachineOutput} output: it defines no batch job`);
+  const summaryTable = target.outputs[batchOutputName(BATCH_JOB_ID, 'summaryTableName')];
   return { stateMachineArn, dynamodb: target.clients.dynamodb, ...(summaryTable ? { summaryTable } : {}), ...(target.clients.sfn ? { sfn: target.clients.sfn } : {}) };
 }
+
+/** The summary fields `sluice batch status` prints, in this order. */
+const SUMMARY_ROWS = ['partitions', 'partitionsUsed', 'largestPartitionRecords', 'records', 'groups', 'skipped', 'recordsPerSecond', 'durationMs'] as const satisfies readonly (keyof SucceededJobSummary)[];
 
 function requireSfn(target: ResolvedTarget) {
   if (!target.clients.sfn) {
@@ -67,17 +70,18 @@ export function jobState(status: JobStatus): string {
  * console.log(formatJob(await jobStatus(resources, 'daily-2026-11-25')));
  */
 export function formatJob(status: JobStatus): string {
-  const s = status.summary ?? {};
+  const s = status.summary;
   const rows: string[][] = [['job', status.jobId], ['state', jobState(status)]];
   if (status.executionStatus) rows.push(['execution', status.executionStatus]);
   if (status.startDate) rows.push(['started', status.startDate.toISOString()]);
   if (status.stopDate) rows.push(['stopped', status.stopDate.toISOString()]);
-  for (const key of ['partitions', 'partitionsUsed', 'largestPartitionRecords', 'records', 'groups', 'skipped', 'recordsPerSecond', 'durationMs']) {
-    if (s[key] !== undefined) rows.push([key, String(s[key])]);
+  if (s?.status === 'FAILED') rows.push(['failure', describeFailure(s)]);
+  else if (s) {
+    for (const key of SUMMARY_ROWS) {
+      if (s[key] !== undefined) rows.push([key, String(s[key])]);
+    }
+    if (s.output) rows.push(['groups', `s3://${s.output.bucket}/${s.output.groupsKey}`], ['sorted', `s3://${s.output.bucket}/${s.output.sortedKey}`]);
   }
-  if (s.status === 'FAILED') rows.push(['failure', describeFailure(s)]);
-  const output = s.output as { bucket?: string; groupsKey?: string; sortedKey?: string } | undefined;
-  if (output?.bucket) rows.push(['groups', `s3://${output.bucket}/${output.groupsKey}`], ['sorted', `s3://${output.bucket}/${output.sortedKey}`]);
   return formatTable([['field', 'value'], ...rows], { right: [] });
 }
 
@@ -97,7 +101,7 @@ function startCommand(): Command {
         const resources = batchResources(target);
         const { started } = await startJobExecution(requireSfn(target), resources.stateMachineArn, spec);
         console.log(started ? `started batch job ${spec.jobId} (${target.name})` : `batch job ${spec.jobId} was already started: execution names are unique (see \`sluice batch status ${spec.jobId}\`)`);
-        console.log(`execution: ${executionArnOf(resources.stateMachineArn, spec.jobId)}`);
+        console.log(`execution: ${jobExecutionArn(resources.stateMachineArn, spec.jobId)}`);
         if (!opts.wait) return;
         for (;;) {
           const status = await jobStatus(resources, spec.jobId);

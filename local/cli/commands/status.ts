@@ -8,7 +8,7 @@ import { targetOptions, withTargetOptions, type TargetCliOptions } from './optio
 import { queueStatus, type QueueStatus } from './status/queue-status.ts';
 import { streamStatus, type StreamStatus } from './status/stream-status.ts';
 import { recentJobs } from './batch/job-status.ts';
-import { BATCH_OUTPUTS } from './batch.ts';
+import { BATCH_JOB_ID, batchOutputName } from '../../../shared/batch/contract.ts';
 
 /** Recent batch jobs, or why they cannot be listed. */
 type JobsStatus = { jobs: { jobId: string; status: string; startDate?: Date }[] } | { unavailable: string } | undefined;
@@ -75,7 +75,7 @@ export function statusCommand(): Command {
       const target = await resolveTarget(targetOptions(opts));
       try {
         const { sqs, kinesis, cloudwatch } = target.clients;
-        const stateMachineArn = target.outputs[BATCH_OUTPUTS.stateMachineArn];
+        const stateMachineArn = target.outputs[batchOutputName(BATCH_JOB_ID, 'stateMachineArn')];
         const [queues, streams, jobs] = await Promise.all([
           Promise.all(stackQueues(target.outputs).map((q) => queueStatus(sqs, q, cloudwatch))),
           Promise.all(stackStreams(target.outputs).map((s) => streamStatus(kinesis, s, cloudwatch))),

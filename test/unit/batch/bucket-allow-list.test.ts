@@ -1,5 +1,6 @@
 import { JobSpecError } from '../../../shared/errors.ts';
-import { assertJobBuckets, bucketAllowListFromEnv, jobBucketIssues, jobRequestSchema } from '../../../shared/batch/bucket-allow-list.ts';
+import { bucketAllowListFromEnv } from '../../../shared/batch/config.ts';
+import { assertJobBuckets, jobBucketIssues, jobRequestSchema } from '../../../shared/batch/bucket-allow-list.ts';
 import { parseJobSpec } from '../../../shared/batch/job-spec.ts';
 
 const spec = (inputBucket: string, outputBucket: string) =>

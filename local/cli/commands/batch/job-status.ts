@@ -1,7 +1,8 @@
 import { DescribeExecutionCommand, ExecutionDoesNotExist, ListExecutionsCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { JobSummaryStore } from '../../../../shared/batch/job-summary-store.ts';
+import { JobSummaryStore, type JobSummary } from '../../../../shared/batch/job-summary-store.ts';
+import { jobExecutionArn } from '../../../../shared/batch/job-starter.ts';
 
 /** What is known of one batch job: its execution (when Step Functions is reachable) and its summary item. */
 export interface JobStatus {
@@ -11,18 +12,8 @@ export interface JobStatus {
   readonly executionArn?: string;
   readonly startDate?: Date;
   readonly stopDate?: Date;
-  /** The summary item (`status`, `records`, `groups`, `output`, … or `error`/`cause` on failure). */
-  readonly summary?: Record<string, unknown>;
-}
-
-/**
- * Executions are named after the job, so the job id gives the execution ARN.
- *
- * @example
- * executionArnOf('arn:aws:states:us-east-1:1:stateMachine:Batch', 'j1'); // 'arn:aws:states:us-east-1:1:execution:Batch:j1'
- */
-export function executionArnOf(stateMachineArn: string, jobId: string): string {
-  return `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${jobId}`;
+  /** The summary item (`status`, `records`, `groups`, `output`, … or `failedState`/`error`/`cause` on failure). */
+  readonly summary?: JobSummary;
 }
 
 /**
@@ -37,7 +28,7 @@ export async function jobStatus(
 ): Promise<JobStatus> {
   const [execution, summary] = await Promise.all([
     resources.sfn
-      ? resources.sfn.send(new DescribeExecutionCommand({ executionArn: executionArnOf(resources.stateMachineArn, jobId) })).catch((err: unknown) => {
+      ? resources.sfn.send(new DescribeExecutionCommand({ executionArn: jobExecutionArn(resources.stateMachineArn, jobId) })).catch((err: unknown) => {
           if (err instanceof ExecutionDoesNotExist || (err as Error).name === 'ExecutionDoesNotExist') return undefined;
           throw err;
         })
