@@ -5,6 +5,7 @@ import { DedupTable } from '../infra/dedup-table.ts';
 import { QueuePipeline } from '../infra/queue-pipeline.ts';
 import { secureTable } from '../infra/secure-defaults.ts';
 import type { CfnTemplate } from '../local/template/types.ts';
+import { ORDERS_OUTPUTS, ordersWorkerEnvironment } from '../examples/orders/lib/orders-contract.ts';
 
 /** A worker the queue benchmarks run: its pipeline's construct id, entry, effect size and environment. */
 export interface BenchWorkerDefinition {
@@ -51,14 +52,14 @@ function addOrderPipeline(stack: Stack, worker: BenchWorker, settings: BenchPipe
     batchSize: 10,
     maxConcurrency: settings.maxConcurrency,
     functionProps: {
-      environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName, ...definition.environment },
+      environment: { ...ordersWorkerEnvironment({ ordersTable: ordersTable.tableName, totalsTable: totalsTable.tableName }), ...definition.environment },
     },
   });
   ordersTable.grant(pipeline.consumer, 'dynamodb:PutItem');
   totalsTable.grant(pipeline.consumer, 'dynamodb:UpdateItem');
   pipeline.addOutputs();
-  new CfnOutput(stack, `${id}OrdersTableName`, { value: ordersTable.tableName });
-  new CfnOutput(stack, `${id}DedupTableName`, { value: dedupTable.tableName });
+  new CfnOutput(stack, `${id}${ORDERS_OUTPUTS.ordersTable}`, { value: ordersTable.tableName });
+  new CfnOutput(stack, `${id}${ORDERS_OUTPUTS.dedupTable}`, { value: dedupTable.tableName });
 }
 
 const templates = new Map<string, CfnTemplate>();

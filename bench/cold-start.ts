@@ -8,6 +8,7 @@ import { repoRoot } from './repo-root.ts';
 import { median } from './stats.ts';
 import { BATCH_ENV } from '../shared/batch/contract.ts';
 import { QUEUE_ENV } from '../shared/queue/contract.ts';
+import { ORDERS_ENV } from '../examples/orders/lib/orders-contract.ts';
 import { STREAM_ENV } from '../shared/stream/contract.ts';
 
 /** A handler measured for cold start. */
@@ -60,7 +61,7 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
   POWERTOOLS_METRICS_DISABLED: 'true',
   ...Object.fromEntries(
     [
-      QUEUE_ENV.queueUrl, QUEUE_ENV.dlqUrl, QUEUE_ENV.dedupTable, QUEUE_ENV.dedupScope, 'ORDERS_TABLE_NAME', 'CUSTOMER_TOTALS_TABLE_NAME',
+      QUEUE_ENV.queueUrl, QUEUE_ENV.dlqUrl, QUEUE_ENV.dedupTable, QUEUE_ENV.dedupScope, ...Object.values(ORDERS_ENV),
       'DEDUP_TABLE_NAME', BATCH_ENV.bucket, BATCH_ENV.stateMachineArn, BATCH_ENV.summaryTable, STREAM_ENV.pipelineName, STREAM_ENV.resultsTable,
       STREAM_ENV.failureQueueUrl, 'INVOICES_TABLE', 'BALANCES_TABLE',
     ].map((name) => [name, name.endsWith('_URL') ? `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}` : `bench-${name.toLowerCase()}`]),

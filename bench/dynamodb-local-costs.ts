@@ -1,6 +1,7 @@
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb-local.ts';
 import { clientConfig } from '../shared/aws-clients.ts';
+import { forEachConcurrently } from '../shared/concurrency.ts';
 import { descendantCpuSeconds } from './process-cpu.ts';
 
 // Profiling aid, not part of `npm run bench`: what each kind of write costs DynamoDB Local (wall time and
@@ -27,12 +28,9 @@ try {
     for (const [name, send] of kinds) {
       const cpuBefore = descendantCpuSeconds(process.pid);
       const started = performance.now();
-      let next = 0;
-      await Promise.all(
-        Array.from({ length: 50 }, async () => {
-          while (next < requests) await send(next++, round);
-        }),
-      );
+      await forEachConcurrently(requests, 50, async (i) => {
+        await send(i, round);
+      });
       const seconds = (performance.now() - started) / 1000;
       const cpu = descendantCpuSeconds(process.pid) - cpuBefore;
       if (round === 'measure') console.log(`${name.padEnd(32)} ${(requests / seconds).toFixed(0).padStart(6)} req/s   JVM CPU ${((cpu / requests) * 1000).toFixed(2)} ms/request`);

@@ -12,6 +12,7 @@ import type { DynamoDbCounter, OperationCounts } from './dynamodb-counter.ts';
 import { orderMessages } from './order-messages.ts';
 import type { WireUsage } from './wire-usage.ts';
 import { queueOutputName } from '../shared/queue/contract.ts';
+import { ORDERS_OUTPUTS } from '../examples/orders/lib/orders-contract.ts';
 
 /** What one timed run of one worker did. */
 export interface QueueRun {
@@ -109,7 +110,7 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
     const invoked = invocations.read();
     await runtime.stopPollers();
 
-    const written = await countItems(runtime, runtime.output(`${id}OrdersTableName`));
+    const written = await countItems(runtime, runtime.output(`${id}${ORDERS_OUTPUTS.ordersTable}`));
     if (written !== unique + WARM_UP_RECORDS) throw new Error(`${id}: ${written} orders written, expected ${unique + WARM_UP_RECORDS}`);
     return {
       worker: options.worker,

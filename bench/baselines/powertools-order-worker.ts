@@ -6,6 +6,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { intEnv, requireEnv } from '../../shared/config.ts';
 import { orderWrite } from '../../examples/orders/lib/order-effect.ts';
+import { readOrdersWorkerEnv } from '../../examples/orders/lib/orders-contract.ts';
 import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
 import { orderPutOnly } from '../workers/order-effect-one-item.ts';
 import { QUEUE_ENV } from '../../shared/queue/contract.ts';
@@ -13,9 +14,8 @@ import { QUEUE_ENV } from '../../shared/queue/contract.ts';
 // The benchmark's baseline: the order worker's work written the way the Powertools docs show it
 // (BatchProcessor + makeIdempotent over DynamoDB), reading the same QueuePipeline environment.
 // BENCH_EFFECT=order writes only the order (an effect of one item: a plain PutItem, no transaction).
-const ordersTable = requireEnv('ORDERS_TABLE_NAME');
+const { ordersTable, totalsTable } = readOrdersWorkerEnv();
 const orderOnly = process.env.BENCH_EFFECT === 'order';
-const totalsTable = requireEnv('CUSTOMER_TOTALS_TABLE_NAME');
 const dynamodb = new DynamoDBClient(clientConfig());
 const processor = new BatchProcessor(EventType.SQS);
 // DedupTable's key is `pk` and its TTL attribute `expiresAt`; Powertools defaults to `id` / `expiration`.

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { readdirSync } from 'node:fs';
-import { freePort, waitUntil } from './free-port.ts';
+import { freePort } from './free-port.ts';
+import { awaitJsonListener } from './readiness.ts';
 import { spawnManaged } from './child-process.ts';
 import { LISTEN_HOST_PROPERTY, compiledLauncher } from './dynamodb-local-launcher.ts';
 import type { EmulatorListenOptions, RunningEmulator } from './emulator.ts';
@@ -84,25 +85,16 @@ export async function startDynamoDbLocal(options: EmulatorListenOptions = {}): P
   const { args, exposure } = await dynamoDbLocalCommand(jarDir, port, listenHost);
   const managed = spawnManaged('java', args, { cwd: jarDir });
   const endpoint = endpointUrl(listenHost, port);
-  try {
-    await waitUntil(
-      async () => {
-        if (managed.child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${managed.child.exitCode} (is Java ≥ 17 installed?)`);
-        const res = await fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.ListTables', authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=x' },
-          body: '{}',
-        });
-        return res.status > 0; // any answer means the HTTP listener is up
-      },
-      // About 3.5 s on an idle 2-core machine; a JVM starting on a busy one can take ten times that.
-      120_000,
-      'DynamoDB Local',
-    );
-  } catch (err) {
-    await managed.stop();
-    throw err;
-  }
+  await awaitJsonListener(managed, {
+    name: 'DynamoDB Local',
+    endpoint,
+    target: 'DynamoDB_20120810.ListTables',
+    jsonVersion: '1.0',
+    signingName: 'dynamodb',
+    // About 3.5 s on an idle 2-core machine; a JVM starting on a busy one can take ten times that.
+    timeoutMs: 120_000,
+    exitHint: 'is Java ≥ 17 installed?',
+  });
   // Asked for every interface anyway: listening on all of them is no exposure beyond the request.
   const exposed = exposure && !isWildcardHost(listenHost) ? { exposure } : {};
   return { name: 'dynamodb', endpoint, port, listenHost, ...exposed, stop: managed.stop };

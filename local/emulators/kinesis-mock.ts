@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
-import { freePort, waitUntil } from './free-port.ts';
+import { freePort } from './free-port.ts';
+import { awaitJsonListener } from './readiness.ts';
 import { spawnManaged } from './child-process.ts';
 import type { EmulatorListenOptions, RunningEmulator } from './emulator.ts';
 import { LOOPBACK_HOST, endpointUrl } from './listen-host.ts';
@@ -40,24 +41,14 @@ export async function startKinesisMock(options: EmulatorListenOptions = {}): Pro
     },
   });
   const endpoint = endpointUrl(listenHost, port);
-  try {
-    await waitUntil(
-      async () => {
-        if (managed.child.exitCode !== null) throw new Error(`kinesis-mock exited with code ${managed.child.exitCode}`);
-        const res = await fetch(endpoint, {
-          method: 'POST',
-          headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'Kinesis_20131202.ListStreams', authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=x' },
-          body: '{}',
-        });
-        return res.status > 0; // any answer means the HTTP listener is up
-      },
-      // A few seconds on an idle machine; generous, so a busy one starts it too.
-      120_000,
-      'kinesis-mock',
-    );
-  } catch (err) {
-    await managed.stop();
-    throw err;
-  }
+  await awaitJsonListener(managed, {
+    name: 'kinesis-mock',
+    endpoint,
+    target: 'Kinesis_20131202.ListStreams',
+    jsonVersion: '1.1',
+    signingName: 'kinesis',
+    // A few seconds on an idle machine; generous, so a busy one starts it too.
+    timeoutMs: 120_000,
+  });
   return { name: 'kinesis', endpoint, port, listenHost, stop: managed.stop };
 }

@@ -3,24 +3,23 @@ import type { TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import type { SQSRecord } from 'aws-lambda';
 import { systemClock } from '../clock.ts';
 import type { Clock } from '../clock.ts';
-import { checkDedupScope, dedupRecordKey, idempotencyKey } from '../dedup/key.ts';
 import type { IdempotencyKeySource } from '../dedup/key.ts';
 import type { DedupClaims } from '../dedup/store.ts';
 import { readEnvelope } from '../envelope.ts';
 import type { Envelope } from '../envelope.ts';
+import type { SluiceError } from '../errors.ts';
 import { validateWithSchema, validateWithSchemaSync, type Schema } from '../schema.ts';
 import {
-  ConfigurationError,
   DelayUnsupportedError,
   DeliverAtTooFarError,
   MalformedMessageError,
   MessageExpiredError,
   isPermanent,
 } from '../errors.ts';
-import type { SluiceError } from '../errors.ts';
 import type { RetryTiming } from '../retry.ts';
 import type { DeadLetterQueue } from './dead-letter.ts';
-import { commitAtomically, DEFAULT_TIME_MARGIN_MS, keyedSerial, runClaimed } from './dedup-effects.ts';
+import { effectMode } from './effect-modes.ts';
+import type { SettleEffect } from './effect-modes.ts';
 import { FIFO_CLOCK_SKEW_MS } from './fifo.ts';
 import { DEFAULT_MAX_DELIVER_AT_MS, redeliverLater } from './redelivery.ts';
 
@@ -110,19 +109,23 @@ export interface InvocationInfo {
  */
 export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
   const clock = options.clock ?? systemClock;
-  const marginMs = options.timeMarginMs ?? DEFAULT_TIME_MARGIN_MS;
   const maxDeliverAtMs = options.maxDeliverAtMs ?? DEFAULT_MAX_DELIVER_AT_MS;
-  const timing = options.retryTiming ?? {};
-  if (options.atomic && !options.dedup) throw new ConfigurationError('atomic mode needs dedup: the effect commits with the dedup record');
-  if (options.dedup) checkDedupScope(options.dedup.scope);
-  const keysOnMessageId = options.dedup !== undefined && options.dedup.hashContent === false;
-  // Copies of one message in flight at once take turns (see keyedSerial).
-  const serial = keyedSerial();
 
   const deadLetter = async (record: SQSRecord, err: SluiceError): Promise<MessageOutcome> => {
     await options.dlq.send(record, { reason: err.reason, error: err.message });
     return { kind: 'dead-lettered', reason: err.reason };
   };
+  // Permanent problems go to the DLQ and resolve; anything else rejects, and the record goes back to the queue.
+  const settle: SettleEffect = async (record, effect) => {
+    try {
+      return await effect();
+    } catch (err) {
+      if (isPermanent(err)) return deadLetter(record, err);
+      throw err;
+    }
+  };
+  // Chosen once: the per-message path below runs it without asking which mode it is.
+  const mode = effectMode<T>(options, settle);
 
   return async function processMessage(record: SQSRecord, invocation: InvocationInfo): Promise<MessageOutcome> {
     let envelope: Envelope;
@@ -144,8 +147,7 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
         const { delaySeconds } = await redeliverLater(options.sqs, options.queueUrl, record, {
           remainingMs: lead,
           hops: envelope.hops + 1,
-          // Keyed on the message id, the copy must carry the id its dedup record is keyed on.
-          ...(keysOnMessageId && envelope.dedupKey === undefined ? { originId: envelope.originId ?? record.messageId } : {}),
+          originId: mode.hopOriginId(envelope, record.messageId),
         });
         return { kind: 'delayed', delaySeconds };
       }
@@ -155,64 +157,13 @@ export function createMessageProcessor<T>(options: MessageProcessorOptions<T>) {
       throw err;
     }
 
-    const meta: MessageMeta = {
+    return mode.run(payload, {
       messageId: record.messageId,
       envelope,
       receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
       record,
-    };
-    if (!options.dedup) {
-      const { handle } = options;
-      if (!handle) throw new ConfigurationError('atomic mode needs dedup');
-      return runEffect(async () => {
-        await handle(payload, meta);
-        return { kind: 'processed' };
-      }, record, deadLetter);
-    }
-
-    let idempotency: ReturnType<typeof idempotencyKey>;
-    try {
-      idempotency = idempotencyKey({
-        explicitKey: envelope.dedupKey,
-        // The body as sent, not the schema's output: keys the schema strips (zod drops `__proto__` even from
-        // a loose object) or values it coerces (dates, big integers) must not merge distinct messages into one.
-        body: keysOnMessageId ? undefined : record.body,
-        messageId: envelope.originId ?? record.messageId,
-      });
-    } catch (err) {
-      // JSON.parse accepted the body, so this cannot happen; were it to, retrying would not help.
-      return deadLetter(record, new MalformedMessageError(`body cannot be canonicalized: ${(err as Error).message}`, { cause: err }));
-    }
-    const dedupKey = dedupRecordKey(options.dedup.scope, idempotency.key);
-    meta.dedupKey = dedupKey;
-    meta.dedupKeySource = idempotency.source;
-    const { store } = options.dedup;
-    const budget = { remainingTimeMs: invocation.remainingTimeMs, marginMs };
-
-    return serial(dedupKey, () =>
-      runEffect(async () => {
-        const guarded = options.atomic
-          ? // One TransactWriteItems holds the effect and the dedup record: no claim, nothing to release.
-            await commitAtomically(store, dedupKey, await options.atomic(payload, meta), budget, timing)
-          : await runClaimed(store, dedupKey, budget, () => options.handle(payload, meta), timing);
-        if (guarded.status === 'duplicate') return { kind: 'duplicate' };
-        return guarded.claimLost ? { kind: 'processed', claimLost: true } : { kind: 'processed' };
-      }, record, deadLetter),
-    );
+    }, invocation);
   };
-}
-
-async function runEffect(
-  effect: () => Promise<MessageOutcome>,
-  record: SQSRecord,
-  deadLetter: (record: SQSRecord, err: SluiceError) => Promise<MessageOutcome>,
-): Promise<MessageOutcome> {
-  try {
-    return await effect();
-  } catch (err) {
-    if (isPermanent(err)) return deadLetter(record, err);
-    throw err;
-  }
 }
 
 /**

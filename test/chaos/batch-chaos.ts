@@ -3,6 +3,7 @@ import type { LocalFunction } from '../../local/runtime/local-function.ts';
 import { InvocationTimeoutError } from '../../shared/errors.ts';
 import { generateOrders, jobSpecInput } from '../helpers/batch-records.ts';
 import { startBatchHarness } from '../helpers/batch-runtime.ts';
+import { figureTable, type Figure } from './figure-table.ts';
 
 export interface BatchChaosOptions {
   readonly records: number;
@@ -128,19 +129,17 @@ export async function runBatchChaos(options: BatchChaosOptions): Promise<BatchCh
  * process.stdout.write(batchChaosTable('batch chaos', report));
  */
 export function batchChaosTable(title: string, report: BatchChaosReport): string {
-  const rows: [string, string | number][] = [
+  const rows: Figure[] = [
     ['records', report.records],
     ['partitions', report.partitions],
     ['execution status', report.status],
     ['task invocations', report.invocations],
-    ...Object.entries(report.injected).map(([k, v]): [string, number] => [`injected: ${k}`, v]),
+    ...Object.entries(report.injected).map(([k, v]): Figure => [`injected: ${k}`, v]),
     ['Retry attempts (StateRetried)', report.retries],
     ['groups = clean run (byte for byte)', report.sameGroupsAsCleanRun ? 'yes' : 'NO'],
     ['sorted output = clean run (byte for byte)', report.sameSortedOutputAsCleanRun ? 'yes' : 'NO'],
     ['summary = clean run', report.summaryDifferences.length === 0 ? 'yes' : `NO: ${report.summaryDifferences.join(', ')}`],
     ['seconds', report.seconds],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  const lines = rows.map(([k, v]) => `${k.padEnd(width)}${(typeof v === 'number' ? v.toLocaleString('en-US') : v).padStart(12)}`);
-  return `\n${title}\n${'-'.repeat(width + 12)}\n${lines.join('\n')}\n`;
+  return figureTable(title, rows);
 }

@@ -3,6 +3,7 @@ import { ENTRY_METADATA_KEY } from '../../infra/sluice-function.ts';
 import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { orderWorkload, type WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
 import { sendWorkload } from '../../examples/orders/demo/send-workload.ts';
+import { ORDERS_OUTPUTS } from '../../examples/orders/lib/orders-contract.ts';
 import { startFaultProxy, type FaultProxy, type WireExchange, type WireFaultRule } from '../../local/faults/fault-proxy.ts';
 import { queueFaultPlan, type QueueFaultRates } from '../../local/faults/queue-fault-plan.ts';
 import type { LocalRuntime } from '../../local/runtime/local-runtime.ts';
@@ -11,6 +12,7 @@ import type { CfnTemplate } from '../../local/template/types.ts';
 import { REDRIVE_REASON } from '../../local/cli/commands/dlq/dead-letters.ts';
 import { replayDeadLetters } from '../../local/cli/commands/dlq/replay.ts';
 import { customerTotals, drainDeadLetters, expectedTotals, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
+import { figureTable, type Figure } from './figure-table.ts';
 
 export interface QueueChaosOptions {
   /** Unique valid orders: each must take effect exactly once. */
@@ -144,7 +146,7 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
       overrides: { visibilityTimeoutSeconds: COMPRESSED_TIMEOUT_SECONDS },
       sqsFaults: queueFaultPlan({ seed: options.seed, rates: options.pollerFaults }),
     });
-    dedupTable = runtime.output('DedupTableName');
+    dedupTable = runtime.output(ORDERS_OUTPUTS.dedupTable);
     // Faults start once the resources exist: provisioning is not what is under test.
     dynamodb.setRules(options.dynamodbFaults);
     sqs.setRules(options.sqsFaults);
@@ -206,7 +208,7 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
  * process.stdout.write(chaosTable('queue chaos', report));
  */
 export function chaosTable(title: string, report: QueueChaosReport): string {
-  const rows: [string, string | number][] = [
+  const rows: Figure[] = [
     ['messages sent', report.sent],
     ['refused by the producer (not sent)', report.refusedByProducer],
     ['unique orders expected', report.uniqueOrders],
@@ -217,17 +219,15 @@ export function chaosTable(title: string, report: QueueChaosReport): string {
     ['duplicates absorbed (dedup record found COMPLETED)', report.duplicatesAbsorbed],
     ['claim conflicts (live claim elsewhere, retried)', report.claimConflicts],
     ['retries (redeliveries)', report.retries],
-    ...Object.entries(report.injected).map(([k, v]): [string, number] => [`injected: ${k}`, v]),
-    ...Object.entries(report.dlqByReason).map(([k, v]): [string, number] => [`in DLQ: ${k}`, v]),
+    ...Object.entries(report.injected).map(([k, v]): Figure => [`injected: ${k}`, v]),
+    ...Object.entries(report.dlqByReason).map(([k, v]): Figure => [`in DLQ: ${k}`, v]),
     ['redriven after maxReceiveCount, then replayed', report.redrivenAndReplayed],
     ['DLQ copies of one bad message (explained)', report.dlqCopies],
     ['DLQ entries unexplained', report.unexplainedDlq],
     ['lost', report.lost],
     ['seconds', report.seconds],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  const lines = rows.map(([k, v]) => `${k.padEnd(width)}${(typeof v === 'number' ? v.toLocaleString('en-US') : v).padStart(10)}`);
-  return `\n${title}\n${'-'.repeat(width + 10)}\n${lines.join('\n')}\n`;
+  return figureTable(title, rows);
 }
 
 /**

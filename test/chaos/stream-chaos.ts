@@ -16,6 +16,7 @@ import { StreamProducer } from '../../shared/stream/producer.ts';
 import { totalsByWindow } from '../../shared/stream/window-results.ts';
 import { createQueue, createResultsTable, createStream, drainQueue, eventually, inProcessFunction, readWholeStream, scanResults, ShiftedClock, uniqueName } from '../helpers/kinesis-fixtures.ts';
 import { expectedRejections, expectedRevenueByWindow, generateOrderTraffic } from '../helpers/kinesis-order-stream.ts';
+import { figureTable, type Figure } from './figure-table.ts';
 
 export interface StreamChaosOptions {
   readonly records: number;
@@ -214,22 +215,20 @@ export async function runStreamChaos(options: StreamChaosOptions): Promise<Strea
  * process.stdout.write(streamChaosTable('stream chaos', report));
  */
 export function streamChaosTable(title: string, report: StreamChaosReport): string {
-  const rows: [string, string | number][] = [
+  const rows: Figure[] = [
     ['records put', report.records],
     ['(shard, window) results expected', report.windowResultsExpected],
     ['(shard, window) results closed', report.windowResultsCommitted],
     ['closes count their parts exactly', report.closesMatchParts ? 'yes' : 'NO'],
     ['window totals = independent computation', report.totalsMatch ? 'yes' : 'NO'],
     ['invocations', report.invocations],
-    ...Object.entries(report.injected).map(([k, v]): [string, number] => [`injected: ${k}`, v]),
+    ...Object.entries(report.injected).map(([k, v]): Figure => [`injected: ${k}`, v]),
     ['re-commits absorbed (conditional write refused)', report.duplicateCommitsAbsorbed],
     ['rejected records expected / reported', `${report.rejectedExpected} / ${report.rejectedReported}`],
     ['windows lost', report.lostWindows],
     ['seconds', report.seconds],
   ];
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
-  const lines = rows.map(([k, v]) => `${k.padEnd(width)}${(typeof v === 'number' ? v.toLocaleString('en-US') : v).padStart(12)}`);
-  return `\n${title}\n${'-'.repeat(width + 12)}\n${lines.join('\n')}\n`;
+  return figureTable(title, rows);
 }
 
 /**

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { DevState } from '../../local/cli/targets/dev-state.ts';
+import { STATE_FILE_ENV, type DevState } from '../../local/cli/targets/dev-state.ts';
 import { until } from '../../local/runtime/until.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -32,7 +32,7 @@ export function runCli(args: readonly string[], options: { stateFile?: string; t
       // A command takes about half a second on an idle machine; the default limit only stops a hung one.
       {
         cwd: root,
-        env: { ...process.env, ...(options.stateFile ? { SLUICE_STATE_FILE: options.stateFile } : {}), ...options.env },
+        env: { ...process.env, ...(options.stateFile ? { [STATE_FILE_ENV]: options.stateFile } : {}), ...options.env },
         timeout: options.timeoutMs ?? 120_000,
         maxBuffer: 16 * 1024 * 1024,
       },
@@ -51,7 +51,7 @@ export function runCli(args: readonly string[], options: { stateFile?: string; t
 export function spawnCli(args: readonly string[], options: { stateFile?: string } = {}) {
   const child = spawn(process.execPath, [bin, ...args], {
     cwd: root,
-    env: { ...process.env, ...(options.stateFile ? { SLUICE_STATE_FILE: options.stateFile } : {}) },
+    env: { ...process.env, ...(options.stateFile ? { [STATE_FILE_ENV]: options.stateFile } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output = { stdout: '', stderr: '' };

@@ -7,6 +7,7 @@ import { endpointsFromEnvironment } from '../../local/emulators/environment.ts';
 import { sampleTemplate } from './sample-app.ts';
 import { DLQ_ATTRIBUTES } from '../../shared/envelope.ts';
 import type { WorkloadMessage } from '../../examples/orders/demo/order-workload.ts';
+import { ORDERS_OUTPUTS } from '../../examples/orders/lib/orders-contract.ts';
 import { TEST_VISIBILITY_TIMEOUT_SECONDS } from './test-visibility.ts';
 
 /**
@@ -37,12 +38,12 @@ async function scanAll(runtime: LocalRuntime, tableName: string) {
 
 /** Orders written by the worker, by id. */
 export async function writtenOrders(runtime: LocalRuntime): Promise<Set<string>> {
-  return new Set((await scanAll(runtime, runtime.output('OrdersTableName'))).map((i) => i.orderId!.S!));
+  return new Set((await scanAll(runtime, runtime.output(ORDERS_OUTPUTS.ordersTable))).map((i) => i.orderId!.S!));
 }
 
 /** Per-customer totals as the worker accumulated them (ADD: a duplicate effect would show here). */
 export async function customerTotals(runtime: LocalRuntime): Promise<Map<string, { orderCount: number; totalCents: number }>> {
-  const items = await scanAll(runtime, runtime.output('CustomerTotalsTableName'));
+  const items = await scanAll(runtime, runtime.output(ORDERS_OUTPUTS.totalsTable));
   return new Map(items.map((i) => [i.customerId!.S!, { orderCount: Number(i.orderCount!.N), totalCents: Number(i.totalCents!.N) }]));
 }
 

@@ -1,8 +1,8 @@
 import { SendMessageCommand, type MessageAttributeValue } from '@aws-sdk/client-sqs';
 import fc from 'fast-check';
 import { ENVELOPE_ATTRIBUTES } from '../../shared/envelope.ts';
-import { OrderJob } from '../../examples/orders/lib/order-schema.ts';
-import { badBody } from '../unit/fuzz/bad-input.ts';
+import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
+import { badBody, expectedBodyFate } from '../unit/fuzz/bad-input.ts';
 import { drainDeadLetters, startOrdersRuntime, writtenOrders } from '../helpers/orders-runtime.ts';
 
 const MESSAGES = 300;
@@ -14,15 +14,8 @@ const badSluiceAttribute = fc.oneof(
 );
 
 /** What must become of a message, decided without the worker: attributes first, then JSON, then the schema. */
-function expectedFate(body: string, badAttribute: boolean): 'invalid-attribute' | 'malformed' | 'schema-invalid' | 'effect' {
-  if (badAttribute) return 'invalid-attribute';
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return 'malformed';
-  }
-  return OrderJob.safeParse(json).success ? 'effect' : 'schema-invalid';
+function expectedFate(body: string, badAttribute: boolean): 'invalid-attribute' | ReturnType<typeof expectedBodyFate> {
+  return badAttribute ? 'invalid-attribute' : expectedBodyFate(body);
 }
 
 describe('the Orders pipeline under fuzzed bad input, through the local runtime', () => {

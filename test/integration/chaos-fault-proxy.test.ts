@@ -1,25 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws-clients.ts';
 import { startFaultProxy, type FaultProxy } from '../../local/faults/fault-proxy.ts';
+import { startProxiedTable, type ProxiedTable } from '../helpers/proxied-table.ts';
 
 const table = `fault-proxy-${randomUUID().slice(0, 8)}`;
-const direct = new DynamoDBClient(clientConfig());
+let proxied: ProxiedTable;
+let direct: DynamoDBClient;
 let dynamodbProxy: FaultProxy;
 let viaProxy: DynamoDBClient;
 
 beforeAll(async () => {
-  await direct.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
-  dynamodbProxy = await startFaultProxy({ target: process.env.AWS_ENDPOINT_URL_DYNAMODB!, service: 'dynamodb', seed: 3 });
-  viaProxy = new DynamoDBClient({ ...clientConfig(), endpoint: dynamodbProxy.endpoint });
+  proxied = await startProxiedTable(table, 3);
+  ({ direct, proxy: dynamodbProxy, viaProxy } = proxied);
 });
 
 afterAll(async () => {
-  viaProxy.destroy();
-  await dynamodbProxy.stop();
-  await direct.send(new DeleteTableCommand({ TableName: table }));
-  direct.destroy();
+  await proxied?.stop();
 });
 
 const put = (pk: string) => new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } });

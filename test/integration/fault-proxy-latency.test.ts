@@ -1,24 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { clientConfig } from '../../shared/aws-clients.ts';
-import { startFaultProxy, type FaultProxy } from '../../local/faults/fault-proxy.ts';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { FaultProxy } from '../../local/faults/fault-proxy.ts';
+import { startProxiedTable, type ProxiedTable } from '../helpers/proxied-table.ts';
 
 const table = `latency-proxy-${randomUUID().slice(0, 8)}`;
-const direct = new DynamoDBClient(clientConfig());
+let proxied: ProxiedTable;
 let proxy: FaultProxy;
 let viaProxy: DynamoDBClient;
 
 beforeAll(async () => {
-  await direct.send(new CreateTableCommand({ TableName: table, AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }], KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], BillingMode: 'PAY_PER_REQUEST' }));
-  proxy = await startFaultProxy({ target: process.env.AWS_ENDPOINT_URL_DYNAMODB!, service: 'dynamodb', seed: 9 });
-  viaProxy = new DynamoDBClient({ ...clientConfig(), endpoint: proxy.endpoint });
+  proxied = await startProxiedTable(table, 9);
+  ({ proxy, viaProxy } = proxied);
 });
 
 afterAll(async () => {
-  viaProxy.destroy();
-  await proxy.stop();
-  await direct.send(new DeleteTableCommand({ TableName: table }));
-  direct.destroy();
+  await proxied?.stop();
 });
 
 const put = (pk: string) => viaProxy.send(new PutItemCommand({ TableName: table, Item: { pk: { S: pk } } }));

@@ -5,6 +5,7 @@ import type { RunningEmulator } from '../../local/emulators/emulator.ts';
 import { orderWorkload } from '../../examples/orders/demo/order-workload.ts';
 import { QueueProducer } from '../../shared/queue/producer.ts';
 import type { OrderJob } from '../../examples/orders/lib/order-schema.ts';
+import { ORDERS_OUTPUTS } from '../../examples/orders/lib/orders-contract.ts';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { customerTotals, startOrdersRuntime } from '../helpers/orders-runtime.ts';
 
@@ -40,7 +41,7 @@ describe('delays longer than SQS allows', () => {
         // Move time on only while nothing is in flight: a jump past a visibility timeout would redeliver.
         const depth = await runtime.queueDepth(queueUrl);
         if (depth.visible + depth.inFlight === 0 && runtime.sqsPoller(queueUrl).idle()) clock.advance(30_000);
-        const page = await runtime.clients.dynamodb.send(new ScanCommand({ TableName: runtime.output('OrdersTableName') }));
+        const page = await runtime.clients.dynamodb.send(new ScanCommand({ TableName: runtime.output(ORDERS_OUTPUTS.ordersTable) }));
         const item = page.Items?.[0];
         if (item) processedAt = Number(item.processedAt!.N);
       }

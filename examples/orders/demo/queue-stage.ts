@@ -1,6 +1,7 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { QUEUE_METRICS } from 'sluice';
 import { until, type LocalRuntime, type MetricsCollector, type VirtualClock } from 'sluice/local';
+import { ORDERS_OUTPUTS } from '../lib/orders-contract.ts';
 import { orderWorkload, type OrderWorkloadOptions, type WorkloadMessage } from './order-workload.ts';
 import { sendWorkload } from './send-workload.ts';
 
@@ -61,7 +62,7 @@ export async function runQueueStage(
 ): Promise<QueueStageResult> {
   const queueUrl = runtime.output('OrdersQueueUrl');
   const dlqUrl = runtime.output('OrdersDeadLetterQueueUrl');
-  const ordersTable = runtime.output('OrdersTableName');
+  const ordersTable = runtime.output(ORDERS_OUTPUTS.ordersTable);
   const messages = orderWorkload(workloadOptions);
   // Durations use performance.now(): Date.now() is the virtual clock, which this stage moves.
   const started = performance.now();

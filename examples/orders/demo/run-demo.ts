@@ -4,6 +4,12 @@ import { runQueueStage, type QueueStageResult } from './queue-stage.ts';
 import { runStreamStage, type StreamStageResult } from './stream-stage.ts';
 import { runBatchStage, stateMachineEventTap, type BatchStageResult } from './batch-stage.ts';
 
+/**
+ * `SLUICE_DEMO_VERBOSE=1` shows the functions' own log lines (they are quiet by default so the progress bars
+ * and the summary stay readable).
+ */
+const DEMO_VERBOSE_ENV = 'SLUICE_DEMO_VERBOSE';
+
 export interface DemoOptions {
   readonly orders: number;
   readonly seed: number;
@@ -114,9 +120,7 @@ function batchSummary(r: BatchStageResult): string {
  */
 export async function runDemo(options: DemoOptions): Promise<boolean> {
   const clock = VirtualClock.install();
-  // SLUICE_DEMO_VERBOSE=1 shows the functions' own log lines (they are quiet by default so the
-  // progress bars and the summary stay readable).
-  const verbose = process.env.SLUICE_DEMO_VERBOSE === '1';
+  const verbose = process.env[DEMO_VERBOSE_ENV] === '1';
   const collector = MetricsCollector.capture({ quiet: !verbose });
   const started = Date.now();
   process.stderr.write('starting emulators (fauxqs, DynamoDB Local, kinesis-mock) and the local runtime from the synthesized template…\n');

@@ -1,11 +1,10 @@
-import { requireEnv } from 'sluice';
 import { createQueueWorker } from 'sluice/queue';
 import { orderWrite } from '../lib/order-effect.ts';
+import { readOrdersWorkerEnv } from '../lib/orders-contract.ts';
 import { OrderJob } from '../lib/order-schema.ts';
 
 // Module scope: read once per cold start, reused by every invocation.
-const ordersTable = requireEnv('ORDERS_TABLE_NAME');
-const totalsTable = requireEnv('CUSTOMER_TOTALS_TABLE_NAME');
+const { ordersTable, totalsTable } = readOrdersWorkerEnv();
 
 /**
  * SQS → validated OrderJob → the order written to the orders table and added to its customer's totals,

@@ -4,6 +4,7 @@ import { AttributeType } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { BatchJob, DedupTable, grantTableActions, QueuePipeline, secureTable, StreamPipeline } from 'sluice/cdk';
 import { orderDataFilter } from '../lib/order-revenue-pipeline.ts';
+import { ORDERS_OUTPUTS, ordersWorkerEnvironment } from '../lib/orders-contract.ts';
 
 /** Handler entries beside this file, so the app synthesizes from the repository root and from its own folder alike. */
 const entry = (name: string) => fileURLToPath(new URL(`../functions/${name}`, import.meta.url));
@@ -22,7 +23,7 @@ export class OrdersStack extends Stack {
   constructor(scope: Construct, id: string, props?: StackProps) {
     super(scope, id, props);
     this.dedupTable = new DedupTable(this, 'Dedup');
-    new CfnOutput(this, 'DedupTableName', { value: this.dedupTable.tableName, description: 'sluice dedup table' });
+    new CfnOutput(this, ORDERS_OUTPUTS.dedupTable, { value: this.dedupTable.tableName, description: 'sluice dedup table' });
     this.addOrdersQueuePipeline();
     // Batch job: partition → sort → aggregate → reduce over a Step Functions Map. Job specs sent to the
     // request queue start one execution each (dedup + execution name = jobId).
@@ -53,13 +54,13 @@ export class OrdersStack extends Stack {
       maxBatchingWindow: Duration.seconds(1),
       maxConcurrency: 5,
       maxReceiveCount: 5,
-      functionProps: { environment: { ORDERS_TABLE_NAME: ordersTable.tableName, CUSTOMER_TOTALS_TABLE_NAME: totalsTable.tableName } },
+      functionProps: { environment: ordersWorkerEnvironment({ ordersTable: ordersTable.tableName, totalsTable: totalsTable.tableName }) },
     });
     // The worker only puts orders and updates totals, inside a TransactWriteItems with its dedup record.
     grantTableActions(ordersTable, orders.consumer, 'dynamodb:PutItem');
     grantTableActions(totalsTable, orders.consumer, 'dynamodb:UpdateItem');
     orders.addOutputs();
-    new CfnOutput(this, 'OrdersTableName', { value: ordersTable.tableName, description: 'orders written by the worker' });
-    new CfnOutput(this, 'CustomerTotalsTableName', { value: totalsTable.tableName, description: 'per-customer order count and total' });
+    new CfnOutput(this, ORDERS_OUTPUTS.ordersTable, { value: ordersTable.tableName, description: 'orders written by the worker' });
+    new CfnOutput(this, ORDERS_OUTPUTS.totalsTable, { value: totalsTable.tableName, description: 'per-customer order count and total' });
   }
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import type { LocalRuntime } from '../../runtime/local-runtime.ts';
 import { stackQueues } from '../targets/stack-resources.ts';
-import { readDevState, removeDevState, stateFilePath, writeDevState, type DevState } from '../targets/dev-state.ts';
+import { readDevState, removeDevState, STATE_FILE_DEFAULT_HELP, stateFilePath, writeDevState, type DevState } from '../targets/dev-state.ts';
 import { cliAction } from './cli-action.ts';
 import { describeMappings, handledSoFar } from '../../runtime/consumer-counts.ts';
 import { endpointsBanner } from './dev/endpoints-banner.ts';
@@ -89,7 +89,7 @@ function firstSignal(): Promise<NodeJS.Signals> {
 export function devCommand(): Command {
   return new Command('dev')
     .description('run the whole stack locally from the synthesized template until Ctrl-C, with endpoints for the AWS CLI/SDKs and a live status line')
-    .option('--state-file <path>', 'where to publish endpoints and outputs for other sluice commands (default $SLUICE_STATE_FILE or .sluice/dev.json)')
+    .option('--state-file <path>', `where to publish endpoints and outputs for other sluice commands (default ${STATE_FILE_DEFAULT_HELP})`)
     .option('--app <cdk.out>', 'run a cloud assembly already synthesized (default: synthesize the CDK app of this folder, as `cdk synth` does)')
     .option('--template <file>', 'run one synthesized template (e.g. cdk.out/MyStack.template.json)')
     .option('--template-file <file>', 'same as --template')

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
+import { STATE_FILE_DEFAULT_HELP } from '../targets/dev-state.ts';
 import { DEFAULT_STACK_NAME, TARGET_NAMES, type TargetName, type TargetOptions } from '../targets/target.ts';
 
 /** Options every target-aware command accepts. */
@@ -19,7 +20,7 @@ export function withTargetOptions(command: Command): Command {
   return command
     .addOption(new Option('--target <target>', 'where to act: a running `sluice dev`, LocalStack, or AWS').choices(TARGET_NAMES).default('local'))
     .option('--stack <name>', 'CloudFormation stack whose outputs name the resources (localstack, aws; default: cdk.json\'s "sluice:stack" context)', defaultStackName())
-    .option('--state-file <path>', 'state file of the running `sluice dev` (local; default $SLUICE_STATE_FILE or .sluice/dev.json)');
+    .option('--state-file <path>', `state file of the running \`sluice dev\` (local; default ${STATE_FILE_DEFAULT_HELP})`);
 }
 
 /**

@@ -14,17 +14,39 @@ export interface DevState {
   readonly outputs: Readonly<Record<string, string>>;
 }
 
-/** Default location, relative to the working directory; `SLUICE_STATE_FILE` overrides it. */
+/**
+ * The environment variable that moves the state file (the `--state-file` option wins over it): the one place
+ * its name is written.
+ *
+ * @example
+ * spawn('sluice', ['status'], { env: { ...process.env, [STATE_FILE_ENV]: '/tmp/dev.json' } });
+ */
+export const STATE_FILE_ENV = 'SLUICE_STATE_FILE';
+
+/**
+ * Default location, relative to the working directory; {@link STATE_FILE_ENV} overrides it.
+ *
+ * @example
+ * existsSync(DEFAULT_STATE_FILE); // a `sluice dev` runs in this folder (or left its file behind)
+ */
 export const DEFAULT_STATE_FILE = '.sluice/dev.json';
 
 /**
- * The state file path: the explicit option, else `SLUICE_STATE_FILE`, else `.sluice/dev.json`.
+ * Where the state file is when no option says, as the CLI's help shows it.
+ *
+ * @example
+ * new Command('status').option('--state-file <path>', `state file (default ${STATE_FILE_DEFAULT_HELP})`);
+ */
+export const STATE_FILE_DEFAULT_HELP = `$${STATE_FILE_ENV} or ${DEFAULT_STATE_FILE}`;
+
+/**
+ * The state file path: the explicit option, else {@link STATE_FILE_ENV}, else {@link DEFAULT_STATE_FILE}.
  *
  * @example
  * const file = stateFilePath(opts.stateFile); // '/home/me/project/.sluice/dev.json'
  */
 export function stateFilePath(explicit?: string, env: NodeJS.ProcessEnv = process.env): string {
-  return resolve(explicit ?? env.SLUICE_STATE_FILE ?? DEFAULT_STATE_FILE);
+  return resolve(explicit ?? env[STATE_FILE_ENV] ?? DEFAULT_STATE_FILE);
 }
 
 /**

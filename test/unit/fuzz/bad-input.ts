@@ -1,6 +1,24 @@
 import fc from 'fast-check';
 import type { SQSMessageAttribute, SQSMessageAttributes } from 'aws-lambda';
 import { ENVELOPE_ATTRIBUTES } from '../../../shared/envelope.ts';
+import { OrderJob } from '../../../examples/orders/lib/order-schema.ts';
+
+/**
+ * The oracle of the bad-input tests: what must become of an order body, decided without the worker's code
+ * (JSON first, then the schema).
+ *
+ * @example
+ * expect(outcomeOf(record)).toBe(expectedBodyFate(record.body));
+ */
+export function expectedBodyFate(body: string): 'effect' | 'malformed' | 'schema-invalid' {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return 'malformed';
+  }
+  return OrderJob.safeParse(json).success ? 'effect' : 'schema-invalid';
+}
 
 /** A valid order, so mutations of it are bad in one place at a time. */
 export const validOrder = { orderId: 'o-1', customerId: 'c-1', amountCents: 998, items: [{ sku: 'SKU-1', quantity: 2, unitPriceCents: 499 }] };

@@ -1,5 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import fc from 'fast-check';
 import { DLQ_ATTRIBUTES } from '../../../shared/envelope.ts';
 import { orderWrite } from '../../../examples/orders/lib/order-effect.ts';
@@ -7,20 +5,18 @@ import { OrderJob } from '../../../examples/orders/lib/order-schema.ts';
 import { createQueueWorker } from '../../../shared/queue/worker.ts';
 import { sqsEvent, sqsRecord, testContext } from '../../helpers/sqs-events.ts';
 import { FakeDedup } from '../queue/fake-dedup.ts';
-import { RecordingSqs } from '../queue/fake-sqs.ts';
-import { badAttributes, badBody, validOrder } from './bad-input.ts';
+import { quietWorkerWiring, TEST_DLQ_URL as DLQ_URL, TEST_QUEUE_URL as QUEUE_URL } from '../queue/quiet-worker.ts';
+import { badAttributes, badBody, expectedBodyFate, validOrder } from './bad-input.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders';
-const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/orders-dlq';
 const NOW = 1_800_000_000_000;
 /** The reasons a bad message may carry to the DLQ; anything else would be an unexplained dead letter. */
 const BAD_INPUT_REASONS = ['malformed', 'schema-invalid', 'invalid-attribute', 'expired'];
 
 /** The sample order worker's composition, with a recording SQS and an in-memory dedup store. */
 function orderWorker() {
-  const sqs = new RecordingSqs();
+  const { sqs, wiring } = quietWorkerWiring({ now: NOW });
   const dedup = new FakeDedup();
   const effects: string[] = [];
   const handler = createQueueWorker({
@@ -30,12 +26,7 @@ function orderWorker() {
       effects.push(meta.messageId);
       return orderWrite(order, { tableName: 'orders', totalsTableName: 'totals', processedAt: NOW });
     },
-    sqs: sqs.client,
-    queueUrl: QUEUE_URL,
-    dlqUrl: DLQ_URL,
-    clock: { now: () => NOW },
-    logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'fuzz' }),
+    ...wiring,
   });
   return { sqs, dedup, effects, handler };
 }
@@ -53,16 +44,6 @@ async function runBatch(records: ReturnType<typeof sqsRecord>[]) {
   return { response, deadLetters, effects, hops, duplicates };
 }
 
-/** The oracle: what must become of a body, decided without the worker's code. */
-function expectedOutcome(body: string): 'effect' | 'malformed' | 'schema-invalid' {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return 'malformed';
-  }
-  return OrderJob.safeParse(json).success ? 'effect' : 'schema-invalid';
-}
 
 let generated = 0;
 
@@ -86,7 +67,7 @@ describe('the order worker under fuzzed bad input (fast-check)', () => {
         // Assess
         const retried = response.batchItemFailures.map((f) => f.itemIdentifier);
         for (const record of records) {
-          const expected = expectedOutcome(record.body);
+          const expected = expectedBodyFate(record.body);
           const dead = deadLetters.filter((d) => d.id === record.messageId);
           if (expected === 'effect') {
             expect(dead).toEqual([]);

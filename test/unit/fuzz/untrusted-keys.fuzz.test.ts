@@ -1,6 +1,4 @@
 import { isDeepStrictEqual } from 'node:util';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { KinesisStreamRecord } from 'aws-lambda';
 import fc from 'fast-check';
@@ -24,6 +22,7 @@ import { sqsEvent, sqsRecord, testContext } from '../../helpers/sqs-events.ts';
 import { builtInsFingerprint, untrustedKey } from '../../helpers/untrusted-keys.ts';
 import { FakeDedup } from '../queue/fake-dedup.ts';
 import { RecordingSqs } from '../queue/fake-sqs.ts';
+import { quietWorkerWiring, TEST_DLQ_URL as DLQ_URL, TEST_QUEUE_URL as QUEUE_URL } from '../queue/quiet-worker.ts';
 
 /*
  * Keys that come with the data (stream categories, batch field names and values, `as` names, message
@@ -59,12 +58,10 @@ function without(values: Map<string, string | undefined>, ...names: string[]): M
 
 const Job = z.object({ id: z.string(), n: z.number().int() });
 type Job = z.infer<typeof Job>;
-const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs';
-const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs-dlq';
 const NOW = 1_700_000_000_000;
 
 function queueWorker<T>(schema: z.ZodType<T>, dedup?: FakeDedup) {
-  const sqs = new RecordingSqs();
+  const { sqs, wiring } = quietWorkerWiring({ now: NOW });
   const handled: { payload: T; meta: MessageMeta }[] = [];
   const handler = createQueueWorker<T>({
     schema,
@@ -72,12 +69,7 @@ function queueWorker<T>(schema: z.ZodType<T>, dedup?: FakeDedup) {
       handled.push({ payload, meta });
     },
     ...(dedup ? { dedup: { store: dedup, scope: 'jobs' } } : {}),
-    sqs: sqs.client,
-    queueUrl: QUEUE_URL,
-    dlqUrl: DLQ_URL,
-    clock: { now: () => NOW },
-    logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'test' }),
+    ...wiring,
   });
   return { sqs, handled, handler };
 }

@@ -11,12 +11,11 @@ import type { QueueWorkerOptions } from '../../../shared/queue/worker.ts';
 import { numberAttribute, sqsEvent, sqsRecord, stringAttribute, testContext } from '../../helpers/sqs-events.ts';
 import { ScriptedDynamoDb } from '../dedup/scripted-dynamodb.ts';
 import { FakeDedup } from './fake-dedup.ts';
-import { RecordingSqs } from './fake-sqs.ts';
+import type { RecordingSqs } from './fake-sqs.ts';
+import { quietWorkerWiring, TEST_DLQ_URL as DLQ_URL, TEST_QUEUE_URL as QUEUE_URL } from './quiet-worker.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs';
-const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs-dlq';
 const NOW = 1_700_000_000_000;
 const Job = z.object({ id: z.string(), n: z.number().int() });
 type Job = z.infer<typeof Job>;
@@ -26,7 +25,7 @@ class PoisonError extends SluiceError {
 }
 
 function setup(overrides: Partial<QueueWorkerOptions<Job>> = {}) {
-  const sqs = new RecordingSqs();
+  const { sqs, wiring } = quietWorkerWiring({ now: NOW });
   const handled: { payload: Job; meta: MessageMeta }[] = [];
   const metrics = new Metrics({ namespace: 'test' });
   const counted: Record<string, number> = {};
@@ -53,11 +52,7 @@ function setup(overrides: Partial<QueueWorkerOptions<Job>> = {}) {
     handle: async (payload: Job, meta: MessageMeta) => {
       handled.push({ payload, meta });
     },
-    sqs: sqs.client,
-    queueUrl: QUEUE_URL,
-    dlqUrl: DLQ_URL,
-    clock: { now: () => NOW },
-    logger: new Logger({ logLevel: 'SILENT' }),
+    ...wiring,
     metrics,
     ...overrides,
   } as QueueWorkerOptions<Job>;
@@ -417,6 +412,15 @@ describe('createQueueWorker: content keys (issue 12, defect 1)', () => {
 
   it('refuses at cold start a dedup scope holding #, which would make scope#key ambiguous', () => {
     expect(() => setup({ dedup: { store: new FakeDedup(), scope: 'jobs#eu' } })).toThrow(/dedup scope/);
+  });
+
+  it('refuses at cold start a worker given neither handle nor atomic, instead of failing each message', () => {
+    expect(() => setup({ handle: undefined })).toThrow(/give handle or atomic/);
+    expect(() => setup({ handle: undefined, dedup: { store: new FakeDedup(), scope: 'jobs' } })).toThrow(/give handle or atomic/);
+  });
+
+  it('refuses at cold start atomic mode without dedup', () => {
+    expect(() => setup({ handle: undefined, atomic: () => [], dedup: false })).toThrow(/atomic mode needs dedup/);
   });
 });
 

@@ -1,17 +1,13 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { DLQ_ATTRIBUTES } from '../../../shared/envelope.ts';
 import { ConfigurationError } from '../../../shared/errors.ts';
 import { createQueueWorker } from '../../../shared/queue/worker.ts';
 import { validateWithSchemaSync } from '../../../shared/schema.ts';
 import { sqsEvent, sqsRecord, testContext } from '../../helpers/sqs-events.ts';
-import { RecordingSqs } from '../queue/fake-sqs.ts';
+import { quietWorkerWiring, TEST_DLQ_URL as DLQ_URL } from '../queue/quiet-worker.ts';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs';
-const DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs-dlq';
 
 /** A Standard Schema written by hand, as any library other than zod would expose one. */
 function positiveCount(options: { async?: boolean } = {}): StandardSchemaV1<unknown, { count: number }> {
@@ -24,18 +20,14 @@ function positiveCount(options: { async?: boolean } = {}): StandardSchemaV1<unkn
 }
 
 function worker(schema: StandardSchemaV1<unknown, { count: number }>) {
-  const sqs = new RecordingSqs();
+  const { sqs, wiring } = quietWorkerWiring();
   const handled: number[] = [];
   const handler = createQueueWorker({
     schema,
     handle: async (payload) => {
       handled.push(payload.count);
     },
-    sqs: sqs.client,
-    queueUrl: QUEUE_URL,
-    dlqUrl: DLQ_URL,
-    logger: new Logger({ logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'test' }),
+    ...wiring,
   });
   return { sqs, handled, handler };
 }

@@ -2,8 +2,10 @@ import { createHash } from 'node:crypto';
 import type { QueueProducer, SendOptions } from '../../../../shared/queue/producer.ts';
 import { MAX_DELAY_SECONDS } from '../../../../shared/queue/redelivery.ts';
 import { MAX_SQS_MESSAGE_BYTES } from '../../../../shared/queue/size.ts';
+import { forEachOfConcurrently } from '../../../../shared/concurrency.ts';
 import { expandText } from '../send-input.ts';
-import type { MessageSource, Outgoing } from './message-source.ts';
+import type { Outgoing } from './message-source.ts';
+import { sendBatches, type SendRun } from './send-batches.ts';
 import { SendLedger } from './send-report.ts';
 
 /** The queue options of `sluice send`. */
@@ -92,49 +94,24 @@ export function queueMessageCheck(producer: QueueProducer, optionsFor: (message:
  * @example
  * const sent = await sendToQueue({ producer, source, optionsFor, total, destination: 'queue Orders (local)', onProgress });
  */
-export async function sendToQueue(args: {
-  producer: QueueProducer;
-  source: MessageSource;
-  optionsFor: (message: Outgoing) => SendOptions;
-  total: number;
-  destination: string;
-  onProgress: (sent: number) => void;
-}): Promise<number> {
-  const limit = args.producer.fifo ? 1 : CONCURRENT_BATCHES;
-  const inFlight = new Map<Promise<void>, number>();
-  const inFlightBytes = () => [...inFlight.values()].reduce((sum, bytes) => sum + bytes, 0);
+export async function sendToQueue(args: SendRun & { producer: QueueProducer; optionsFor: (message: Outgoing) => SendOptions }): Promise<number> {
   const ledger = new SendLedger();
-  const dispatch = async (batch: readonly Outgoing[], bytes: number) => {
-    while (inFlight.size > 0 && (inFlight.size >= limit || inFlightBytes() + bytes > IN_FLIGHT_BYTES)) await Promise.race(inFlight.keys());
-    if (ledger.stopped) return;
-    ledger.attempt(batch);
-    const sending: Promise<void> = args.producer
-      .sendBatch(batch.map((m) => ({ id: m.id, payload: m.payload, options: args.optionsFor(m) })))
-      .then(() => {
-        ledger.sent += batch.length;
-      })
-      .catch((err: unknown) => ledger.fail(batch, err, 'SQS'))
-      .finally(() => {
-        inFlight.delete(sending);
+  const entryFor = (message: Outgoing) => ({ entry: message, bytes: Buffer.byteLength(JSON.stringify(message.payload)) });
+  await forEachOfConcurrently(
+    sendBatches(args.source, { maxCount: 10, maxBytes: MAX_SQS_MESSAGE_BYTES, entryFor }, () => ledger.stopped),
+    args.producer.fifo ? 1 : CONCURRENT_BATCHES,
+    async ({ entries: messages }) => {
+      ledger.attempt(messages);
+      try {
+        await args.producer.sendBatch(messages.map((m) => ({ id: m.id, payload: m.payload, options: args.optionsFor(m) })));
+        ledger.sent += messages.length;
+      } catch (err) {
+        ledger.fail(messages, err, 'SQS');
+      } finally {
         args.onProgress(ledger.sent);
-      });
-    inFlight.set(sending, bytes);
-  };
-  let batch: Outgoing[] = [];
-  let batchBytes = 0;
-  for await (const message of args.source.messages()) {
-    if (ledger.stopped) break;
-    if ('problem' in message) continue; // cannot happen after checkAll; a file changed meanwhile is read as it is now
-    const bytes = Buffer.byteLength(JSON.stringify(message.payload));
-    if (batch.length === 10 || (batch.length > 0 && batchBytes + bytes > MAX_SQS_MESSAGE_BYTES)) {
-      await dispatch(batch, batchBytes);
-      batch = [];
-      batchBytes = 0;
-    }
-    batch.push(message);
-    batchBytes += bytes;
-  }
-  if (batch.length > 0 && !ledger.stopped) await dispatch(batch, batchBytes);
-  await Promise.all(inFlight.keys());
+      }
+    },
+    { stopWhen: () => ledger.stopped, budget: IN_FLIGHT_BYTES, weigh: (batch) => batch.bytes },
+  );
   return ledger.finish({ total: args.total, noun: 'message', destination: args.destination });
 }

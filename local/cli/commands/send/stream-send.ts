@@ -1,6 +1,7 @@
 import { MAX_BYTES_PER_CALL, MAX_RECORDS_PER_CALL, type ProducerRecord, type StreamProducer } from '../../../../shared/stream/producer.ts';
 import { expandText } from '../send-input.ts';
-import type { MessageSource, Outgoing } from './message-source.ts';
+import type { Outgoing } from './message-source.ts';
+import { sendBatches, type SendRun } from './send-batches.ts';
 import { SendLedger } from './send-report.ts';
 
 /**
@@ -22,39 +23,21 @@ export function streamRecord(partitionKey: string): (message: Outgoing) => Produ
  * @example
  * const sent = await sendToStream({ producer, source, recordFor, total, destination: 'stream OrderStream (local)', onProgress });
  */
-export async function sendToStream(args: {
-  producer: StreamProducer;
-  source: MessageSource;
-  recordFor: (message: Outgoing) => ProducerRecord;
-  total: number;
-  destination: string;
-  onProgress: (sent: number) => void;
-}): Promise<number> {
+export async function sendToStream(args: SendRun & { producer: StreamProducer; recordFor: (message: Outgoing) => ProducerRecord }): Promise<number> {
   const ledger = new SendLedger();
-  let chunk: (Outgoing & { record: ProducerRecord })[] = [];
-  let bytes = 0;
-  const flush = async (): Promise<void> => {
-    if (chunk.length === 0) return;
-    ledger.attempt(chunk);
-    try {
-      await args.producer.sendBatch(chunk.map((c) => c.record));
-      ledger.sent += chunk.length;
-    } catch (err) {
-      ledger.fail(chunk, err, 'Kinesis');
-    }
-    chunk = [];
-    bytes = 0;
-    args.onProgress(ledger.sent);
-  };
-  for await (const message of args.source.messages()) {
-    if ('problem' in message) continue; // cannot happen after checkAll
+  const entryFor = (message: Outgoing) => {
     const record = args.recordFor(message);
-    const size = args.producer.check(record).bytes;
-    if (chunk.length === MAX_RECORDS_PER_CALL || bytes + size > MAX_BYTES_PER_CALL) await flush();
-    if (ledger.stopped) break;
-    chunk.push({ ...message, record });
-    bytes += size;
+    return { entry: { ...message, record }, bytes: args.producer.check(record).bytes };
+  };
+  for await (const { entries } of sendBatches(args.source, { maxCount: MAX_RECORDS_PER_CALL, maxBytes: MAX_BYTES_PER_CALL, entryFor }, () => ledger.stopped)) {
+    ledger.attempt(entries);
+    try {
+      await args.producer.sendBatch(entries.map((e) => e.record));
+      ledger.sent += entries.length;
+    } catch (err) {
+      ledger.fail(entries, err, 'Kinesis');
+    }
+    args.onProgress(ledger.sent);
   }
-  if (!ledger.stopped) await flush();
   return ledger.finish({ total: args.total, noun: 'record', destination: args.destination });
 }

@@ -1,26 +1,10 @@
-import type { S3Client } from '@aws-sdk/client-s3';
 import { jest } from '@jest/globals';
 import { InvocationTimeoutError } from '../../../../shared/errors.ts';
-import type { AslDefinition } from '../../../../local/stepfunctions/definition.ts';
-import { createLocalStateMachine, type LocalStateMachineOptions } from '../../../../local/stepfunctions/state-machine.ts';
 import { fakeFunction } from '../../../helpers/batch-local-functions.ts';
+import { machineWith, runToEnd as run } from './test-machine.ts';
 
 jest.setTimeout(20_000);
 
-function machineWith(definition: AslDefinition, fns: ReturnType<typeof fakeFunction>[], options: Partial<LocalStateMachineOptions> = {}) {
-  return createLocalStateMachine({
-    name: 'semantics',
-    arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:semantics',
-    definition,
-    functionsByArn: (arn) => fns.find((f) => f.arn === arn),
-    s3: {} as S3Client,
-    ...options,
-  });
-}
-
-async function run(machine: ReturnType<typeof machineWith>, input: unknown) {
-  return machine.wait(await machine.start(input));
-}
 
 /** A function that takes `ms` per call and records how many calls overlapped at most. */
 function slowWorker(ms: number) {

@@ -1,26 +1,12 @@
-import type { S3Client } from '@aws-sdk/client-s3';
-import { createLocalStateMachine, type LocalStateMachineOptions } from '../../../../local/stepfunctions/state-machine.ts';
+import type { LocalStateMachineOptions } from '../../../../local/stepfunctions/state-machine.ts';
 import type { AslDefinition } from '../../../../local/stepfunctions/definition.ts';
 import { batchItems } from '../../../../local/stepfunctions/item-batcher.ts';
 import { fakeFunction, namedError } from '../../../helpers/batch-local-functions.ts';
+import { machineWith as testMachine, runToEnd as run } from './test-machine.ts';
 
-const noS3 = {} as S3Client;
-
-function machineWith(definition: AslDefinition, fns: ReturnType<typeof fakeFunction>[], options: Partial<LocalStateMachineOptions> = {}) {
-  return createLocalStateMachine({
-    name: 'test',
-    arn: 'arn:aws:states:us-east-1:000000000000:stateMachine:test',
-    definition,
-    functionsByArn: (arn) => fns.find((f) => f.arn === arn),
-    s3: noS3,
-    retryIntervalMs: 1,
-    ...options,
-  });
-}
-
-async function run(machine: ReturnType<typeof machineWith>, input: unknown) {
-  return machine.wait(await machine.start(input));
-}
+/** Retries wait 1 ms here: these tests are about what is retried, not when. */
+const machineWith = (definition: AslDefinition, fns: ReturnType<typeof fakeFunction>[], options: Partial<LocalStateMachineOptions> = {}) =>
+  testMachine(definition, fns, { retryIntervalMs: 1, ...options });
 
 describe('local state machine: Lambda tasks', () => {
   it('wraps lambda:invoke results in Lambda’s Invoke response, as AWS does', async () => {
