@@ -80,7 +80,7 @@ export async function measureQueueRun(options: QueueRunOptions): Promise<QueueRu
   });
   try {
     const queueUrl = runtime.output(queueOutputName(id, 'queueUrl'));
-    const mapping = runtime.mappings.find((m) => m.source.ref === queueUrl);
+    const mapping = runtime.sqsMappings.find((m) => m.source.ref === queueUrl);
     const fn = mapping && runtime.functions.get(mapping.functionLogicalId);
     if (!mapping || !fn) throw new Error(`no event source mapping for ${id}`);
     const poller = runtime.sqsPoller(queueUrl);

@@ -3,7 +3,7 @@ import type { LocalRuntime } from '../runtime/local-runtime.ts';
 /** What the console reads from a running local runtime: nothing else, so any app's runtime fits. */
 export type ConsoleRuntime = Pick<
   LocalRuntime,
-  'resources' | 'outputs' | 'mappings' | 'streamMappings' | 'clients' | 'stateMachines' | 'functions' | 'unsupportedFunctions' | 'events' | 'region'
+  'resources' | 'outputs' | 'sqsMappings' | 'streamMappings' | 'clients' | 'stateMachines' | 'functions' | 'unsupportedFunctions' | 'events' | 'region'
 >;
 
 /**

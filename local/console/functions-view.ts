@@ -29,7 +29,7 @@ const LOG_LINES = 20;
 export function functionsView(runtime: ConsoleRuntime): { functions: FunctionView[]; notRun: readonly { id: string; reason: string }[] } {
   const triggers = new Map<string, string[]>();
   const add = (fn: string, trigger: string) => triggers.set(fn, [...(triggers.get(fn) ?? []), trigger]);
-  for (const m of runtime.mappings) add(m.functionLogicalId, `SQS ${m.source.logicalId}`);
+  for (const m of runtime.sqsMappings) add(m.functionLogicalId, `SQS ${m.source.logicalId}`);
   for (const m of runtime.streamMappings) add(m.functionLogicalId, `Kinesis ${m.source.logicalId}`);
   for (const machine of runtime.stateMachines) {
     const json = JSON.stringify(machine.definition);

@@ -78,7 +78,7 @@ export function templateQueues(runtime: ConsoleRuntime): QueueRef[] {
     .map((queue) => {
       const target = redriveTarget(queue);
       const dlq = target ? byTarget(target.arn) : undefined;
-      const mapping = runtime.mappings.find((m) => m.source.logicalId === queue.logicalId);
+      const mapping = runtime.sqsMappings.find((m) => m.source.logicalId === queue.logicalId);
       const failureOf = failureDestinations.get(queue.logicalId);
       const stream = failureOf ? runtime.resources.get(failureOf) : undefined;
       return {

@@ -165,7 +165,7 @@ function lambdaAccountSettings(view: ControlPlaneView): unknown {
  *
  * @example
  * const api = await startControlPlaneApi(view);
- * process.env.AWS_ENDPOINT_URL_CLOUDFORMATION = api.endpoint;
+ * const cloudformation = new CloudFormationClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: EMULATOR_CREDENTIALS });
  */
 export async function startControlPlaneApi(view: ControlPlaneView, options: { port?: number } = {}): Promise<{ endpoint: string; stop(): Promise<void> }> {
   const server = createServer((req, res) => void handle(req, res, view));

@@ -1,19 +1,22 @@
 import type { EmulatorEndpoints } from './index.ts';
 
+/** The emulators' credentials: dummies (they accept any signature), so real ones never reach them. */
+export const EMULATOR_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
 /**
  * The environment that points every AWS SDK v3 client at the emulators, exactly the variables AWS
  * documents (`AWS_ENDPOINT_URL_<SERVICE>`), so handlers and shared/ need no local-only code.
  * Credentials are dummies: the emulators accept any signature, and real ones must never leak in.
  *
  * @example
- * Object.assign(process.env, emulatorEnvironment(emulators.endpoints));
+ * spawn('node', ['script.js'], { env: { ...process.env, ...emulatorEnvironment(emulators.endpoints) } });
  */
 export function emulatorEnvironment(endpoints: EmulatorEndpoints, region = 'us-east-1'): Record<string, string> {
   return {
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     // fauxqs serves SNS on its SQS port.
     AWS_ENDPOINT_URL_SNS: endpoints.sqs,

@@ -1,5 +1,5 @@
 import type { SQSRecord } from 'aws-lambda';
-import type { SqsFaults } from '../pollers/sqs-poller.ts';
+import type { SqsFaults } from '../pollers/sqs-fault-injection.ts';
 import { seededChoice } from './seeded-choice.ts';
 
 /** Shares of deliveries (or of invocations, for the batch-level faults) that get each fault. */

@@ -1,4 +1,5 @@
 import type { KinesisStreamRecord } from 'aws-lambda';
+import type { Clock } from '../../shared/clock.ts';
 import { toEventWindow, windowContaining, type WindowBounds } from '../../shared/stream/tumbling-window.ts';
 import { readBatchItemFailures } from './batch-item-failures.ts';
 import type { KinesisMappingSettings } from './kinesis-mapping.ts';
@@ -16,7 +17,8 @@ const RECORD_OVERHEAD_BYTES = 600;
 export interface LaneEnvironment {
   readonly settings: KinesisMappingSettings;
   readonly shardId: string;
-  readonly now: () => number;
+  /** Time for record age and tumbling windows. */
+  readonly clock: Clock;
   invoke(event: unknown): Promise<unknown>;
   /** Reports records Lambda gives up on to the on-failure destination (`batchSize` when `records` only holds the first and last). */
   discard(records: readonly KinesisStreamRecord[], condition: KinesisDiscardCondition, invokeCount: number, functionError: boolean, batchSize?: number): Promise<void>;
@@ -99,7 +101,7 @@ export class KinesisLane {
   idle(): boolean {
     if (this.inFlight || this.buffered > 0) return false;
     if (this.window?.tooLarge) return false;
-    return !(this.window?.owed && this.env.now() >= this.window.bounds.endMs);
+    return !(this.window?.owed && this.env.clock.now() >= this.window.bounds.endMs);
   }
 
   /**
@@ -175,7 +177,7 @@ export class KinesisLane {
   private async discardExpired(batch: PendingBatch): Promise<void> {
     const { maxRecordAgeMs } = this.env.settings;
     if (maxRecordAgeMs < 0) return;
-    const now = this.env.now();
+    const now = this.env.clock.now();
     const expired = batch.records.findIndex((r) => now - r.kinesis.approximateArrivalTimestamp * 1000 <= maxRecordAgeMs);
     const count = expired === -1 ? batch.records.length : expired;
     if (count === 0) return;
@@ -273,7 +275,7 @@ export class KinesisLane {
   private async finalInvoke(terminatedEarly: boolean): Promise<boolean> {
     const window = this.window!;
     const { maxRecordAgeMs, maxRetryAttempts } = this.env.settings;
-    if (maxRecordAgeMs >= 0 && this.env.now() - window.last.kinesis.approximateArrivalTimestamp * 1000 > maxRecordAgeMs) {
+    if (maxRecordAgeMs >= 0 && this.env.clock.now() - window.last.kinesis.approximateArrivalTimestamp * 1000 > maxRecordAgeMs) {
       await this.giveUpOnWindow(window, terminatedEarly, 'RecordAgeExceeded');
       return true;
     }

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-kinesis';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { KinesisStreamRecord } from 'aws-lambda';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import { recordFilter } from '../event-filter.ts';
 import { KinesisLane, type KinesisPollerStats } from './kinesis-lane.ts';
 import { kinesisMappingSettings, type KinesisMappingProperties, type KinesisMappingSettings } from './kinesis-mapping.ts';
@@ -32,8 +33,8 @@ export interface KinesisPollerOptions {
   readonly sqs: SQSClient;
   /** Resolves the on-failure destination (an SQS queue ARN) to its URL. */
   queueUrlForArn(arn: string): string;
-  /** Time for record age and tumbling windows (injectable so window tests do not wait). */
-  readonly clock: { now(): number };
+  /** Time for record age and tumbling windows (default the system clock; injectable so window tests do not wait). */
+  readonly clock?: Clock;
   readonly region?: string;
   /** Pause between GetRecords calls on a shard that has caught up (Lambda polls once per second). */
   readonly idlePollMs?: number;
@@ -65,7 +66,7 @@ const MAX_BUFFERED_PER_SHARD = 20_000;
  * {@link KinesisLane}. Checkpoints live in memory: a restarted poller starts again from StartingPosition.
  *
  * @example
- * const poller = createKinesisPoller({ mapping, fn, streamName, kinesis, sqs, queueUrlForArn, clock: { now: Date.now } });
+ * const poller = createKinesisPoller({ mapping, fn, streamName, kinesis, sqs, queueUrlForArn });
  * poller.start();
  * await poller.stop();
  */
@@ -74,6 +75,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
   const stats: KinesisPollerStats = { fetched: 0, filtered: 0, delivered: 0, invocations: 0, finalInvocations: 0, functionErrors: 0, partialFailures: 0, bisections: 0, discarded: 0, discardedWindows: 0 };
   const passesFilters = recordFilter(settings.filters, 'kinesis');
   const idlePollMs = options.idlePollMs ?? 200;
+  const clock = options.clock ?? systemClock;
   const region = options.region ?? process.env.AWS_REGION ?? 'us-east-1';
   const shards = new Map<string, ShardState>();
   // idle() must not trust a GetRecords that was already under way when the caller's last put finished:
@@ -100,7 +102,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       condition,
       invokeCount,
       functionError,
-      now: options.clock.now(),
+      now: clock.now(),
       ...(batchSize !== undefined ? { batchSize } : {}),
     });
     const QueueUrl = options.queueUrlForArn(settings.onFailureDestination);
@@ -138,7 +140,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       let page;
       const requestedAt = performance.now();
       // Taken before sending: a record put after this instant may be missing from the answer.
-      const sentAt = options.clock.now();
+      const sentAt = clock.now();
       try {
         page = await options.kinesis.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 10_000 }));
       } catch (err) {
@@ -193,7 +195,7 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
                 {
                   settings,
                   shardId: ShardId,
-                  now: () => options.clock.now(),
+                  clock,
                   invoke: async (event) => jsonRoundTrip(await options.fn.invoke(jsonRoundTrip(event))),
                   discard: (records, condition, count, functionError, batchSize) => discard(ShardId, records, condition, count, functionError, batchSize),
                   onError: options.onError,

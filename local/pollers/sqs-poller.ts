@@ -1,45 +1,21 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { toSendAttributes } from '../../shared/envelope.ts';
-import { InvocationTimeoutError } from '../../shared/errors.ts';
 import type { LocalFunction } from '../runtime/local-function.ts';
 import { readBatchItemFailures } from './batch-item-failures.ts';
 import { recordFilter } from '../event-filter.ts';
 import { sqsMappingSettings, type SqsMappingProperties } from './sqs-mapping.ts';
 import { toSqsRecord } from './sqs-record.ts';
+import { withSqsFaults, type SqsBatchInvoker, type SqsFaults, type SqsFaultStats } from './sqs-fault-injection.ts';
 
 export type { SqsMappingProperties } from './sqs-mapping.ts';
 
-/** Faults the poller can inject (all off by default). */
-export interface SqsFaults {
-  /** Makes this record's processing fail, as if the handler reported it (or threw, without ReportBatchItemFailures). */
-  failRecord?(record: SQSRecord): boolean;
-  /** After the handler succeeded, lose the response, as if the environment crashed before Lambda deleted the messages. */
-  crashBeforeAck?(records: readonly SQSRecord[]): boolean;
-  /**
-   * SQS delivers this message once more: a copy (same body and attributes, a new message id) is sent
-   * back to the queue before the batch is invoked, as at-least-once delivery or a producer retry would.
-   * Standard queues only (FIFO deduplicates sends itself).
-   */
-  duplicateDelivery?(record: SQSRecord): boolean;
-  /**
-   * Milliseconds after which this invocation times out (undefined: no injected timeout). The poller
-   * sees Lambda's timeout error and deletes nothing; the handler keeps whatever it committed before.
-   */
-  invocationTimeoutMs?(records: readonly SQSRecord[]): number | undefined;
-}
-
 /** What one poller did, for progress lines and summaries. */
-export interface SqsPollerStats {
+export interface SqsPollerStats extends SqsFaultStats {
   received: number;
   invocations: number;
   deleted: number;
   itemFailures: number;
   batchErrors: number;
-  injectedCrashes: number;
-  injectedFailures: number;
-  injectedDuplicates: number;
-  injectedTimeouts: number;
   filtered: number;
 }
 
@@ -54,6 +30,7 @@ export interface SqsPollerOptions {
   readonly defaultConcurrency?: number;
   /** Long-poll wait per ReceiveMessage, seconds (Lambda uses 20; locally 1 keeps stop() and virtual time responsive). */
   readonly receiveWaitSeconds?: number;
+  /** Faults to inject (tests and chaos runs): see {@link withSqsFaults}. */
   readonly faults?: SqsFaults;
   /** Called with each handler error, for logs. */
   readonly onError?: (error: unknown, records: readonly SQSRecord[]) => void;
@@ -72,24 +49,14 @@ export const MAX_SQS_EVENT_BYTES = 6 * 1024 * 1024;
 /** `{"Records":[]}` */
 const EVENT_ENVELOPE_BYTES = 14;
 
-function laterRecordsOfFailedGroups(records: readonly SQSRecord[], failed: ReadonlySet<string>): Set<string> {
-  const blocked = new Set<string>();
-  const failedGroups = new Set<string>();
-  for (const record of records) {
-    const group = record.attributes.MessageGroupId ?? '';
-    if (failedGroups.has(group)) blocked.add(record.messageId);
-    else if (failed.has(record.messageId)) failedGroups.add(group);
-  }
-  return blocked;
-}
-
 /**
  * Lambda's SQS event source mapping, run locally: long-polls the queue, assembles batches up to
  * BatchSize within MaximumBatchingWindowInSeconds (or 6 MB), runs up to MaximumConcurrency batches at
  * once, and acknowledges exactly as Lambda does: success deletes the batch; a thrown error deletes
  * nothing (the messages return after the visibility timeout and the queue's RedrivePolicy moves them
  * to the DLQ); with ReportBatchItemFailures everything but the listed ids is deleted, and an unknown or
- * empty itemIdentifier fails the whole batch.
+ * empty itemIdentifier fails the whole batch. Injected faults (`faults`) live in
+ * {@link withSqsFaults}, which wraps the invocation: the mapping below never branches on them.
  *
  * @example
  * const poller = createSqsPoller({ mapping, queueUrl, fifo: false, fn, sqs, region: 'us-east-1' });
@@ -166,37 +133,11 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
     }
   }
 
-  async function sendDuplicates(records: readonly SQSRecord[]): Promise<void> {
-    if (options.fifo || !faults?.duplicateDelivery) return;
-    for (const record of records.filter((r) => faults.duplicateDelivery!(r))) {
-      const attributes = toSendAttributes(record.messageAttributes);
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl: options.queueUrl, MessageBody: record.body, ...(Object.keys(attributes).length > 0 ? { MessageAttributes: attributes } : {}) }),
-      );
-      stats.injectedDuplicates += 1;
-    }
-  }
-
-  // Lambda stops a timed-out handler; in-process it cannot be stopped, so it is abandoned (as
-  // LocalFunction does on a real timeout) and whatever it commits later is fenced by the dedup owner token.
-  async function invoke(records: SQSRecord[]): Promise<unknown> {
-    const timeoutMs = faults?.invocationTimeoutMs?.(records);
-    const invocation = fn.invoke({ Records: records });
-    if (timeoutMs === undefined) return invocation;
-    invocation.catch(() => undefined);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        stats.injectedTimeouts += 1;
-        reject(new InvocationTimeoutError(`Task timed out after ${(timeoutMs / 1000).toFixed(2)} seconds (injected)`));
-      }, timeoutMs);
-    });
-    try {
-      return await Promise.race([invocation, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const invokeFunction: SqsBatchInvoker = async (records) => {
+    stats.invocations += 1;
+    return { response: await fn.invoke({ Records: records }) };
+  };
+  const invokeBatch = faults ? withSqsFaults(invokeFunction, { faults, fifo: options.fifo, reportsItemFailures, sqs, queueUrl: options.queueUrl, stats }) : invokeFunction;
 
   async function processBatch(records: SQSRecord[]): Promise<void> {
     stats.received += records.length;
@@ -206,33 +147,23 @@ export function createSqsPoller(options: SqsPollerOptions): SqsPoller {
       stats.filtered += filtered.length;
       await deleteRecords(filtered);
     }
-    const candidates = filtered.length > 0 ? records.filter((r) => !filtered.includes(r)) : records;
-    const injected = new Set(candidates.filter((r) => faults?.failRecord?.(r)).map((r) => r.messageId));
-    if (options.fifo) for (const id of laterRecordsOfFailedGroups(candidates, injected)) injected.add(id);
-    stats.injectedFailures += injected.size;
-    const invoked = candidates.filter((r) => !injected.has(r.messageId));
-    if (candidates.length === 0) return;
+    const batch = filtered.length > 0 ? records.filter((r) => !filtered.includes(r)) : records;
+    if (batch.length === 0) return;
     try {
-      await sendDuplicates(candidates);
-      if (injected.size > 0 && !reportsItemFailures) throw new Error('injected fault: handler threw');
-      stats.invocations += invoked.length > 0 ? 1 : 0;
-      const response = invoked.length > 0 ? await invoke(invoked) : undefined;
-      if (faults?.crashBeforeAck?.(candidates)) {
-        stats.injectedCrashes += 1;
-        return;
-      }
+      const outcome = await invokeBatch(batch);
+      // The response never came back: nothing is deleted, the messages return after the visibility timeout.
+      if ('lost' in outcome) return;
       let failedIds = new Set<string>();
       if (reportsItemFailures) {
-        const outcome = readBatchItemFailures(response, new Set(invoked.map((r) => r.messageId)));
-        if (outcome.wholeBatchFailed) throw new Error(`invalid batchItemFailures response: ${outcome.reason}`);
-        failedIds = outcome.failedIds;
+        const read = readBatchItemFailures(outcome.response, new Set(batch.map((r) => r.messageId)));
+        if (read.wholeBatchFailed) throw new Error(`invalid batchItemFailures response: ${read.reason}`);
+        failedIds = read.failedIds;
       }
-      for (const id of injected) failedIds.add(id);
       stats.itemFailures += failedIds.size;
-      await deleteRecords(candidates.filter((r) => !failedIds.has(r.messageId)));
+      await deleteRecords(batch.filter((r) => !failedIds.has(r.messageId)));
     } catch (error) {
       stats.batchErrors += 1;
-      options.onError?.(error, candidates);
+      options.onError?.(error, batch);
     }
   }
 

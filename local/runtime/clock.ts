@@ -1,3 +1,14 @@
+import type { Clock } from '../../shared/clock.ts';
+
+/**
+ * Real time that no {@link VirtualClock} shifts (milliseconds since the epoch, read from
+ * `performance`, which a patched `Date.now` leaves alone): for waits that must bound real time.
+ *
+ * @example
+ * const started = realTimeClock.now();
+ */
+export const realTimeClock: Clock = { now: () => performance.timeOrigin + performance.now() };
+
 /**
  * Virtual time for the local runtime: shifts `Date.now()` for everything in this process — handlers,
  * pollers and an in-process fauxqs (whose delays and visibility timeouts read `Date.now()`) — so a
@@ -8,7 +19,7 @@
  * clock.advance(15 * 60_000);
  * clock.uninstall();
  */
-export class VirtualClock {
+export class VirtualClock implements Clock {
   private static active: VirtualClock | undefined;
   private offsetMs = 0;
   private readonly realNow = Date.now;
@@ -24,6 +35,7 @@ export class VirtualClock {
     return clock;
   }
 
+  /** The shifted time (what `Date.now()` reads while it is installed). */
   now(): number {
     return Date.now();
   }

@@ -1,7 +1,7 @@
 import type { LocalRuntime } from './local-runtime.ts';
 
-/** The runtime's event source mappings: it keeps SQS (`mappings`) and Kinesis (`streamMappings`) apart. */
-export type RuntimeMappings = Pick<LocalRuntime, 'mappings' | 'streamMappings'>;
+/** The runtime's event source mappings: it keeps SQS (`sqsMappings`) and Kinesis (`streamMappings`) apart. */
+export type RuntimeMappings = Pick<LocalRuntime, 'sqsMappings' | 'streamMappings'>;
 
 /**
  * Every event source mapping the runtime runs, SQS and Kinesis, as the ready line prints them.
@@ -10,7 +10,7 @@ export type RuntimeMappings = Pick<LocalRuntime, 'mappings' | 'streamMappings'>;
  * describeMappings(runtime); // '3 event source mappings (2 SQS, 1 Kinesis)'
  */
 export function describeMappings(runtime: RuntimeMappings): string {
-  const sqs = runtime.mappings.length;
+  const sqs = runtime.sqsMappings.length;
   const kinesis = runtime.streamMappings.length;
   const total = sqs + kinesis;
   return `${total} event source mapping${total === 1 ? '' : 's'} (${sqs} SQS, ${kinesis} Kinesis)`;
@@ -24,7 +24,7 @@ export function describeMappings(runtime: RuntimeMappings): string {
  * statusLine(queues, handledSoFar(runtime));
  */
 export function handledSoFar(runtime: RuntimeMappings): { messages: number; records: number } {
-  const messages = runtime.mappings.reduce((sum, mapping) => sum + mapping.poller.stats.deleted, 0);
+  const messages = runtime.sqsMappings.reduce((sum, mapping) => sum + mapping.poller.stats.deleted, 0);
   const records = runtime.streamMappings.reduce((sum, mapping) => sum + mapping.poller.stats.delivered, 0);
   return { messages, records };
 }

@@ -3,6 +3,7 @@ import type { Handler } from 'aws-lambda';
 import { InvocationTimeoutError } from '../../shared/errors.ts';
 import { withOutputSink } from './function-output.ts';
 import { lambdaContext } from './lambda-context.ts';
+import { withProcessEnvironment } from './process-environment.ts';
 import type { FunctionLogLine, RuntimeEvents } from './runtime-events.ts';
 
 /** What a local function did so far, as Lambda's metrics count it. */
@@ -53,27 +54,20 @@ export interface LocalFunctionDefinition {
   readonly events?: RuntimeEvents;
 }
 
-// Module loads are serialized: each sets process.env to its function's environment while the
-// module's top level runs (where sluice functions read their configuration), then restores it.
+// Module loads are serialized: each sets its function's environment in process.env while the module's
+// top level runs (where sluice functions read their configuration), then removes it again.
 let loading: Promise<unknown> = Promise.resolve();
 
 async function loadHandler(definition: LocalFunctionDefinition, generation: number): Promise<Handler> {
   const url = `${pathToFileURL(definition.modulePath).href}?function=${encodeURIComponent(definition.functionName)}&generation=${generation}`;
-  const load = loading.then(async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, definition.environment);
-    try {
+  const load = loading.then(() =>
+    withProcessEnvironment(definition.environment, async () => {
       const module = (await import(url)) as Record<string, unknown>;
       const handler = module[definition.handlerName];
       if (typeof handler !== 'function') throw new Error(`${definition.entry} does not export a function named ${definition.handlerName}`);
       return handler as Handler;
-    } finally {
-      for (const key of Object.keys(definition.environment)) {
-        if (saved[key] === undefined) delete process.env[key];
-        else process.env[key] = saved[key];
-      }
-    }
-  });
+    }),
+  );
   loading = load.catch(() => undefined);
   return load;
 }

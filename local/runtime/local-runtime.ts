@@ -1,20 +1,13 @@
 import { rmSync } from 'node:fs';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { clientConfig } from '../../shared/aws-clients.ts';
-import { kinesisClientConfig } from '../../shared/stream/kinesis-client-config.ts';
 import { queueDepth, type QueueDepth } from '../../shared/queue/queue-depth.ts';
 import { OUTPUT_METADATA_KEY } from '../../shared/stack-outputs.ts';
 import { startEmulators, type EmulatorEndpoints, type Emulators } from '../emulators/index.ts';
 import { emulatorEnvironment } from '../emulators/environment.ts';
-import { withReceivedProtoAttributes } from '../sqs-received-attributes.ts';
 import { loadApp, type AppSource, type LoadedApp } from '../template/load-template.ts';
 import { TemplateResolver } from '../template/resolver.ts';
 import type { CfnTemplate } from '../template/types.ts';
-import { createSqsPoller, type SqsFaults, type SqsMappingProperties, type SqsPollerStats } from '../pollers/sqs-poller.ts';
+import { createSqsPoller, type SqsMappingProperties, type SqsPollerStats } from '../pollers/sqs-poller.ts';
+import type { SqsFaults } from '../pollers/sqs-fault-injection.ts';
 import { createKinesisPoller, type KinesisMappingProperties, type KinesisPollerStats } from '../pollers/kinesis-poller.ts';
 import { startStepFunctionsApi } from '../stepfunctions/api-server.ts';
 import { createTemplateStateMachines } from '../stepfunctions/from-template.ts';
@@ -22,6 +15,8 @@ import type { LocalStateMachine, LocalStateMachineOptions, StateMachineEvent } f
 import { createWorkDir, functionCode } from './function-code.ts';
 import { captureFunctionOutput } from './function-output.ts';
 import { createLocalFunction, type LocalFunction } from './local-function.ts';
+import { applyProcessEnvironment } from './process-environment.ts';
+import { createRuntimeClients, type RuntimeClients } from './runtime-clients.ts';
 import { provisionResources, type ProvisionOverrides } from './provision.ts';
 import { startControlPlaneApi, type ControlPlaneAlarm, type LocalAccount } from '../control-plane/api-server.ts';
 import { notEmulated, ResourceRegistry, type LocalResource, type NotEmulated } from './resources.ts';
@@ -93,13 +88,7 @@ export interface RunningMapping<Stats = SqsPollerStats> {
   readonly poller: EventSourcePoller<Stats>;
 }
 
-export interface RuntimeClients {
-  readonly sqs: SQSClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly s3: S3Client;
-  readonly kinesis?: KinesisClient;
-  readonly sns: SNSClient;
-}
+export type { RuntimeClients } from './runtime-clients.ts';
 
 /** The template's CloudWatch alarms as CloudWatch would describe them, actions resolved to the local resources. */
 function templateAlarms(resources: ResourceRegistry, resolver: TemplateResolver): ControlPlaneAlarm[] {
@@ -108,6 +97,18 @@ function templateAlarms(resources: ResourceRegistry, resolver: TemplateResolver)
     return { name: alarm.ref, description: props.AlarmDescription, actions: props.AlarmActions ?? [], actionsEnabled: props.ActionsEnabled ?? true };
   });
 }
+
+/** What {@link LocalRuntime.start} builds, handed to the runtime in one piece: its public parts and the private ones. */
+type LocalRuntimeState = Pick<
+  LocalRuntime,
+  'template' | 'resources' | 'functions' | 'sqsMappings' | 'streamMappings' | 'clients' | 'endpoints' | 'region' | 'stateMachines' | 'unsupportedFunctions' | 'notEmulated' | 'events' | 'stackName'
+> & {
+  /** The emulators it started (undefined when it was given endpoints): stopped with it. */
+  readonly ownedEmulators: Emulators | undefined;
+  readonly resolver: TemplateResolver;
+  /** Stops what `start()` started besides the pollers and emulators (APIs, the app, the work directory, process.env). */
+  readonly release: () => Promise<void>;
+};
 
 /** Quiet defaults for in-process handlers: a local run should print its progress, not EMF blobs. */
 const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
@@ -121,6 +122,11 @@ const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
  * streams and buckets in the emulators, maps each function to its TypeScript entry and resolved
  * environment, and runs one poller per event source mapping with Lambda's semantics.
  *
+ * Its own clients (`clients`) are built on explicit endpoints. The functions run in this process, and their
+ * SDK clients find the emulators through `AWS_ENDPOINT_URL_<SERVICE>`: those variables are in `process.env`
+ * from `start()` to `stop()`, which puts `process.env` back as it found it (local/runtime/process-environment.ts
+ * says why this cannot be narrower).
+ *
  * @example
  * const runtime = await LocalRuntime.start({ app: { projectDir: 'my-app' } });
  * const queueUrl = runtime.output('InvoicesQueueUrl');
@@ -128,32 +134,68 @@ const LOCAL_FUNCTION_DEFAULTS: Record<string, string> = {
  * await runtime.stop();
  */
 export class LocalRuntime {
-  private constructor(
-    readonly template: CfnTemplate,
-    readonly resources: ResourceRegistry,
-    readonly functions: ReadonlyMap<string, LocalFunction>,
-    /** The SQS event source mappings. */
-    readonly mappings: readonly RunningMapping[],
-    /** The Kinesis event source mappings. */
-    readonly streamMappings: readonly RunningMapping<KinesisPollerStats>[],
-    readonly clients: RuntimeClients,
-    readonly endpoints: EmulatorEndpoints,
-    readonly region: string,
-    /** The template's state machines, their Task states bound to the local functions. */
-    readonly stateMachines: readonly LocalStateMachine[],
-    /** Functions of the template the runtime cannot run, each with the reason. */
-    readonly unsupportedFunctions: readonly UnsupportedFunction[],
-    /** What the template holds that the runtime accepts but does not emulate (KMS keys, VPC, alarms …), with the reason. */
-    readonly notEmulated: readonly NotEmulated[],
-    private readonly ownedEmulators: Emulators | undefined,
-    private readonly resolver: TemplateResolver,
-    private readonly release: () => Promise<void>,
-    /** Function invocations and log lines, state machine execution events, as they happen. */
-    readonly events: RuntimeEvents,
-    /** The stack it runs (`local` for a template given as an object). */
-    readonly stackName: string,
-  ) {}
+  readonly template: CfnTemplate;
+  readonly resources: ResourceRegistry;
+  readonly functions: ReadonlyMap<string, LocalFunction>;
+  /** The SQS event source mappings. */
+  readonly sqsMappings: readonly RunningMapping<SqsPollerStats>[];
+  /** The Kinesis event source mappings. */
+  readonly streamMappings: readonly RunningMapping<KinesisPollerStats>[];
+  readonly clients: RuntimeClients;
+  readonly endpoints: EmulatorEndpoints;
+  readonly region: string;
+  /** The template's state machines, their Task states bound to the local functions. */
+  readonly stateMachines: readonly LocalStateMachine[];
+  /** Functions of the template the runtime cannot run, each with the reason. */
+  readonly unsupportedFunctions: readonly UnsupportedFunction[];
+  /** What the template holds that the runtime accepts but does not emulate (KMS keys, VPC, alarms …), with the reason. */
+  readonly notEmulated: readonly NotEmulated[];
+  /** Function invocations and log lines, state machine execution events, as they happen. */
+  readonly events: RuntimeEvents;
+  /** The stack it runs (`local` for a template given as an object). */
+  readonly stackName: string;
+  private readonly ownedEmulators: Emulators | undefined;
+  private readonly resolver: TemplateResolver;
+  private readonly release: () => Promise<void>;
 
+  private constructor(state: LocalRuntimeState) {
+    this.template = state.template;
+    this.resources = state.resources;
+    this.functions = state.functions;
+    this.sqsMappings = state.sqsMappings;
+    this.streamMappings = state.streamMappings;
+    this.clients = state.clients;
+    this.endpoints = state.endpoints;
+    this.region = state.region;
+    this.stateMachines = state.stateMachines;
+    this.unsupportedFunctions = state.unsupportedFunctions;
+    this.notEmulated = state.notEmulated;
+    this.events = state.events;
+    this.stackName = state.stackName;
+    this.ownedEmulators = state.ownedEmulators;
+    this.resolver = state.resolver;
+    this.release = state.release;
+  }
+
+  /**
+   * The SQS event source mappings.
+   *
+   * @deprecated Use {@link LocalRuntime.sqsMappings}: `mappings` never held the Kinesis ones ({@link LocalRuntime.streamMappings}).
+   * @example
+   * const deleted = runtime.sqsMappings.reduce((sum, m) => sum + m.poller.stats.deleted, 0);
+   */
+  get mappings(): readonly RunningMapping<SqsPollerStats>[] {
+    return this.sqsMappings;
+  }
+
+  /**
+   * Loads the app, starts the emulators (unless `endpoints` are given), creates the template's resources,
+   * binds its functions and state machines, and starts the pollers (unless `pollers: false`). On failure it
+   * stops whatever it had started and leaves `process.env` as it was.
+   *
+   * @example
+   * const runtime = await LocalRuntime.start({ template, projectRoot: '.', endpoints: endpointsFromEnvironment() });
+   */
   static async start(options: LocalRuntimeOptions = {}): Promise<LocalRuntime> {
     const region = options.region ?? 'us-east-1';
     const log = options.log ?? (() => undefined);
@@ -168,18 +210,18 @@ export class LocalRuntime {
     });
     let stopApi: (() => Promise<void>) | undefined;
     let stopControlPlane: (() => Promise<void>) | undefined;
+    let restoreEnvironment: (() => void) | undefined;
     try {
       const emulatorEndpoints = options.endpoints ?? ownedEmulators!.endpoints;
       app = await LocalRuntime.bundleIfNeeded(app, workDir, log);
       const { template } = app;
-      // The Step Functions API must be up before any function module loads: a starter function's
-      // SFNClient reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
+      // The Step Functions API must be up before any function runs: a starter function's SFNClient
+      // reads AWS_ENDPOINT_URL_SFN like any other endpoint. Machines are added once built.
       const machines: LocalStateMachine[] = [];
       const hasStateMachines = Object.values(template.Resources).some((r) => r.Type === 'AWS::StepFunctions::StateMachine');
       const api = hasStateMachines ? await startStepFunctionsApi(machines, options.listenHost ? { host: options.listenHost } : {}) : undefined;
       stopApi = api?.stop;
       const endpoints: EmulatorEndpoints = { ...emulatorEndpoints, ...(api ? { sfn: api.endpoint } : {}) };
-      Object.assign(process.env, emulatorEnvironment(endpoints, region));
       const resources = ResourceRegistry.fromTemplate(template, {
         region,
         accountId: LOCAL_ACCOUNT_ID,
@@ -193,13 +235,7 @@ export class LocalRuntime {
         identityOf: (id) => resources.get(id),
         parameterDefault: (name) => template.Parameters?.[name]?.Default,
       });
-      const clients: RuntimeClients = {
-        sqs: withReceivedProtoAttributes(new SQSClient(clientConfig({ service: 'sqs' }))),
-        dynamodb: new DynamoDBClient(clientConfig()),
-        s3: new S3Client(clientConfig({ service: 's3' })),
-        ...(endpoints.kinesis ? { kinesis: new KinesisClient(kinesisClientConfig()) } : {}),
-        sns: new SNSClient(clientConfig()),
-      };
+      const clients = createRuntimeClients(endpoints, region);
       await provisionResources(resources, resolver, clients, options.overrides);
       const skipped = notEmulated(resources);
       // CloudFormation, CloudWatch, Lambda and SSM, read-only, as an account would describe this stack (`sluice doctor`).
@@ -217,7 +253,8 @@ export class LocalRuntime {
       });
       stopControlPlane = controlPlane.stop;
       Object.assign(endpoints, { controlPlane: controlPlane.endpoint });
-      Object.assign(process.env, emulatorEnvironment(endpoints, region));
+      // For the functions' own SDK clients, until stop(): see process-environment.ts for why they need it.
+      restoreEnvironment = applyProcessEnvironment(emulatorEnvironment(endpoints, region));
       const { functions, unsupported } = LocalRuntime.createFunctions(resources, resolver, options, region, { app, workDir }, events);
       for (const { logicalId, reason } of unsupported) log(`not running function ${logicalId} locally: ${reason}`);
       const { wrapFunction, onEvent, ...tuning } = options.stateMachines ?? {};
@@ -239,14 +276,32 @@ export class LocalRuntime {
           ...(wrapFunction ? { wrapFunction } : {}),
         }),
       );
-      const { mappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
+      const { sqsMappings, streamMappings } = LocalRuntime.createMappings(resources, resolver, functions, clients, options, region, log);
       const release = async () => {
         await api?.stop();
         await controlPlane.stop();
         app.dispose();
         rmSync(workDir, { recursive: true, force: true });
+        restoreEnvironment?.();
       };
-      const runtime = new LocalRuntime(template, resources, functions, mappings, streamMappings, clients, endpoints, region, machines, unsupported, skipped, ownedEmulators, resolver, release, events, app.stackName);
+      const runtime = new LocalRuntime({
+        template,
+        resources,
+        functions,
+        sqsMappings,
+        streamMappings,
+        clients,
+        endpoints,
+        region,
+        stateMachines: machines,
+        unsupportedFunctions: unsupported,
+        notEmulated: skipped,
+        ownedEmulators,
+        resolver,
+        release,
+        events,
+        stackName: app.stackName,
+      });
       started.runtime = runtime;
       if (options.pollers !== false) runtime.startPollers();
       return runtime;
@@ -256,6 +311,7 @@ export class LocalRuntime {
       await ownedEmulators?.stop();
       app.dispose();
       rmSync(workDir, { recursive: true, force: true });
+      restoreEnvironment?.();
       throw err;
     }
   }
@@ -346,8 +402,8 @@ export class LocalRuntime {
     options: LocalRuntimeOptions,
     region: string,
     log: (line: string) => void,
-  ): { mappings: RunningMapping[]; streamMappings: RunningMapping<KinesisPollerStats>[] } {
-    const mappings: RunningMapping[] = [];
+  ): { sqsMappings: RunningMapping<SqsPollerStats>[]; streamMappings: RunningMapping<KinesisPollerStats>[] } {
+    const sqsMappings: RunningMapping<SqsPollerStats>[] = [];
     const streamMappings: RunningMapping<KinesisPollerStats>[] = [];
     for (const resource of resources.ofType('AWS::Lambda::EventSourceMapping')) {
       const props = resolver.resolve(resource.definition.Properties ?? {}) as Record<string, unknown>;
@@ -368,7 +424,6 @@ export class LocalRuntime {
           kinesis: clients.kinesis,
           sqs: clients.sqs,
           queueUrlForArn: (arn) => resources.byArn(arn)?.ref ?? arn,
-          clock: { now: () => Date.now() },
           region,
           onError,
         });
@@ -390,9 +445,9 @@ export class LocalRuntime {
         ...(options.sqsFaults ? { faults: options.sqsFaults } : {}),
         onError,
       });
-      mappings.push({ ...common, poller });
+      sqsMappings.push({ ...common, poller });
     }
-    return { mappings, streamMappings };
+    return { sqsMappings, streamMappings };
   }
 
   /**
@@ -424,7 +479,7 @@ export class LocalRuntime {
 
   /** The SQS poller of the mapping that reads this queue URL, with its stats. */
   sqsPoller(queueUrl: string): EventSourcePoller<SqsPollerStats> {
-    const mapping = this.mappings.find((m) => m.source.ref === queueUrl);
+    const mapping = this.sqsMappings.find((m) => m.source.ref === queueUrl);
     if (!mapping) throw new Error(`no event source mapping reads the queue ${queueUrl}`);
     return mapping.poller;
   }
@@ -437,7 +492,7 @@ export class LocalRuntime {
   }
 
   private allPollers(): EventSourcePoller<unknown>[] {
-    return [...this.mappings, ...this.streamMappings].map((m) => m.poller);
+    return [...this.sqsMappings, ...this.streamMappings].map((m) => m.poller);
   }
 
   /** Emulators this runtime started that listen beyond the address asked for (the port and why): warn about them. */
@@ -452,16 +507,36 @@ export class LocalRuntime {
     return found;
   }
 
+  /**
+   * The local function whose logical id starts with `logicalIdPrefix`; throws when there is none.
+   *
+   * @example
+   * const response = await runtime.function('OrdersWorker').invoke(sqsEvent);
+   */
   function(logicalIdPrefix: string): LocalFunction {
     const found = [...this.functions.values()].find((f) => f.logicalId.startsWith(logicalIdPrefix));
     if (!found) throw new Error(`no local function whose logical id starts with ${logicalIdPrefix}`);
     return found;
   }
 
+  /**
+   * Starts every event source poller (`start()` does unless `pollers: false`).
+   *
+   * @example
+   * const runtime = await LocalRuntime.start({ pollers: false });
+   * await fillQueues(runtime);
+   * runtime.startPollers();
+   */
   startPollers(): void {
     for (const poller of this.allPollers()) poller.start();
   }
 
+  /**
+   * Stops every event source poller and waits for the batches in flight.
+   *
+   * @example
+   * await runtime.stopPollers();
+   */
   async stopPollers(): Promise<void> {
     await Promise.all(this.allPollers().map((p) => p.stop()));
   }
@@ -486,7 +561,7 @@ export class LocalRuntime {
     let remaining = 0;
     await until(
       async () => {
-        depths = await Promise.all(this.mappings.map((m) => this.queueDepth(m.source.ref)));
+        depths = await Promise.all(this.sqsMappings.map((m) => this.queueDepth(m.source.ref)));
         remaining = depths.reduce((sum, d) => sum + d.visible + d.inFlight + (options.includeDelayed === false ? 0 : d.delayed), 0);
         return remaining === 0 && this.allPollers().every((p) => p.idle());
       },
@@ -500,7 +575,7 @@ export class LocalRuntime {
 
   /** Messages acknowledged and stream records handled so far, over every poller: it grows while work gets done. */
   private handledCount(): number {
-    const acknowledged = this.mappings.reduce((sum, m) => sum + m.poller.stats.deleted, 0);
+    const acknowledged = this.sqsMappings.reduce((sum, m) => sum + m.poller.stats.deleted, 0);
     return this.streamMappings.reduce((sum, m) => sum + m.poller.stats.delivered + m.poller.stats.filtered + m.poller.stats.discarded, acknowledged);
   }
 
@@ -511,6 +586,13 @@ export class LocalRuntime {
     return found;
   }
 
+  /**
+   * Stops the pollers, the Step Functions and control-plane APIs and the emulators it started, destroys its
+   * clients, and takes its variables out of `process.env` again.
+   *
+   * @example
+   * try { await runtime.drain(); } finally { await runtime.stop(); }
+   */
   async stop(): Promise<void> {
     await this.stopPollers();
     await this.release();

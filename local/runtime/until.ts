@@ -1,4 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Clock } from '../../shared/clock.ts';
+import { realTimeClock } from './clock.ts';
 
 export interface UntilOptions {
   /** What is awaited, named in the error (a function is read when the wait gives up, e.g. to show depths). */
@@ -14,8 +16,8 @@ export interface UntilOptions {
   readonly onPoll?: () => void | Promise<void>;
   /** Pause between polls. Default 100 ms. */
   readonly intervalMs?: number;
-  /** Real time in ms. Default `performance.now`: `Date.now` may be the local runtime's virtual clock. */
-  readonly now?: () => number;
+  /** Real time. Default {@link realTimeClock}: `Date.now` may be the local runtime's virtual clock. */
+  readonly clock?: Clock;
   readonly sleep?: (ms: number) => Promise<unknown>;
 }
 
@@ -28,16 +30,16 @@ export interface UntilOptions {
  * await until(() => poller.stats.deleted >= sent, { what: 'the queue to drain', progress: () => poller.stats.deleted, stallMs: 60_000 });
  */
 export async function until(done: () => boolean | Promise<boolean>, options: UntilOptions): Promise<void> {
-  const now = options.now ?? (() => performance.now());
+  const clock = options.clock ?? realTimeClock;
   const pause = options.sleep ?? sleep;
   let last = options.progress?.();
-  let movedAt = now();
+  let movedAt = clock.now();
   while (!(await done())) {
     const reading = options.progress?.();
     if (reading !== last) {
       last = reading;
-      movedAt = now();
-    } else if (now() - movedAt > options.stallMs) {
+      movedAt = clock.now();
+    } else if (clock.now() - movedAt > options.stallMs) {
       const what = typeof options.what === 'function' ? options.what() : options.what;
       throw new Error(`gave up waiting for ${what}: no progress in ${formatMs(options.stallMs)}`);
     }

@@ -69,7 +69,7 @@ const operations: Record<string, Operation> = {
  *
  * @example
  * const api = await startStepFunctionsApi([machine]);
- * process.env.AWS_ENDPOINT_URL_SFN = api.endpoint;
+ * const sfn = new SFNClient({ endpoint: api.endpoint, region: 'us-east-1', credentials: EMULATOR_CREDENTIALS });
  * await api.stop();
  */
 export async function startStepFunctionsApi(

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { App, AppProps } from 'aws-cdk-lib';
 import { LOCAL_SYNTH_CONTEXT_KEY } from '../../infra/sluice-function.ts';
 import type { CfnTemplate } from './types.ts';
+import { withProcessEnvironment } from '../runtime/process-environment.ts';
 
 /**
  * Context every local synthesis sets: no esbuild bundling (the runtime runs sluice functions from their
@@ -121,9 +122,7 @@ async function fromInProcessApp(
   context: Record<string, unknown>,
 ): Promise<LoadedApp> {
   // CDK's template validation plugin (a WASM rule engine) triples synth time and only matters for deploys.
-  const validation = process.env.CDK_VALIDATION;
-  process.env.CDK_VALIDATION = 'false';
-  try {
+  return withProcessEnvironment({ CDK_VALIDATION: 'false' }, async () => {
     const outdir = mkdtempSync(join(tmpdir(), 'sluice-synth-'));
     const app = await factory({ context, outdir });
     const assembly = app.synth();
@@ -137,10 +136,7 @@ async function fromInProcessApp(
       dispose: () => rmSync(outdir, { recursive: true, force: true }),
       bundleAssets: () => fromInProcessApp(factory, chosen.name, { ...context, 'aws:cdk:bundling-stacks': [chosen.name] }),
     };
-  } finally {
-    if (validation === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = validation;
-  }
+  });
 }
 
 /**

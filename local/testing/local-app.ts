@@ -6,6 +6,7 @@ import { DLQ_ATTRIBUTES } from '../../shared/envelope.ts';
 import { QueueProducer, type SendOptions } from '../../shared/queue/producer.ts';
 import { queueOutputName } from '../../shared/queue/contract.ts';
 import { LocalRuntime, type LocalRuntimeOptions } from '../runtime/local-runtime.ts';
+import { applyProcessEnvironment } from '../runtime/process-environment.ts';
 
 /** A message read from a dead-letter queue, with the reason sluice gave it. */
 export interface DeadLetter {
@@ -35,7 +36,14 @@ export type LocalAppOptions = LocalRuntimeOptions;
  * }
  */
 export class LocalApp {
-  constructor(readonly runtime: LocalRuntime) {}
+  /**
+   * @param runtime the running app.
+   * @param release called once the runtime has stopped (what `startLocalApp` set in `process.env`).
+   */
+  constructor(
+    readonly runtime: LocalRuntime,
+    private readonly release: () => void = () => undefined,
+  ) {}
 
   /** The stack outputs resolved to the local resources. */
   get outputs(): Record<string, string> {
@@ -111,9 +119,13 @@ export class LocalApp {
     return items;
   }
 
-  /** Stops the pollers, the emulators this app started and every helper process. */
-  stop(): Promise<void> {
-    return this.runtime.stop();
+  /** Stops the pollers, the emulators this app started and every helper process, and puts `process.env` back. */
+  async stop(): Promise<void> {
+    try {
+      await this.runtime.stop();
+    } finally {
+      this.release();
+    }
   }
 }
 
@@ -126,12 +138,18 @@ export class LocalApp {
  * const app = await startLocalApp({ app: { projectDir: '.' } });
  */
 export async function startLocalApp(options: LocalAppOptions = {}): Promise<LocalApp> {
-  // Powertools reads this when a metric is made, during invocations: EMF lines would only clutter test output.
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
-  const runtime = await LocalRuntime.start({
-    functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
-    ...options,
-    ...(options.endpoints ? { namePrefix: options.namePrefix ?? `t${randomUUID().slice(0, 6)}-` } : {}),
-  });
-  return new LocalApp(runtime);
+  // Powertools reads this when a metric is made, during invocations (not only as a module loads): EMF
+  // lines would only clutter test output. Set for the app's lifetime, unless the caller chose a value.
+  const restore = process.env.POWERTOOLS_METRICS_DISABLED === undefined ? applyProcessEnvironment({ POWERTOOLS_METRICS_DISABLED: 'true' }) : () => undefined;
+  try {
+    const runtime = await LocalRuntime.start({
+      functionEnvironment: { POWERTOOLS_LOG_LEVEL: 'ERROR' },
+      ...options,
+      ...(options.endpoints ? { namePrefix: options.namePrefix ?? `t${randomUUID().slice(0, 6)}-` } : {}),
+    });
+    return new LocalApp(runtime, restore);
+  } catch (err) {
+    restore();
+    throw err;
+  }
 }

@@ -166,7 +166,7 @@ export async function runQueueChaos(options: QueueChaosOptions): Promise<QueueCh
     const expectedIds = new Set(messages.filter((m) => m.expected === 'effect').map((m) => m.order!.orderId));
     const dead = await drainDeadLetters(runtime, runtime.output('OrdersDeadLetterQueueUrl'));
     const dlq = explainDeadLetters(messages, dead);
-    const stats = runtime.mappings.find((m) => m.source.ref === runtime!.output('OrdersQueueUrl'))!.poller.stats;
+    const stats = runtime.sqsMappings.find((m) => m.source.ref === runtime!.output('OrdersQueueUrl'))!.poller.stats;
     const missingEffects = [...expectedIds].filter((id) => !written.has(id)).length;
     return {
       sent: messages.length,

@@ -35,7 +35,7 @@ describe('Orders queue pipeline across emulator restarts', () => {
       const replay = await replayRedrivenOrders(runtime, 60_000);
 
       // Assess
-      const stats = runtime.mappings.find((m) => m.source.ref === runtime.output('OrdersQueueUrl'))!.poller.stats;
+      const stats = runtime.sqsMappings.find((m) => m.source.ref === runtime.output('OrdersQueueUrl'))!.poller.stats;
       process.stdout.write(`restart run: received ${stats.received}, poller errors ${pollerErrors.length}, DynamoDB resets ${dynamodb.stats.refused}, replayed ${replay.replayed}\n`);
       expect(stats.received).toBeGreaterThanOrEqual(messages.length);
       // Both outages really hit traffic: pollers saw failed SQS calls, the worker saw reset connections.

@@ -1,5 +1,6 @@
 import { GetQueueAttributesCommand, PurgeQueueCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { clientConfig } from '../../shared/aws-clients.ts';
+import { systemClock, type Clock } from '../../shared/clock.ts';
 import { DeadLetterQueue } from '../../shared/queue/dead-letter.ts';
 import { replayDeadLetters } from '../../local/cli/commands/dlq/replay.ts';
 import { until } from '../../local/runtime/until.ts';
@@ -97,15 +98,15 @@ describe('sluice dlq replay against `sluice dev --no-pollers` (nothing consumes,
     const records = [sqsRecord({ body: { orderId: 'w-0' } }), sqsRecord({ body: { orderId: 'w-1' } })];
     for (const record of records) await dlq.send(record, { reason: 'transient', error: 'transient (test)' });
     const windowMs = Number(dev.state.outputs.OrdersDedupWindowSeconds) * 1000;
-    const replay = (now: () => number) => replayDeadLetters({ sqs, deadLetterUrl, sourceUrl: ordersUrl, waitTimeSeconds: 0, maxAgeMs: windowMs, now });
+    const replay = (clock: Clock) => replayDeadLetters({ sqs, deadLetterUrl, sourceUrl: ordersUrl, waitTimeSeconds: 0, maxAgeMs: windowMs, clock });
     // Act: as if a day past the window
-    const late = await replay(() => Date.now() + windowMs + 86_400_000);
+    const late = await replay({ now: () => Date.now() + windowMs + 86_400_000 });
     // Assess
     expect(windowMs).toBe(18 * 86_400_000);
     expect(late).toMatchObject({ replayed: 0, tooOld: 2 });
     expect(await depth(sqs, deadLetterUrl)).toBe(2);
     // Act: within the window
-    const inTime = await replay(Date.now);
+    const inTime = await replay(systemClock);
     // Assess
     expect(inTime).toMatchObject({ replayed: 2, tooOld: 0 });
     const replayed = await takeAll(sqs, ordersUrl);

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { systemClock, type Clock } from '../../../../shared/clock.ts';
 import { DeleteMessageCommand, SendMessageCommand, type Message, type MessageAttributeValue, type SQSClient } from '@aws-sdk/client-sqs';
 import { isFifoQueue } from '../../../../shared/queue/fifo.ts';
 import { queueDepth, type QueueDepth } from '../../../../shared/queue/queue-depth.ts';
@@ -36,8 +37,8 @@ export interface ReplayOptions {
    * a replayed copy of a message whose effect already ran would run it again. Default: no limit.
    */
   readonly maxAgeMs?: number;
-  /** The clock of dead-letter ages and of when the replay began. Default `Date.now`. */
-  readonly now?: () => number;
+  /** The clock of dead-letter ages and of when the replay began. Default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** A dead letter replay leaves in the DLQ because it cannot be sent back as it was. */
@@ -117,8 +118,8 @@ function abortableSleep(ms: number, signal: AbortSignal | undefined): Promise<vo
  * const { replayed, unreplayable } = await replayDeadLetters({ sqs, deadLetterUrl, sourceUrl, filter: 'malformed', waitTimeSeconds: 0 });
  */
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayResult> {
-  const now = options.now ?? Date.now;
-  const startedAt = now();
+  const clock = options.clock ?? systemClock;
+  const startedAt = clock.now();
   const visibilityTimeout = options.visibilityTimeout ?? DEFAULT_VISIBILITY_TIMEOUT;
   const waitMs = options.waitMs ?? DEFAULT_WAIT_SECONDS * 1000;
   const fifo = isFifoQueue(options.deadLetterUrl);
@@ -137,7 +138,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
     result.reasons.set(reason, (result.reasons.get(reason) ?? 0) + 1);
     if (!arrivedBefore(message, startedAt)) result.newer += 1;
     else if (options.filter !== undefined && reason !== options.filter) result.filteredOut += 1;
-    else if (options.maxAgeMs !== undefined && (deadLetterAgeMs(message, now()) ?? 0) > options.maxAgeMs) result.tooOld += 1;
+    else if (options.maxAgeMs !== undefined && (deadLetterAgeMs(message, clock.now()) ?? 0) > options.maxAgeMs) result.tooOld += 1;
     else {
       try {
         return { attributes: replayAttributes(message) };

@@ -98,7 +98,7 @@ describe('replaying dead letters (issue 12, defects 2 and 9)', () => {
       sourceUrl: 'queue',
       waitTimeSeconds: 0,
       maxAgeMs: 18 * DAY,
-      now: () => NOW,
+      clock: { now: () => NOW },
     });
     // Assess
     expect(result).toMatchObject({ replayed: 1, tooOld: 1 });

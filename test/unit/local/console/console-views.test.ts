@@ -23,7 +23,7 @@ function runtimeOf(outputs: Record<string, string>): ConsoleRuntime {
   return {
     resources,
     outputs: () => outputs,
-    mappings: [{ logicalId: 'InvoicesMapping', functionLogicalId: 'InvoiceWorker', source: resources.require('Invoices5E6F7A8B'), properties: {}, poller: { stats } }],
+    sqsMappings: [{ logicalId: 'InvoicesMapping', functionLogicalId: 'InvoiceWorker', source: resources.require('Invoices5E6F7A8B'), properties: {}, poller: { stats } }],
     streamMappings: [
       {
         logicalId: 'ClicksMapping',

@@ -17,7 +17,7 @@ function laneWith(mapping: Partial<KinesisMappingProperties>, fn: (event: Kinesi
   const env: LaneEnvironment = {
     settings: kinesisMappingSettings({ EventSourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s', StartingPosition: 'TRIM_HORIZON', ...mapping }),
     shardId: 'shardId-000000000000',
-    now: () => clock.now,
+    clock: { now: () => clock.now },
     async invoke(event) {
       const copy = structuredClone(event) as KinesisStreamTumblingWindowEvent;
       events.push(copy);

@@ -3,7 +3,7 @@ import { describeMappings, handledSoFar, type RuntimeMappings } from '../../../.
 /** The runtime's two kinds of mappings, with just the stats the counts read. */
 function runtimeWith(sqsDeleted: readonly number[], kinesisDelivered: readonly number[]): RuntimeMappings {
   return {
-    mappings: sqsDeleted.map((deleted) => ({ poller: { stats: { deleted } } })),
+    sqsMappings: sqsDeleted.map((deleted) => ({ poller: { stats: { deleted } } })),
     streamMappings: kinesisDelivered.map((delivered) => ({ poller: { stats: { delivered } } })),
   } as unknown as RuntimeMappings;
 }

@@ -2,7 +2,7 @@ import { until } from '../../../../local/runtime/until.ts';
 
 /** Time that passes only when `until` sleeps: each poll is `slowness` × the interval it asked for. */
 function fakeTime(slowness = 1) {
-  const time = { ms: 0, now: () => time.ms, sleep: async (ms: number) => void (time.ms += ms * slowness) };
+  const time = { ms: 0, clock: { now: () => time.ms }, sleep: async (ms: number) => void (time.ms += ms * slowness) };
   return time;
 }
 
