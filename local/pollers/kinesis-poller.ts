@@ -48,8 +48,9 @@ export interface KinesisPoller {
   stop(): Promise<void>;
   /**
    * Every shard read to its end, nothing buffered or in flight, and no window that has ended still waiting
-   * for its final invocation. Only reads sent after the first quiet observation count, so a caller that
-   * puts records and then polls `idle()` never gets `true` from a read that started before its put.
+   * for its final invocation. Only reads sent after the first quiet observation of a wait count, and each
+   * `true` ends that wait, so a caller that puts records and then polls `idle()` never gets `true` from a read
+   * that started before its put, even if it had waited for idle before.
    */
   idle(): boolean;
 }
@@ -228,7 +229,11 @@ export function createKinesisPoller(options: KinesisPollerOptions): KinesisPolle
       }
       quietSince ??= { at: performance.now(), fetched: stats.fetched };
       const since = quietSince.at;
-      return all.every((shard) => shard.closed || shard.lastEmptyReadStartedAt > since);
+      if (!all.every((shard) => shard.closed || shard.lastEmptyReadStartedAt > since)) return false;
+      // An answer is good for the wait that asked: a caller that puts more records and waits again must not
+      // get true from a read sent after this observation but before its put, so the next wait starts afresh.
+      quietSince = undefined;
+      return true;
     },
   };
 }
