@@ -1,3 +1,4 @@
+import * as z from 'zod/mini';
 import { JobSpecError } from '../errors.ts';
 import { jobSpecSchema, type JobSpec } from './job-spec.ts';
 
@@ -48,7 +49,9 @@ export function assertJobBuckets(spec: Pick<JobSpec, 'input' | 'output'>, allowe
  * createQueueWorker({ schema: jobRequestSchema(bucketAllowListFromEnv()), … });
  */
 export function jobRequestSchema(allowed: BucketAllowList | undefined) {
-  return jobSpecSchema.superRefine((spec, ctx) => {
-    if (allowed) for (const message of jobBucketIssues(spec, allowed)) ctx.addIssue({ code: 'custom', message });
-  });
+  return jobSpecSchema.check(
+    z.superRefine((spec, ctx) => {
+      if (allowed) for (const message of jobBucketIssues(spec, allowed)) ctx.addIssue({ code: 'custom', message });
+    }),
+  );
 }

@@ -1,6 +1,5 @@
 import { OUTPUT_SUFFIXES } from '../stack-outputs.ts';
 import type { batchedPartitionTaskSchema, CaughtFailure, inlinePartitionTaskSchema, SplitResult } from './task-payloads.ts';
-import { splitModeSchema } from './task-payloads.ts';
 
 /**
  * The batch pipeline's contract between its deployed pieces, in one place: the environment variables the
@@ -118,7 +117,7 @@ export const BATCH_PATHS = {
 } as const;
 
 /** Split's `mode` when the slices are in the S3 manifest: the Choice sends the job to the Distributed Map. */
-export const DISTRIBUTED_MODE = splitModeSchema.enum.distributed;
+export const DISTRIBUTED_MODE = 'distributed' satisfies SplitResult['mode'];
 
 type Selector<T> = Record<`${Field<T>}.$`, string>;
 

@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.ts';
 import { ownValue } from '../keyed-record.ts';
 
 /** A record field in a job spec, addressed by a dotted path (`customer.id`): see {@link fieldReader}. */
-export const fieldPathSchema = z.string().min(1).max(256);
+export const fieldPathSchema = z.string().check(z.minLength(1), z.maxLength(256));
 
 /** A parsed input record: one JSON Lines object or one CSV row. */
 export type BatchRecord = Record<string, unknown>;

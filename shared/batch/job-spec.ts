@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.ts';
 import { JobSpecError } from '../errors.ts';
 import { formatSchemaIssues } from '../schema.ts';
 import { aggregateName, aggregateSpecSchema } from './aggregate-ops/registry.ts';
@@ -6,7 +7,7 @@ import { fieldPathSchema } from './fields.ts';
 import { compileDerivation } from './derive.ts';
 import { EXECUTION_INPUT_LIMIT_BYTES } from './limits.ts';
 
-const s3Location = z.object({ bucket: z.string().min(3).max(63), key: z.string().min(1).max(1024) }).strict();
+const s3Location = z.strictObject({ bucket: z.string().check(z.minLength(3), z.maxLength(63)), key: z.string().check(z.minLength(1), z.maxLength(1024)) });
 const scalar = z.union([z.number(), z.string()]);
 
 /**
@@ -14,29 +15,27 @@ const scalar = z.union([z.number(), z.string()]);
  * drop a field named `__proto__`, which a JSON Lines record in S3 keeps.
  */
 const inlineRecord = z.custom<Record<string, unknown>>((value) => typeof value === 'object' && value !== null && !Array.isArray(value), {
-  message: 'Invalid input: expected a JSON object',
+  error: 'Invalid input: expected a JSON object',
 });
 
-const inputSchema = z.preprocess(
-  // An inline array is shorthand for `{ format: 'inline', records }`.
-  (value) => (Array.isArray(value) ? { format: 'inline', records: value } : value),
+const inputSchema = z.pipe(
+  // An inline array is shorthand for `{ format: 'inline', records }` (classic zod's `z.preprocess`).
+  z.transform((value: unknown) => (Array.isArray(value) ? { format: 'inline', records: value } : value)),
   z.discriminatedUnion('format', [
-    z.object({ format: z.literal('jsonl'), s3: s3Location }).strict(),
-    z.object({ format: z.literal('csv'), s3: s3Location }).strict(),
+    z.strictObject({ format: z.literal('jsonl'), s3: s3Location }),
+    z.strictObject({ format: z.literal('csv'), s3: s3Location }),
     // Inline records travel in the execution input, which Step Functions caps at 256 KiB.
-    z.object({ format: z.literal('inline'), records: z.array(inlineRecord).max(10_000) }).strict(),
+    z.strictObject({ format: z.literal('inline'), records: z.array(inlineRecord).check(z.maxLength(10_000)) }),
   ]),
 );
 
-const partitionSchema = z
-  .object({
-    key: fieldPathSchema,
-    count: z.number().int().min(1).max(10_000).optional(),
-    /** Ascending upper-exclusive bounds: `[10, 20]` makes partitions `< 10`, `[10, 20)`, `>= 20`. */
-    ranges: z.array(scalar).min(1).max(9_999).optional(),
-  })
-  .strict()
-  .superRefine((p, ctx) => {
+const partitionSchema = z.strictObject({
+  key: fieldPathSchema,
+  count: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(10_000))),
+  /** Ascending upper-exclusive bounds: `[10, 20]` makes partitions `< 10`, `[10, 20)`, `>= 20`. */
+  ranges: z.optional(z.array(scalar).check(z.minLength(1), z.maxLength(9_999))),
+}).check(
+  z.superRefine((p, ctx) => {
     if ((p.count === undefined) === (p.ranges === undefined)) {
       ctx.addIssue({ code: 'custom', message: 'give exactly one of `count` or `ranges`', path: [] });
     }
@@ -46,15 +45,15 @@ const partitionSchema = z
         ctx.addIssue({ code: 'custom', message: 'bounds must be of one type and strictly ascending', path: ['ranges', i] });
       }
     });
-  });
+  }),
+);
 
 
 const derivedName = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /** name → JSONata expression, each compiled here so a bad one is refused with the spec. */
-const deriveSchema = z
-  .record(z.string(), z.string().min(1).max(4_096))
-  .superRefine((derive, ctx) => {
+const deriveSchema = z.record(z.string(), z.string().check(z.minLength(1), z.maxLength(4_096))).check(
+  z.superRefine((derive, ctx) => {
     const names = Object.keys(derive);
     if (names.length > 20) ctx.addIssue({ code: 'custom', message: `at most 20 derived fields, got ${names.length}`, path: [] });
     for (const name of names) {
@@ -72,10 +71,11 @@ const deriveSchema = z
         ctx.addIssue({ code: 'custom', message: (err as Error).message, path: [name] });
       }
     }
-  });
+  }),
+);
 
 /** Names the job everywhere: execution name, S3 prefixes, summary item. */
-const jobIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'letters, digits, `-` and `_` only, at most 80');
+const jobIdSchema = z.string().check(z.regex(/^[A-Za-z0-9_-]{1,80}$/, 'letters, digits, `-` and `_` only, at most 80'));
 
 /** Every field of a spec but its input and id: what the job's tasks carry from Split on. */
 const jobContextFields = {
@@ -84,15 +84,14 @@ const jobContextFields = {
    * Functions' JSONata states): `{ "band": "$floor(distance / 250)" }`. Every field path of the spec may
    * name one; they are keys only, not added to the output records.
    */
-  derive: deriveSchema.optional(),
+  derive: z.optional(deriveSchema),
   partition: partitionSchema,
-  sort: z.object({ key: fieldPathSchema, direction: z.enum(['asc', 'desc']).default('asc') }).strict(),
+  sort: z.strictObject({ key: fieldPathSchema, direction: z._default(z.enum(['asc', 'desc']), 'asc') }),
   groupBy: fieldPathSchema,
-  aggregates: z
-    .array(aggregateSpecSchema)
-    .min(1)
-    .max(50)
-    .superRefine((aggregates, ctx) => {
+  aggregates: z.array(aggregateSpecSchema).check(
+    z.minLength(1),
+    z.maxLength(50),
+    z.superRefine((aggregates, ctx) => {
       // Each aggregate is a field of every result row: two of one name would leave one of them out.
       const seen = new Set<string>();
       aggregates.forEach((aggregate, i) => {
@@ -101,26 +100,32 @@ const jobContextFields = {
         seen.add(name);
       });
     }),
-  output: z.object({ bucket: z.string().min(3).max(63), prefix: z.string().max(512).default('') }).strict(),
-  badRecordPolicy: z.enum(['skip', 'fail']).default('fail'),
+  ),
+  output: z.strictObject({ bucket: z.string().check(z.minLength(3), z.maxLength(63)), prefix: z._default(z.string().check(z.maxLength(512)), '') }),
+  badRecordPolicy: z._default(z.enum(['skip', 'fail']), 'fail'),
   /** Exact distinct sets are kept per group; a group with more distinct values fails the job. */
-  distinctLimit: z.number().int().min(1).max(1_000_000).default(100_000),
+  distinctLimit: z._default(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000)), 100_000),
 };
 
 /**
- * zod schema of a job context ({@link JobContext}: the spec without its input), as Split hands it to the
+ * `zod/mini` schema of a job context ({@link JobContext}: the spec without its input), as Split hands it to the
  * partition tasks and Reduce; they parse it again at their boundary.
  *
  * @example
  * const job = jobContextSchema.parse(event.job);
  */
-export const jobContextSchema = z.object({ jobId: jobIdSchema, ...jobContextFields }).strict();
+export const jobContextSchema = z.strictObject({ jobId: jobIdSchema, ...jobContextFields });
 
-/** zod schema of a batch job spec; use {@link parseJobSpec} to get sluice's error type. */
-export const jobSpecSchema = z
-  .object({ jobId: jobIdSchema, input: inputSchema, ...jobContextFields })
-  .strict()
-  .superRefine((spec, ctx) => {
+/**
+ * `zod/mini` schema of a batch job spec (a Standard Schema; classic zod would add ~440 KiB to every batch
+ * function); use {@link parseJobSpec} to get sluice's error type. Refine it with `.check(z.superRefine(…))`
+ * from `zod/mini`, as `jobRequestSchema` (bucket-allow-list.ts) does.
+ *
+ * @example
+ * const result = jobSpecSchema.safeParse(value); // result.error?.issues: the same issues classic zod gave
+ */
+export const jobSpecSchema = z.strictObject({ jobId: jobIdSchema, input: inputSchema, ...jobContextFields }).check(
+  z.superRefine((spec, ctx) => {
     if (spec.input.format !== 'inline') return;
     const bytes = Buffer.byteLength(JSON.stringify(spec));
     if (bytes > EXECUTION_INPUT_LIMIT_BYTES) {
@@ -130,7 +135,8 @@ export const jobSpecSchema = z
         path: ['input'],
       });
     }
-  });
+  }),
+);
 
 export type JobSpec = z.output<typeof jobSpecSchema>;
 export type JobSpecInput = z.input<typeof jobSpecSchema>;

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.ts';
 import { SchemaValidationError } from '../errors.ts';
 import { formatSchemaIssues, schemaIssues } from '../schema.ts';
 import { badLineSchema, natural } from './task-payloads.ts';
@@ -9,14 +10,18 @@ import { badLineSchema, natural } from './task-payloads.ts';
  */
 const instant = z.union([
   natural,
-  z
-    .string()
-    .transform((text, ctx) => {
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
       const ms = Date.parse(text);
-      if (Number.isNaN(ms)) ctx.addIssue({ code: 'custom', message: `not a timestamp: ${JSON.stringify(text)}` });
+      if (Number.isNaN(ms)) ctx.issues.push({ code: 'custom', message: `not a timestamp: ${JSON.stringify(text)}`, input: text });
       return ms;
     }),
+  ),
 ]);
+
+/** The status the failure path writes. */
+export const FAILED_STATUS = 'FAILED';
 
 /**
  * The summary item Reduce writes when a job completes (table key: `jobId`).
@@ -30,20 +35,20 @@ export const succeededJobSummarySchema = z.object({
   status: z.enum(['SUCCEEDED', 'SUCCEEDED_WITH_MISSING_PARTITIONS']),
   partitions: natural,
   /** Partitions that received records, and the most records one of them received (skew shows here). */
-  partitionsUsed: natural.optional(),
-  largestPartitionRecords: natural.optional(),
+  partitionsUsed: z.optional(natural),
+  largestPartitionRecords: z.optional(natural),
   records: natural,
   groups: natural,
   skipped: natural,
   /** The first skipped input lines, with their 1-based numbers and why (policy `skip`). */
-  badLines: z.array(badLineSchema).optional(),
+  badLines: z.optional(z.array(badLineSchema)),
   durationMs: natural,
   recordsPerSecond: natural,
   /** Epoch milliseconds. */
   startedAt: instant,
   finishedAt: natural,
-  missingPartitions: z.array(natural).optional(),
-  output: z.object({ bucket: z.string(), groupsKey: z.string(), sortedKey: z.string() }).optional(),
+  missingPartitions: z.optional(z.array(natural)),
+  output: z.optional(z.object({ bucket: z.string(), groupsKey: z.string(), sortedKey: z.string() })),
 });
 
 /**
@@ -55,7 +60,7 @@ export const succeededJobSummarySchema = z.object({
  */
 export const failedJobSummarySchema = z.object({
   jobId: z.string(),
-  status: z.literal('FAILED'),
+  status: z.literal(FAILED_STATUS),
   /** The state whose Catch caught the error (`Split`, `ProcessPartitions`, …). */
   failedState: z.string(),
   /** Step Functions' error name (a Lambda error's `errorType`). */
@@ -86,8 +91,6 @@ export type FailedJobSummaryItem = z.input<typeof failedJobSummarySchema>;
 
 /** The summary table's partition key. */
 export const SUMMARY_TABLE_KEY = 'jobId' satisfies keyof JobSummary;
-/** The status the failure path writes. */
-export const FAILED_STATUS = failedJobSummarySchema.shape.status.value;
 
 /**
  * Reads a summary item, or throws a {@link SchemaValidationError} naming every field that matches no shape.

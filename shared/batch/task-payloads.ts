@@ -1,10 +1,11 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages.ts';
 import { SchemaValidationError } from '../errors.ts';
 import { formatSchemaIssues, schemaIssues } from '../schema.ts';
 import { jobContextSchema } from './job-spec.ts';
 
 /**
- * The payloads the batch state machine carries between its tasks, as zod schemas: Split returns a
+ * The payloads the batch state machine carries between its tasks, as `zod/mini` schemas: Split returns a
  * {@link SplitResult}, the Map hands each partition task a {@link PartitionTaskInput}, Reduce receives the
  * Split result again. Each task parses what it receives ({@link parseTaskPayload}), so a field renamed on
  * one side fails with its name instead of a cast hiding it. The JSONPaths the state machine reads these by
@@ -12,7 +13,7 @@ import { jobContextSchema } from './job-spec.ts';
  */
 
 /** A count, index or epoch-milliseconds instant: an integer from 0. */
-export const natural = z.number().int().min(0);
+export const natural = z.number().check(z.int(), z.minimum(0));
 
 /**
  * One unit of partition work, an item of the Map state: a slice of a partition, i.e. a run of
@@ -43,9 +44,9 @@ export type PartitionSlice = z.output<typeof partitionSliceSchema>;
 /** The S3 manifest of a distributed job: every slice, the Distributed Map's items (Reduce reads it too). */
 export const partitionManifestSchema = z.array(partitionSliceSchema);
 
-const s3LocationSchema = z.object({ bucket: z.string().min(1), key: z.string().min(1) });
+const s3LocationSchema = z.object({ bucket: z.string().check(z.minLength(1)), key: z.string().check(z.minLength(1)) });
 /** A bad input line: its 1-based number, why, and how many lines it spans when more than one. */
-export const badLineSchema = z.object({ line: natural, reason: z.string(), lines: natural.optional() });
+export const badLineSchema = z.object({ line: natural, reason: z.string(), lines: z.optional(natural) });
 
 /** How Split hands the slices on: inline in the state payload, or in an S3 manifest for a Distributed Map. */
 export const splitModeSchema = z.enum(['inline', 'distributed']);
@@ -61,7 +62,7 @@ export const splitModeSchema = z.enum(['inline', 'distributed']);
 export const splitResultSchema = z.object({
   jobId: z.string(),
   job: jobContextSchema,
-  workBucket: z.string().min(1),
+  workBucket: z.string().check(z.minLength(1)),
   partitionCount: natural,
   records: natural,
   /** Input lines not read into records (bad records, policy `skip`). */
@@ -72,9 +73,9 @@ export const splitResultSchema = z.object({
   startedAt: natural,
   mode: splitModeSchema,
   /** The Map's items (inline mode): one per non-empty slice. */
-  partitions: z.array(partitionSliceSchema).optional(),
+  partitions: z.optional(z.array(partitionSliceSchema)),
   /** The slice list in S3 (distributed mode), read by the Distributed Map's ItemReader. */
-  manifest: s3LocationSchema.optional(),
+  manifest: z.optional(s3LocationSchema),
   /** Number of Map items (slices). */
   slices: natural,
 });
@@ -87,7 +88,7 @@ export type SplitResult = z.output<typeof splitResultSchema>;
 export const inlinePartitionTaskSchema = z.object({ job: jobContextSchema, partition: partitionSliceSchema });
 
 /** A partition task's input from the Distributed Map's ItemBatcher (`{ BatchInput, Items }`, as AWS builds it). */
-export const batchedPartitionTaskSchema = z.object({ BatchInput: z.object({ job: jobContextSchema }), Items: z.array(partitionSliceSchema).min(1) });
+export const batchedPartitionTaskSchema = z.object({ BatchInput: z.object({ job: jobContextSchema }), Items: z.array(partitionSliceSchema).check(z.minLength(1)) });
 
 /** Either input of a partition task. */
 export type PartitionTaskInput = z.input<typeof inlinePartitionTaskSchema> | z.input<typeof batchedPartitionTaskSchema>;
@@ -108,7 +109,7 @@ export interface CaughtFailure {
  * @example
  * const split = parseTaskPayload(splitResultSchema, event, 'reduce task input');
  */
-export function parseTaskPayload<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
+export function parseTaskPayload<T extends z.ZodMiniType>(schema: T, value: unknown, what: string): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   throw new SchemaValidationError(`invalid ${what}: ${formatSchemaIssues(parsed.error.issues, '(input)')}`, schemaIssues(parsed.error.issues));

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AggregateLimitError } from '../../errors.ts';
 import { canonicalKey, type BatchRecord } from '../fields.ts';
 
 /** The name an aggregate's result gets instead of its default one. */
-export const resultNameSchema = z.string().min(1).optional();
+export const resultNameSchema = z.optional(z.string().check(z.minLength(1)));
 
 /** What every aggregate spec has: its operation and an optional result name. */
 export interface AggregateSpecBase {
@@ -28,7 +28,7 @@ export interface AggregateScope {
  *
  * @example
  * export const count = defineAggregate({
- *   schema: z.object({ op: z.literal('count'), as: resultNameSchema }).strict(),
+ *   schema: z.strictObject({ op: z.literal('count'), as: resultNameSchema }),
  *   example: { op: 'count' },
  *   defaultName: () => 'count',
  *   field: () => undefined,
@@ -40,7 +40,7 @@ export interface AggregateScope {
  *   finalize: (n) => n,
  * });
  */
-export interface AggregateOperation<Schema extends z.ZodType<AggregateSpecBase>, State, P> {
+export interface AggregateOperation<Schema extends z.ZodMiniType<AggregateSpecBase>, State, P> {
   /** The spec's schema: a strict object whose `op` is a literal. */
   readonly schema: Schema;
   /** A valid spec of this operation (the property tests use it). */
@@ -64,7 +64,7 @@ export interface AggregateOperation<Schema extends z.ZodType<AggregateSpecBase>,
 }
 
 /** An operation with its state and partial types hidden: what the registry holds. */
-export interface AggregateDefinition<Schema extends z.ZodType<AggregateSpecBase>> {
+export interface AggregateDefinition<Schema extends z.ZodMiniType<AggregateSpecBase>> {
   readonly schema: Schema;
   readonly example: z.output<Schema>;
   /** The result name: the spec's `as`, else the operation's default name. */
@@ -99,7 +99,7 @@ export type AggregateState = { readonly [opaque]: true };
  * @example
  * export const count = defineAggregate({ schema, example: { op: 'count' }, … });
  */
-export function defineAggregate<Schema extends z.ZodType<AggregateSpecBase>, State, P>(operation: AggregateOperation<Schema, State, P>): AggregateDefinition<Schema> {
+export function defineAggregate<Schema extends z.ZodMiniType<AggregateSpecBase>, State, P>(operation: AggregateOperation<Schema, State, P>): AggregateDefinition<Schema> {
   const name = (spec: z.output<Schema>) => spec.as ?? operation.defaultName(spec);
   return {
     schema: operation.schema,

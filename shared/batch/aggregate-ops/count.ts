@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { defineAggregate, resultNameSchema } from './aggregate-operation.ts';
 
 /**
@@ -8,7 +8,7 @@ import { defineAggregate, resultNameSchema } from './aggregate-operation.ts';
  * { op: 'count' } // → count: 42
  */
 export const count = defineAggregate({
-  schema: z.object({ op: z.literal('count'), as: resultNameSchema }).strict(),
+  schema: z.strictObject({ op: z.literal('count'), as: resultNameSchema }),
   example: { op: 'count' },
   defaultName: () => 'count',
   field: () => undefined,

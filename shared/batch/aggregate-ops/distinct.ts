@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { canonicalKey, fieldPathSchema } from '../fields.ts';
 import { defineAggregate, distinctLimitError, resultNameSchema } from './aggregate-operation.ts';
 
@@ -19,7 +19,7 @@ const isTexts = (raw: unknown): raw is string[] => Array.isArray(raw);
  * { op: 'distinct', field: 'customer' } // → distinct_customer: 17
  */
 export const distinct = defineAggregate({
-  schema: z.object({ op: z.literal('distinct'), field: fieldPathSchema, as: resultNameSchema }).strict(),
+  schema: z.strictObject({ op: z.literal('distinct'), field: fieldPathSchema, as: resultNameSchema }),
   example: { op: 'distinct', field: 'customer' },
   defaultName: (spec) => `distinct_${spec.field}`,
   field: (spec) => spec.field,

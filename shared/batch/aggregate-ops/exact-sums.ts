@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ExactSum, type SumPartial } from '../exact-sum.ts';
 import { fieldPathSchema } from '../fields.ts';
 import { defineAggregate, isNumber, resultNameSchema } from './aggregate-operation.ts';
@@ -12,7 +12,7 @@ const isSumPartial = (raw: unknown): raw is SumPartial =>
  */
 function exactSumOperation<Op extends 'sum' | 'mean'>(op: Op, report: (sum: ExactSum) => unknown) {
   return defineAggregate({
-    schema: z.object({ op: z.literal(op), field: fieldPathSchema, as: resultNameSchema }).strict(),
+    schema: z.strictObject({ op: z.literal(op), field: fieldPathSchema, as: resultNameSchema }),
     example: { op, field: 'amount' },
     defaultName: (spec) => `${op}_${spec.field}`,
     field: (spec) => spec.field,

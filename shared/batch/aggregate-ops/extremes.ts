@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { compareValues } from '../compare.ts';
 import { fieldPathSchema } from '../fields.ts';
 import { defineAggregate, resultNameSchema } from './aggregate-operation.ts';
@@ -11,7 +11,7 @@ function extremeOperation<Op extends 'min' | 'max'>(op: Op) {
   // Which of two values wins: min keeps the first of equals, max the first of equals too.
   const keepsFirst = (c: number) => (op === 'min' ? c <= 0 : c >= 0);
   return defineAggregate({
-    schema: z.object({ op: z.literal(op), field: fieldPathSchema, as: resultNameSchema }).strict(),
+    schema: z.strictObject({ op: z.literal(op), field: fieldPathSchema, as: resultNameSchema }),
     example: { op, field: 'amount' },
     defaultName: (spec) => `${op}_${spec.field}`,
     field: (spec) => spec.field,

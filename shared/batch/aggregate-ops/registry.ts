@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { AggregateDefinition, BoundAggregate } from './aggregate-operation.ts';
 import { count } from './count.ts';
 import { distinct } from './distinct.ts';
@@ -43,9 +43,9 @@ export type AggregateSpec = z.output<typeof aggregateSpecSchema>;
 type SpecOf<Op extends AggregateSpec['op']> = Extract<AggregateSpec, { op: Op }>;
 
 /** The table typed per operation, so a spec finds its own operation without a cast. */
-const BY_OP: { readonly [Op in AggregateSpec['op']]: AggregateDefinition<z.ZodType<SpecOf<Op>>> } = AGGREGATE_OPERATIONS;
+const BY_OP: { readonly [Op in AggregateSpec['op']]: AggregateDefinition<z.ZodMiniType<SpecOf<Op>>> } = AGGREGATE_OPERATIONS;
 
-function operationOf<Op extends AggregateSpec['op']>(op: Op): AggregateDefinition<z.ZodType<SpecOf<Op>>> {
+function operationOf<Op extends AggregateSpec['op']>(op: Op): AggregateDefinition<z.ZodMiniType<SpecOf<Op>>> {
   return BY_OP[op];
 }
 

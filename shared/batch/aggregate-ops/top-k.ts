@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { exactParse } from '../exact-numbers.ts';
 import { fieldPathSchema } from '../fields.ts';
 import { defineAggregate, isNumber, resultNameSchema } from './aggregate-operation.ts';
@@ -23,7 +23,7 @@ const isEntries = (raw: unknown): raw is TopEntry[] => Array.isArray(raw);
  * { op: 'topK', by: 'amount', k: 3 } // → top3_amount: [{ … }, { … }, { … }]
  */
 export const topK = defineAggregate({
-  schema: z.object({ op: z.literal('topK'), by: fieldPathSchema, k: z.number().int().min(1).max(1_000), as: resultNameSchema }).strict(),
+  schema: z.strictObject({ op: z.literal('topK'), by: fieldPathSchema, k: z.number().check(z.int(), z.minimum(1), z.maximum(1_000)), as: resultNameSchema }),
   example: { op: 'topK', by: 'amount', k: 3 },
   defaultName: (spec) => `top${spec.k}_${spec.by}`,
   field: (spec) => spec.by,
