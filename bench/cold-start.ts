@@ -62,7 +62,7 @@ const PLACEHOLDER_ENVIRONMENT: Record<string, string> = {
   ...Object.fromEntries(
     [
       QUEUE_ENV.queueUrl, QUEUE_ENV.dlqUrl, QUEUE_ENV.dedupTable, QUEUE_ENV.dedupScope, ...Object.values(ORDERS_ENV),
-      'DEDUP_TABLE_NAME', BATCH_ENV.bucket, BATCH_ENV.stateMachineArn, BATCH_ENV.summaryTable, STREAM_ENV.pipelineName, STREAM_ENV.resultsTable,
+      BATCH_ENV.bucket, BATCH_ENV.stateMachineArn, BATCH_ENV.summaryTable, STREAM_ENV.pipelineName, STREAM_ENV.resultsTable,
       STREAM_ENV.failureQueueUrl, 'INVOICES_TABLE', 'BALANCES_TABLE',
     ].map((name) => [name, name.endsWith('_URL') ? `https://sqs.us-east-1.amazonaws.com/000000000000/${name.toLowerCase()}` : `bench-${name.toLowerCase()}`]),
   ),

@@ -9,16 +9,18 @@ import { startBatchHarness, type BatchHarness } from '../helpers/batch-runtime.t
 
 jest.setTimeout(300_000);
 
+// One harness for both suites: each job has its own id, so they share the runtime and its bucket.
+let batch: BatchHarness;
+
+beforeAll(async () => {
+  batch = await startBatchHarness({ inlineMaxPartitions: 16 });
+});
+afterAll(async () => {
+  await batch?.stop();
+});
+
 /** Files as users have them (issue 21), through the whole job; every expectation is worked out by hand. */
 describe('batch jobs on files as they come', () => {
-  let batch: BatchHarness;
-
-  beforeAll(async () => {
-    batch = await startBatchHarness({ inlineMaxPartitions: 16 });
-  });
-  afterAll(async () => {
-    await batch?.stop();
-  });
 
   const run = async (jobId: string, spec: Omit<JobSpecInput, 'jobId' | 'output'>) => {
     const execution = await batch.machine.wait(await batch.machine.start({ jobId, output: { bucket: batch.bucket, prefix: 'results/' }, ...spec }, jobId));
@@ -160,14 +162,6 @@ describe('batch jobs on files as they come', () => {
 });
 
 describe('a failed batch job says where it failed, in one line', () => {
-  let batch: BatchHarness;
-
-  beforeAll(async () => {
-    batch = await startBatchHarness({ inlineMaxPartitions: 16 });
-  });
-  afterAll(async () => {
-    await batch?.stop();
-  });
 
   it('names the state, the partition with its records and input lines, and the error, in the summary item and `sluice batch status`', async () => {
     // Prepare: partition by region; the "eu" group has 3 distinct customers, over the limit of 2
